@@ -1,0 +1,409 @@
+package io.keyspace.notifications.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * One {@code redis-server} process on a free loopback port, with its own temp directory
+ * (config file, log, cluster state). It can be stopped or killed and started again on the
+ * same port, which is how tests simulate a node that goes away and comes back.
+ * Processes are killed by a shutdown hook if a test forgets to close them.
+ */
+public final class RedisServer implements AutoCloseable {
+
+	/** Servers only ever bind here: tests must not expose Redis on the network. */
+	public static final String HOST = "127.0.0.1";
+
+	private static final String LOG_FILE = "redis.log";
+
+	// Owned by this class; a user value would break host()/port()/dir() or the log capture.
+	private static final Set<String> MANAGED = Set.of("port", "bind", "dir", "daemonize", "logfile", "cluster-port",
+			"include");
+
+	private final Path binary;
+
+	private final Map<String, List<String>> config;
+
+	private final Duration startupTimeout;
+
+	private final Path dir;
+
+	private final boolean clusterEnabled;
+
+	private int port;
+
+	private int busPort;
+
+	// Once a server has started, restarts must reuse its ports: clients and cluster peers know them.
+	private boolean portsPinned;
+
+	private Process process;
+
+	private boolean closed;
+
+	private RedisServer(Builder builder) {
+		this.binary = (builder.binary != null) ? builder.binary : RedisBinary.path();
+		this.config = new LinkedHashMap<>(builder.config);
+		this.startupTimeout = builder.startupTimeout;
+		this.clusterEnabled = List.of("yes").equals(this.config.get("cluster-enabled"));
+		this.port = builder.port;
+		this.portsPinned = builder.port != 0;
+		if (this.portsPinned) {
+			Processes.reservePort(this.port);
+			this.busPort = this.clusterEnabled ? Processes.reservePort(0) : 0;
+		}
+		this.dir = Processes.newDirectory("redis-");
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Starts the process and waits until it answers PING. The first start picks free ports
+	 * (retrying if another process grabs one first); later starts reuse them.
+	 */
+	public synchronized RedisServer start() {
+		if (this.closed) {
+			throw new IllegalStateException(this + " is closed");
+		}
+		if (isRunning()) {
+			throw new IllegalStateException(this + " is already running");
+		}
+		int attempts = this.portsPinned ? 1 : 5;
+		for (int attempt = 1;; attempt++) {
+			if (!this.portsPinned) {
+				choosePorts();
+			}
+			long logOffset = logSize();
+			try {
+				launch();
+				awaitPing();
+				this.portsPinned = true;
+				return this;
+			}
+			catch (IllegalStateException ex) {
+				kill();
+				boolean portTaken = logSince(logOffset).contains("Address already in use");
+				if (!portTaken || attempt >= attempts) {
+					throw ex;
+				}
+				releasePorts();
+			}
+		}
+	}
+
+	public String host() {
+		return HOST;
+	}
+
+	public int port() {
+		return this.port;
+	}
+
+	/** The cluster bus port, or 0 when {@code cluster-enabled} is not set. */
+	public int busPort() {
+		return this.busPort;
+	}
+
+	/** {@code "127.0.0.1:port"}. */
+	public String hostAndPort() {
+		return HOST + ":" + this.port;
+	}
+
+	/** A new connection; the caller closes it. */
+	public Jedis jedis() {
+		return new Jedis(HOST, this.port);
+	}
+
+	/** The node's own directory: config file, log, cluster state. */
+	public Path dir() {
+		return this.dir;
+	}
+
+	public Path logFile() {
+		return this.dir.resolve(LOG_FILE);
+	}
+
+	/** The last {@code lines} lines of the server log, for failure messages. */
+	public String logTail(int lines) {
+		try {
+			List<String> all = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
+			return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+		}
+		catch (IOException ex) {
+			return "(no log: " + ex.getMessage() + ")";
+		}
+	}
+
+	public synchronized boolean isRunning() {
+		return this.process != null && this.process.isAlive();
+	}
+
+	/** Graceful stop ({@code SHUTDOWN NOSAVE NOW}), escalating to signals if the server does not exit. */
+	public synchronized void stop() {
+		if (isRunning()) {
+			try (Jedis jedis = jedis()) {
+				jedis.sendCommand(Protocol.Command.SHUTDOWN, "NOSAVE", "NOW");
+			}
+			catch (JedisException ex) {
+				// Expected: the server drops the connection as it exits.
+			}
+			if (!waitForExit(Duration.ofSeconds(5))) {
+				this.process.destroy();
+				if (!waitForExit(Duration.ofSeconds(5))) {
+					kill();
+				}
+			}
+		}
+		forget();
+	}
+
+	/** {@code kill -9}: the server gets no chance to tell clients or cluster peers. */
+	public synchronized void kill() {
+		if (this.process != null) {
+			this.process.destroyForcibly();
+			if (!waitForExit(Duration.ofSeconds(10))) {
+				throw new IllegalStateException(this + " did not exit after SIGKILL");
+			}
+		}
+		forget();
+	}
+
+	/** Kills the process and deletes its directory; the server cannot be started again. */
+	@Override
+	public synchronized void close() {
+		if (this.closed) {
+			return;
+		}
+		kill();
+		this.closed = true;
+		releasePorts();
+		Processes.deleteRecursively(this.dir);
+	}
+
+	@Override
+	public String toString() {
+		return "redis-server " + hostAndPort() + " (" + this.dir + ")";
+	}
+
+	private void choosePorts() {
+		this.port = Processes.reservePort(0);
+		this.busPort = this.clusterEnabled ? Processes.reservePort(0) : 0;
+	}
+
+	private void releasePorts() {
+		Processes.releasePort(this.port);
+		Processes.releasePort(this.busPort);
+	}
+
+	private void launch() {
+		Path configFile = this.dir.resolve("redis.conf");
+		try {
+			Files.writeString(configFile, configText(), StandardCharsets.UTF_8);
+			ProcessBuilder builder = new ProcessBuilder(this.binary.toString(), configFile.toString())
+				.directory(this.dir.toFile())
+				.redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+			this.process = builder.start();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot start " + this.binary + " for " + this + ": " + ex.getMessage(), ex);
+		}
+		Processes.register(this.process);
+	}
+
+	private String configText() {
+		StringBuilder text = new StringBuilder("# Written by ").append(getClass().getName()).append('\n');
+		text.append("port ").append(this.port).append('\n');
+		text.append("bind ").append(HOST).append('\n');
+		text.append("dir ").append(quote(this.dir.toAbsolutePath().toString())).append('\n');
+		text.append("daemonize no\n");
+		// stdout goes to redis.log via the process redirect, which also captures config errors.
+		text.append("logfile \"\"\n");
+		if (this.clusterEnabled) {
+			// An explicit bus port avoids needing port+10000 free (or even valid) as well.
+			text.append("cluster-port ").append(this.busPort).append('\n');
+		}
+		this.config.forEach((name, values) -> {
+			text.append(name);
+			values.forEach((value) -> text.append(' ').append(value.isEmpty() ? "\"\"" : value));
+			text.append('\n');
+		});
+		return text.toString();
+	}
+
+	private static String quote(String value) {
+		return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+	}
+
+	private void awaitPing() {
+		long deadline = System.nanoTime() + this.startupTimeout.toNanos();
+		String last = "no attempt";
+		while (System.nanoTime() - deadline < 0) {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException(this + " exited with code " + this.process.exitValue()
+						+ " during startup. Log tail:\n" + logTail(30));
+			}
+			try (Jedis jedis = new Jedis(HOST, this.port, 500)) {
+				last = jedis.ping();
+				if ("PONG".equals(last)) {
+					return;
+				}
+			}
+			catch (JedisException ex) {
+				last = ex.getMessage();
+			}
+			Await.sleep(20);
+		}
+		throw new IllegalStateException(this + " did not answer PING within " + this.startupTimeout.toMillis()
+				+ " ms (last: " + last + "). Log tail:\n" + logTail(30));
+	}
+
+	private boolean waitForExit(Duration timeout) {
+		try {
+			return this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	private void forget() {
+		if (this.process != null) {
+			Processes.unregister(this.process);
+			this.process = null;
+		}
+	}
+
+	private long logSize() {
+		try {
+			return Files.exists(logFile()) ? Files.size(logFile()) : 0;
+		}
+		catch (IOException ex) {
+			return 0;
+		}
+	}
+
+	private String logSince(long offset) {
+		try {
+			byte[] all = Files.readAllBytes(logFile());
+			return new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
+					StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			return "";
+		}
+	}
+
+	/**
+	 * Settings for a {@link RedisServer}; defaults are {@code save ""}, {@code appendonly no}
+	 * and {@code repl-diskless-sync-delay 0}.
+	 */
+	public static final class Builder {
+
+		private final Map<String, List<String>> config = new LinkedHashMap<>();
+
+		private int port;
+
+		private Path binary;
+
+		private Duration startupTimeout = Duration.ofSeconds(10);
+
+		private Builder() {
+			// No persistence: tests start from an empty server and must not leave files behind.
+			this.config.put("save", List.of(""));
+			this.config.put("appendonly", List.of("no"));
+			// The default 5 s wait to batch replicas into one transfer would delay every replica attach.
+			this.config.put("repl-diskless-sync-delay", List.of("0"));
+		}
+
+		/**
+		 * Sets a config directive, replacing an earlier value of the same name. Values are
+		 * written verbatim to the config file (so {@code "pubsub 32mb 8mb 60"} is three
+		 * arguments); an empty value is written as {@code ""}.
+		 */
+		public Builder config(String name, String... values) {
+			String key = name.toLowerCase(Locale.ROOT);
+			if (MANAGED.contains(key)) {
+				throw new IllegalArgumentException("'" + name + "' is managed by RedisServer"
+						+ (key.equals("port") ? "; use port(int)" : ""));
+			}
+			for (String value : values) {
+				if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+					throw new IllegalArgumentException("Config value of '" + name + "' contains a line break");
+				}
+			}
+			this.config.put(key, List.of(values));
+			return this;
+		}
+
+		/** {@link #config(String, String...)} for each name/value pair. */
+		public Builder config(Map<String, String> config) {
+			config.forEach(this::config);
+			return this;
+		}
+
+		/** Name/value pairs, e.g. {@code configPairs("notify-keyspace-events", "KEA")}. */
+		public Builder configPairs(String... nameValuePairs) {
+			if (nameValuePairs.length % 2 != 0) {
+				throw new IllegalArgumentException("Expected name/value pairs but got " + Arrays.toString(nameValuePairs));
+			}
+			for (int i = 0; i < nameValuePairs.length; i += 2) {
+				config(nameValuePairs[i], nameValuePairs[i + 1]);
+			}
+			return this;
+		}
+
+		/** A fixed port instead of a free one; mostly for tests of reconnect-to-same-address. */
+		public Builder port(int port) {
+			this.port = port;
+			return this;
+		}
+
+		/** A specific binary instead of {@link RedisBinary#path()}. */
+		public Builder binary(Path binary) {
+			this.binary = Objects.requireNonNull(binary);
+			return this;
+		}
+
+		public Builder startupTimeout(Duration startupTimeout) {
+			this.startupTimeout = Objects.requireNonNull(startupTimeout);
+			return this;
+		}
+
+		/** A server that is not started yet (its directory exists already). */
+		public RedisServer build() {
+			return new RedisServer(this);
+		}
+
+		public RedisServer start() {
+			RedisServer server = build();
+			try {
+				return server.start();
+			}
+			catch (RuntimeException ex) {
+				server.close();
+				throw ex;
+			}
+		}
+
+	}
+
+}
