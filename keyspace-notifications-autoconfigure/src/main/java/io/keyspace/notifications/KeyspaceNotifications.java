@@ -1,0 +1,103 @@
+package io.keyspace.notifications;
+
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import io.keyspace.notifications.channel.KeyeventChannel;
+import io.keyspace.notifications.channel.KeyspaceChannel;
+import io.keyspace.notifications.channel.NotificationChannel;
+import io.keyspace.notifications.channel.SubkeyeventChannel;
+import io.keyspace.notifications.channel.SubkeyspaceChannel;
+import io.keyspace.notifications.channel.SubkeyspaceeventChannel;
+import io.keyspace.notifications.channel.SubkeyspaceitemChannel;
+
+/**
+ * Subscribes to Redis keyspace notifications and delivers them as {@link KeyNotification}s,
+ * either to handlers (run on handler threads, never on the connection's reader thread) or
+ * to {@link #poll(Duration)} / {@link #listen()} (pull mode).
+ * <p>
+ * Patterns are detected from the channel ({@code *}, {@code ?}, {@code [..]}) and
+ * subscribed with PSUBSCRIBE. Subscriptions survive reconnects: they are replayed on every
+ * new connection. Notifications must be enabled on the server
+ * ({@code notify-keyspace-events}), or nothing arrives.
+ */
+public interface KeyspaceNotifications extends AutoCloseable {
+
+	/**
+	 * Subscribes channels whose notifications go to {@code handler}. Returns once the server
+	 * confirmed the subscriptions, so a key changed afterwards is notified.
+	 */
+	void subscribe(KeyNotificationHandler handler, NotificationChannel... channels);
+
+	/** Subscribes channels in pull mode: their notifications are read with {@link #poll} or {@link #listen}. */
+	void subscribe(NotificationChannel... channels);
+
+	/** Unsubscribes channels (all their handlers); their notifications stop at once. */
+	void unsubscribe(NotificationChannel... channels);
+
+	/** Keyspace notifications for a key or key pattern; {@code handler} may be {@code null} for pull mode. */
+	default void subscribeKeyspace(String keyOrPattern, int db, KeyNotificationHandler handler) {
+		subscribeOne(handler, new KeyspaceChannel(keyOrPattern, db));
+	}
+
+	/** Keyevent notifications for an event or event pattern; {@code handler} may be {@code null}. */
+	default void subscribeKeyevent(String event, int db, KeyNotificationHandler handler) {
+		subscribeOne(handler, new KeyeventChannel(event, db));
+	}
+
+	/** Hash-field (subkey) notifications for a key or key pattern (Redis 8.8+). */
+	default void subscribeSubkeyspace(String keyOrPattern, int db, KeyNotificationHandler handler) {
+		subscribeOne(handler, new SubkeyspaceChannel(keyOrPattern, db));
+	}
+
+	/** Hash-field (subkey) notifications for an event or event pattern (Redis 8.8+). */
+	default void subscribeSubkeyevent(String event, int db, KeyNotificationHandler handler) {
+		subscribeOne(handler, new SubkeyeventChannel(event, db));
+	}
+
+	/** Notifications for one field (or field pattern) of a key (Redis 8.8+). */
+	default void subscribeSubkeyspaceitem(String keyOrPattern, String subkeyOrPattern, int db,
+			KeyNotificationHandler handler) {
+		subscribeOne(handler, new SubkeyspaceitemChannel(keyOrPattern, subkeyOrPattern, db));
+	}
+
+	/** Notifications for one event on a key, naming the fields it touched (Redis 8.8+). */
+	default void subscribeSubkeyspaceevent(String event, String keyOrPattern, int db, KeyNotificationHandler handler) {
+		subscribeOne(handler, new SubkeyspaceeventChannel(event, keyOrPattern, db));
+	}
+
+	private void subscribeOne(KeyNotificationHandler handler, NotificationChannel channel) {
+		if (handler != null) {
+			subscribe(handler, channel);
+		}
+		else {
+			subscribe(channel);
+		}
+	}
+
+	/**
+	 * The next notification of a pull-mode subscription, waiting up to {@code timeout};
+	 * {@code null} if none arrived (or the calling thread was interrupted).
+	 */
+	KeyNotification poll(Duration timeout);
+
+	/**
+	 * A blocking stream of pull-mode notifications; it ends when this object is closed or
+	 * has no subscriptions left and nothing is queued.
+	 */
+	Stream<KeyNotification> listen();
+
+	/** Whether anything is subscribed and this object is not closed. */
+	boolean isSubscribed();
+
+	/** Counters of received, delivered, malformed and dropped notifications. */
+	NotificationMetrics metrics();
+
+	/**
+	 * Closes the connections and stops the reader and handler threads, letting running
+	 * handlers finish within the shutdown timeout. Idempotent.
+	 */
+	@Override
+	void close();
+
+}

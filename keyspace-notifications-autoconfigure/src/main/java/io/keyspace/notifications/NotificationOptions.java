@@ -1,0 +1,117 @@
+package io.keyspace.notifications;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.keyspace.notifications.dispatch.DispatchSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a {@link KeyspaceNotifications} does with notifications once they are read: the key
+ * prefix filter, how handlers are run, what happens when one throws, and how many
+ * notifications pull mode may hold.
+ *
+ * @param keyPrefix only keys starting with these bytes are delivered, with the prefix
+ * stripped; empty for all keys
+ * @param dispatch handler threads and queueing
+ * @param errorHandler called when a handler throws
+ * @param handlerThreadFactory creates the handler threads (e.g. virtual threads)
+ * @param pullQueueCapacity notifications that {@code poll}/{@code listen} may hold before the
+ * oldest is dropped (and counted)
+ */
+public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, NotificationErrorHandler errorHandler,
+		ThreadFactory handlerThreadFactory, int pullQueueCapacity) {
+
+	private static final Logger logger = LoggerFactory.getLogger(NotificationOptions.class);
+
+	/** Logs the handler, the key and the exception at ERROR. */
+	public static final NotificationErrorHandler LOGGING_ERROR_HANDLER = (notification, handler, error) -> logger.error(
+			"Keyspace notification handler {} failed for key '{}' (event '{}' on {} from {})", handler,
+			notification.key(), notification.event(), notification.channel(), notification.node(), error);
+
+	public NotificationOptions {
+		keyPrefix = (keyPrefix != null) ? keyPrefix.clone() : new byte[0];
+		if (pullQueueCapacity < 1) {
+			throw new IllegalArgumentException("pullQueueCapacity must be at least 1, was " + pullQueueCapacity);
+		}
+	}
+
+	public static NotificationOptions defaults() {
+		return builder().build();
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	@Override
+	public byte[] keyPrefix() {
+		return this.keyPrefix.clone();
+	}
+
+	/** Daemon platform threads named {@code keyspace-handler-N}. */
+	public static ThreadFactory defaultHandlerThreadFactory() {
+		AtomicInteger counter = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, "keyspace-handler-" + counter.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	public static final class Builder {
+
+		private byte[] keyPrefix;
+
+		private DispatchSettings dispatch = DispatchSettings.DEFAULT;
+
+		private NotificationErrorHandler errorHandler = LOGGING_ERROR_HANDLER;
+
+		private ThreadFactory handlerThreadFactory;
+
+		private int pullQueueCapacity = 65_536;
+
+		private Builder() {
+		}
+
+		public Builder keyPrefix(String keyPrefix) {
+			this.keyPrefix = (keyPrefix != null) ? keyPrefix.getBytes(StandardCharsets.UTF_8) : null;
+			return this;
+		}
+
+		public Builder keyPrefix(byte[] keyPrefix) {
+			this.keyPrefix = keyPrefix;
+			return this;
+		}
+
+		public Builder dispatch(DispatchSettings dispatch) {
+			this.dispatch = dispatch;
+			return this;
+		}
+
+		public Builder errorHandler(NotificationErrorHandler errorHandler) {
+			this.errorHandler = errorHandler;
+			return this;
+		}
+
+		public Builder handlerThreadFactory(ThreadFactory handlerThreadFactory) {
+			this.handlerThreadFactory = handlerThreadFactory;
+			return this;
+		}
+
+		public Builder pullQueueCapacity(int pullQueueCapacity) {
+			this.pullQueueCapacity = pullQueueCapacity;
+			return this;
+		}
+
+		public NotificationOptions build() {
+			return new NotificationOptions(this.keyPrefix, this.dispatch, this.errorHandler,
+					(this.handlerThreadFactory != null) ? this.handlerThreadFactory : defaultHandlerThreadFactory(),
+					this.pullQueueCapacity);
+		}
+
+	}
+
+}

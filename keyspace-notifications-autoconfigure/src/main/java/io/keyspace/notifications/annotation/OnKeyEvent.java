@@ -1,0 +1,60 @@
+package io.keyspace.notifications.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Repeatable;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import io.keyspace.notifications.ChannelType;
+
+/**
+ * Calls the annotated method for Redis keyspace notifications.
+ * <pre class="code">
+ * &#64;OnKeyEvent(key = "product:*", event = {"set", "del", "expired"})
+ * void evict(KeyNotification n) { cache.evict(n.key()); }
+ * </pre>
+ * The server filters by the channel, the client by the rest: with {@code key} and
+ * {@code event} on a KEYSPACE subscription the server sends only the keys' notifications
+ * and the client keeps the listed events (the reverse on KEYEVENT). Keys and events may be
+ * Redis globs. Every string attribute resolves {@code ${...}} placeholders.
+ * <p>
+ * The method may take, in any order, a {@code KeyNotification}, a {@code String} (the
+ * key), a {@code byte[]} (the key's exact bytes) and a {@code List<String>} (the subkeys),
+ * or nothing. It runs on a handler thread; calls for the same key never overlap and come
+ * in order.
+ * <p>
+ * Repeatable, and usable as a meta-annotation to build your own, e.g. {@code @OnExpired}.
+ */
+@Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Repeatable(OnKeyEvents.class)
+public @interface OnKeyEvent {
+
+	/** Keys or key globs, e.g. {@code "product:*"}. Without a key prefix applied. */
+	String[] key() default {};
+
+	/** Event names or globs, e.g. {@code "set"}, {@code "expired"}, {@code "h*"}. */
+	String[] event() default {};
+
+	/**
+	 * The channel kind. Default: KEYSPACE when a key is given, KEYEVENT when only events
+	 * are. At most one value.
+	 */
+	ChannelType[] type() default {};
+
+	/** The hash field (or field glob); only with {@code type = SUBKEYSPACEITEM}. */
+	String subkey() default "";
+
+	/** The database number; default: the application's ({@code spring.data.redis.database}). */
+	String db() default "";
+
+	/** A name for this handler in logs and metrics; default {@code BeanClass#method}. */
+	String id() default "";
+
+	/** The bean name of the listener container to use; default: the auto-configured one. */
+	String container() default "";
+
+}

@@ -1,0 +1,151 @@
+package io.keyspace.notifications.annotation;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.keyspace.notifications.ChannelType;
+import io.keyspace.notifications.listener.KeyEventEndpoint;
+import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
+import org.springframework.core.annotation.RepeatableContainers;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Finds {@link OnKeyEvent} methods on every bean (also behind AOP proxies, also through
+ * meta-annotations and repeats) and registers them with a listener container.
+ * <p>
+ * A method's signature is checked when its bean is created; the annotation is turned into
+ * channels once all singletons exist, when the container and the endpoint factory can be
+ * looked up. Either failure stops the application with a message naming
+ * {@code BeanClass#method}.
+ */
+public class OnKeyEventBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton {
+
+	/** Bean name of the auto-configured container, used when {@code container} is not set. */
+	public static final String DEFAULT_CONTAINER_BEAN_NAME = "keyspaceNotificationListenerContainer";
+
+	private final Set<Class<?>> classesWithoutAnnotations = ConcurrentHashMap.newKeySet();
+
+	private final List<PendingHandler> pending = new ArrayList<>();
+
+	private ConfigurableBeanFactory beanFactory;
+
+	private boolean singletonsInstantiated;
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = (ConfigurableBeanFactory) beanFactory;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		Class<?> targetClass = AopUtils.getTargetClass(bean);
+		if (this.classesWithoutAnnotations.contains(targetClass)
+				|| !AnnotationUtils.isCandidateClass(targetClass, OnKeyEvent.class)) {
+			return bean;
+		}
+		Map<Method, List<MergedAnnotation<OnKeyEvent>>> methods = MethodIntrospector.selectMethods(targetClass,
+				(MethodIntrospector.MetadataLookup<List<MergedAnnotation<OnKeyEvent>>>) (method) -> {
+					List<MergedAnnotation<OnKeyEvent>> found = annotations(method);
+					return found.isEmpty() ? null : found;
+				});
+		if (methods.isEmpty()) {
+			this.classesWithoutAnnotations.add(targetClass);
+			return bean;
+		}
+		methods.forEach((method, annotations) -> {
+			String name = ClassUtils.getUserClass(targetClass).getSimpleName() + "#" + method.getName();
+			Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
+			MethodHandlerAdapter handler = new MethodHandlerAdapter(bean, invocable, name);
+			for (MergedAnnotation<OnKeyEvent> annotation : annotations) {
+				register(new PendingHandler(resolve(annotation, "container"), attributes(name, annotation), handler));
+			}
+		});
+		return bean;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		List<PendingHandler> ready;
+		synchronized (this.pending) {
+			this.singletonsInstantiated = true;
+			ready = new ArrayList<>(this.pending);
+			this.pending.clear();
+		}
+		ready.forEach(this::registerWithContainer);
+	}
+
+	private void register(PendingHandler handler) {
+		synchronized (this.pending) {
+			if (!this.singletonsInstantiated) {
+				this.pending.add(handler);
+				return;
+			}
+		}
+		registerWithContainer(handler); // a lazy bean created after startup
+	}
+
+	private void registerWithContainer(PendingHandler handler) {
+		String containerName = handler.container().isEmpty() ? DEFAULT_CONTAINER_BEAN_NAME : handler.container();
+		if (!this.beanFactory.containsBean(containerName)) {
+			throw new InvalidOnKeyEventException(handler.attributes().handlerName(),
+					"there is no listener container bean named '" + containerName + "'",
+					handler.container().isEmpty()
+							? "Remove keyspace-notifications.enabled=false, or define a KeyspaceNotificationListenerContainer bean with that name"
+							: "Set container to the name of a KeyspaceNotificationListenerContainer bean");
+		}
+		KeyspaceNotificationListenerContainer container = this.beanFactory.getBean(containerName,
+				KeyspaceNotificationListenerContainer.class);
+		OnKeyEventEndpointFactory factory = this.beanFactory.getBean(OnKeyEventEndpointFactory.class);
+		KeyEventEndpoint endpoint = factory.create(handler.attributes(), handler.handler());
+		container.register(endpoint);
+	}
+
+	private static List<MergedAnnotation<OnKeyEvent>> annotations(Method method) {
+		return MergedAnnotations
+			.from(method, SearchStrategy.DIRECT, RepeatableContainers.standardRepeatables())
+			.stream(OnKeyEvent.class)
+			.toList();
+	}
+
+	private OnKeyEventEndpointFactory.Attributes attributes(String name, MergedAnnotation<OnKeyEvent> annotation) {
+		return new OnKeyEventEndpointFactory.Attributes(name, resolveAll(annotation, "key"),
+				resolveAll(annotation, "event"), annotation.getEnumArray("type", ChannelType.class),
+				resolve(annotation, "subkey"), resolve(annotation, "db"), resolve(annotation, "id"));
+	}
+
+	private List<String> resolveAll(MergedAnnotation<OnKeyEvent> annotation, String attribute) {
+		return Arrays.stream(annotation.getStringArray(attribute)).map(this::resolve).toList();
+	}
+
+	private String resolve(MergedAnnotation<OnKeyEvent> annotation, String attribute) {
+		return resolve(annotation.getString(attribute));
+	}
+
+	private String resolve(String value) {
+		String resolved = (this.beanFactory != null) ? this.beanFactory.resolveEmbeddedValue(value) : value;
+		return (resolved != null) ? resolved : "";
+	}
+
+	private record PendingHandler(String container, OnKeyEventEndpointFactory.Attributes attributes,
+			MethodHandlerAdapter handler) {
+	}
+
+}

@@ -1,0 +1,107 @@
+package io.keyspace.notifications.autoconfigure;
+
+import java.util.concurrent.ThreadFactory;
+
+import io.keyspace.notifications.ClusterKeyspaceNotifications;
+import io.keyspace.notifications.KeyspaceNotifications;
+import io.keyspace.notifications.NotificationErrorHandler;
+import io.keyspace.notifications.NotificationOptions;
+import io.keyspace.notifications.StandaloneKeyspaceNotifications;
+import io.keyspace.notifications.annotation.OnKeyEventBeanPostProcessor;
+import io.keyspace.notifications.annotation.OnKeyEventEndpointFactory;
+import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
+import io.keyspace.notifications.reader.ConnectionSettings;
+import redis.clients.jedis.Jedis;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.thread.Threading;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
+
+/**
+ * Subscribes to Redis keyspace notifications with the application's Redis connection
+ * ({@code spring.data.redis.*}, or any {@link DataRedisConnectionDetails} such as a
+ * Testcontainers service connection) and calls {@code @OnKeyEvent} methods. A cluster
+ * configuration gets a client that subscribes on every primary. Every bean can be replaced
+ * by defining one of the same type.
+ */
+@AutoConfiguration(after = DataRedisAutoConfiguration.class)
+@ConditionalOnClass({ Jedis.class, DataRedisConnectionDetails.class })
+@ConditionalOnProperty(prefix = "keyspace-notifications", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(KeyspaceNotificationsProperties.class)
+public class KeyspaceNotificationsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	NotificationErrorHandler keyspaceNotificationErrorHandler() {
+		return NotificationOptions.LOGGING_ERROR_HANDLER;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(DataRedisConnectionDetails.class)
+	KeyspaceNotifications keyspaceNotifications(DataRedisConnectionDetails details, DataRedisProperties redis,
+			KeyspaceNotificationsProperties properties, NotificationErrorHandler errorHandler, Environment environment) {
+		ConnectionSettings connection = KeyspaceNotificationsSettings.connection(details, redis, properties);
+		NotificationOptions options = KeyspaceNotificationsSettings.options(properties, errorHandler,
+				handlerThreads(environment));
+		if (details.getSentinel() != null) {
+			throw new InvalidConfigurationPropertyValueException("spring.data.redis.sentinel.master",
+					details.getSentinel().getMaster(), "Redis Sentinel is not supported by keyspace-notifications yet. "
+							+ "Point spring.data.redis.host/port at the primary, or set keyspace-notifications.enabled=false");
+		}
+		if (details.getCluster() != null) {
+			return new ClusterKeyspaceNotifications(KeyspaceNotificationsSettings.clusterSeeds(details), connection,
+					options, KeyspaceNotificationsSettings.positive("keyspace-notifications.cluster.refresh-interval",
+							properties.getCluster().getRefreshInterval()));
+		}
+		return new StandaloneKeyspaceNotifications(KeyspaceNotificationsSettings.standaloneNode(details).get(0),
+				connection, options);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(KeyspaceNotifications.class)
+	KeyspaceNotificationListenerContainer keyspaceNotificationListenerContainer(KeyspaceNotifications notifications) {
+		return new KeyspaceNotificationListenerContainer(notifications);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OnKeyEventEndpointFactory onKeyEventEndpointFactory(KeyspaceNotificationsProperties properties,
+			ObjectProvider<DataRedisConnectionDetails> details) {
+		// A cluster has only database 0; otherwise default to the application's database.
+		DataRedisConnectionDetails connection = details.getIfAvailable();
+		int database = (connection != null && connection.getStandalone() != null)
+				? connection.getStandalone().getDatabase() : 0;
+		return new OnKeyEventEndpointFactory(properties.getKeyPrefix(), database);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static OnKeyEventBeanPostProcessor onKeyEventBeanPostProcessor() {
+		return new OnKeyEventBeanPostProcessor();
+	}
+
+	private static ThreadFactory handlerThreads(Environment environment) {
+		if (Threading.VIRTUAL.isActive(environment)) {
+			return new VirtualThreadTaskExecutor("keyspace-handler-").getVirtualThreadFactory();
+		}
+		return null;
+	}
+
+}

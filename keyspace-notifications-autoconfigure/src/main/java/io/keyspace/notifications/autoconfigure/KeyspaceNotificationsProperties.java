@@ -1,0 +1,201 @@
+package io.keyspace.notifications.autoconfigure;
+
+import java.time.Duration;
+
+import io.keyspace.notifications.dispatch.OverflowPolicy;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the keyspace notifications starter. The Redis connection itself (host, port,
+ * credentials, TLS, cluster nodes) comes from {@code spring.data.redis.*}.
+ */
+@ConfigurationProperties("keyspace-notifications")
+public class KeyspaceNotificationsProperties {
+
+	/**
+	 * Whether to subscribe to keyspace notifications and call @OnKeyEvent methods.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Prefix of the keys this application owns, e.g. "app1:". It is prepended to the keys of
+	 * @OnKeyEvent channels, notifications for other keys are skipped, and handlers see keys
+	 * without it.
+	 */
+	private String keyPrefix = "";
+
+	/**
+	 * How long a subscriber connection may stay silent before a PING checks it; a peer that
+	 * does not answer is reconnected. 0 disables the check.
+	 */
+	private Duration healthCheckInterval = Duration.ofSeconds(5);
+
+	private final Reconnect reconnect = new Reconnect();
+
+	private final Dispatch dispatch = new Dispatch();
+
+	private final Cluster cluster = new Cluster();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getKeyPrefix() {
+		return this.keyPrefix;
+	}
+
+	public void setKeyPrefix(String keyPrefix) {
+		this.keyPrefix = keyPrefix;
+	}
+
+	public Duration getHealthCheckInterval() {
+		return this.healthCheckInterval;
+	}
+
+	public void setHealthCheckInterval(Duration healthCheckInterval) {
+		this.healthCheckInterval = healthCheckInterval;
+	}
+
+	public Reconnect getReconnect() {
+		return this.reconnect;
+	}
+
+	public Dispatch getDispatch() {
+		return this.dispatch;
+	}
+
+	public Cluster getCluster() {
+		return this.cluster;
+	}
+
+	/** Reconnecting a dropped subscriber connection. */
+	public static class Reconnect {
+
+		/**
+		 * Delay before the first reconnect attempt; it doubles per failed attempt.
+		 */
+		private Duration initialBackoff = Duration.ofMillis(100);
+
+		/**
+		 * Longest delay between two reconnect attempts.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(5);
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+	}
+
+	/** Handing notifications from the reader threads to handler threads. */
+	public static class Dispatch {
+
+		/**
+		 * Number of handler threads. Notifications for one key always go to the same thread,
+		 * in order; different keys run in parallel. Default: the number of CPUs, at least 2.
+		 */
+		private Integer concurrency;
+
+		/**
+		 * Notifications that may wait for a handler thread, over all threads.
+		 */
+		private int queueCapacity = 65_536;
+
+		/**
+		 * What to do when the queue is full: BLOCK waits up to block-timeout then drops,
+		 * DROP_NEWEST drops the new notification, DROP_OLDEST the oldest queued one. Every drop
+		 * is counted and logged.
+		 */
+		private OverflowPolicy overflow = OverflowPolicy.BLOCK;
+
+		/**
+		 * With overflow BLOCK, how long the reader may wait for room. Keep it short: while the
+		 * reader waits, Redis buffers for us and drops the connection past its pub/sub
+		 * output-buffer limit.
+		 */
+		private Duration blockTimeout = Duration.ofMillis(500);
+
+		/**
+		 * On shutdown, how long queued and running handlers get to finish.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+		public Integer getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(Integer concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
+		public OverflowPolicy getOverflow() {
+			return this.overflow;
+		}
+
+		public void setOverflow(OverflowPolicy overflow) {
+			this.overflow = overflow;
+		}
+
+		public Duration getBlockTimeout() {
+			return this.blockTimeout;
+		}
+
+		public void setBlockTimeout(Duration blockTimeout) {
+			this.blockTimeout = blockTimeout;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+	}
+
+	/** Redis Cluster topology tracking. */
+	public static class Cluster {
+
+		/**
+		 * How often the cluster topology is re-read to follow failovers, new primaries and slot
+		 * moves. A connection error triggers a refresh at once.
+		 */
+		private Duration refreshInterval = Duration.ofSeconds(5);
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
+}

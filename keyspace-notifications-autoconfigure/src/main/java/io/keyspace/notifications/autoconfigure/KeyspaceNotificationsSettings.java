@@ -1,0 +1,123 @@
+package io.keyspace.notifications.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
+
+import javax.net.ssl.SSLParameters;
+
+import io.keyspace.notifications.NotificationErrorHandler;
+import io.keyspace.notifications.NotificationOptions;
+import io.keyspace.notifications.dispatch.DispatchSettings;
+import io.keyspace.notifications.reader.Backoff;
+import io.keyspace.notifications.reader.ConnectionSettings;
+import io.keyspace.notifications.reader.RedisNode;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslOptions;
+
+/**
+ * Translates Spring Boot's Redis connection details and our properties into the core
+ * library's settings, so that Redis is configured once, in {@code spring.data.redis.*}.
+ * A value the core rejects is reported with the property that holds it.
+ */
+final class KeyspaceNotificationsSettings {
+
+	private KeyspaceNotificationsSettings() {
+	}
+
+	static ConnectionSettings connection(DataRedisConnectionDetails details, DataRedisProperties redis,
+			KeyspaceNotificationsProperties properties) {
+		ConnectionSettings.Builder builder = ConnectionSettings.builder()
+			.username(details.getUsername())
+			.password(details.getPassword())
+			.clientName(redis.getClientName());
+		if (details.getStandalone() != null) {
+			builder.database(details.getStandalone().getDatabase());
+		}
+		SslBundle bundle = details.getSslBundle();
+		if (bundle != null) {
+			builder.ssl(true).sslSocketFactory(bundle.createSslContext().getSocketFactory());
+			builder.sslParameters(sslParameters(bundle.getOptions()));
+		}
+		else if (redis.getUrl() != null && redis.getUrl().startsWith("rediss://")) {
+			builder.ssl(true);
+		}
+		apply("spring.data.redis.connect-timeout", redis.getConnectTimeout(), builder::connectTimeout);
+		apply("spring.data.redis.timeout", redis.getTimeout(), builder::commandTimeout);
+		apply("keyspace-notifications.health-check-interval", properties.getHealthCheckInterval(),
+				builder::healthCheckInterval);
+		KeyspaceNotificationsProperties.Reconnect reconnect = properties.getReconnect();
+		Duration initial = positive("keyspace-notifications.reconnect.initial-backoff", reconnect.getInitialBackoff());
+		apply("keyspace-notifications.reconnect.max-backoff", reconnect.getMaxBackoff(),
+				(max) -> builder.backoff(new Backoff(initial, max)));
+		return builder.build();
+	}
+
+	static List<RedisNode> standaloneNode(DataRedisConnectionDetails details) {
+		return List.of(new RedisNode(details.getStandalone().getHost(), details.getStandalone().getPort()));
+	}
+
+	static List<RedisNode> clusterSeeds(DataRedisConnectionDetails details) {
+		return details.getCluster().getNodes().stream().map((node) -> new RedisNode(node.host(), node.port())).toList();
+	}
+
+	static NotificationOptions options(KeyspaceNotificationsProperties properties, NotificationErrorHandler errorHandler,
+			ThreadFactory handlerThreads) {
+		KeyspaceNotificationsProperties.Dispatch dispatch = properties.getDispatch();
+		int concurrency = (dispatch.getConcurrency() != null) ? dispatch.getConcurrency()
+				: DispatchSettings.DEFAULT.concurrency();
+		DispatchSettings settings;
+		try {
+			settings = new DispatchSettings(concurrency, dispatch.getQueueCapacity(), dispatch.getOverflow(),
+					dispatch.getBlockTimeout(), dispatch.getShutdownTimeout());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("keyspace-notifications.dispatch",
+					"concurrency=" + concurrency + ", queue-capacity=" + dispatch.getQueueCapacity(), ex.getMessage());
+		}
+		NotificationOptions.Builder options = NotificationOptions.builder()
+			.keyPrefix(properties.getKeyPrefix())
+			.dispatch(settings)
+			.errorHandler(errorHandler);
+		if (handlerThreads != null) {
+			options.handlerThreadFactory(handlerThreads);
+		}
+		return options.build();
+	}
+
+	private static SSLParameters sslParameters(SslOptions options) {
+		SSLParameters parameters = new SSLParameters();
+		if (options.getCiphers() != null) {
+			parameters.setCipherSuites(options.getCiphers());
+		}
+		if (options.getEnabledProtocols() != null) {
+			parameters.setProtocols(options.getEnabledProtocols());
+		}
+		return parameters;
+	}
+
+	private static <T> void apply(String property, T value, Consumer<T> setter) {
+		if (value == null) {
+			return;
+		}
+		try {
+			setter.accept(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException(property, value, ex.getMessage());
+		}
+	}
+
+	static Duration positive(String property, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new InvalidConfigurationPropertyValueException(property, value, "must be a positive duration");
+		}
+		return value;
+	}
+
+}

@@ -1,0 +1,25 @@
+package io.keyspace.notifications.listener;
+
+import java.util.List;
+
+import io.keyspace.notifications.KeyNotificationHandler;
+import io.keyspace.notifications.channel.NotificationChannel;
+
+/**
+ * One handler with the channels it listens to, as registered with a
+ * {@link KeyspaceNotificationListenerContainer}.
+ *
+ * @param id a name for logs and metrics, e.g. {@code BeanClass#method}
+ * @param channels the channels subscribed on the server
+ * @param handler the handler, including any client-side filter
+ */
+public record KeyEventEndpoint(String id, List<NotificationChannel> channels, KeyNotificationHandler handler) {
+
+	public KeyEventEndpoint {
+		channels = List.copyOf(channels);
+		if (channels.isEmpty()) {
+			throw new IllegalArgumentException("Endpoint " + id + " has no channel");
+		}
+	}
+
+}

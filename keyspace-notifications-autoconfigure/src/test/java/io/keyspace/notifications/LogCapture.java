@@ -1,0 +1,41 @@
+package io.keyspace.notifications;
+
+import java.util.List;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.slf4j.LoggerFactory;
+
+/** Captures what one logger writes, so tests can assert on warnings. */
+public final class LogCapture implements AutoCloseable {
+
+	private final Logger logger;
+
+	private final Level previousLevel;
+
+	private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+	public LogCapture(Class<?> source, Level level) {
+		this.logger = (Logger) LoggerFactory.getLogger(source);
+		this.previousLevel = this.logger.getLevel();
+		this.logger.setLevel(level);
+		this.appender.start();
+		this.logger.addAppender(this.appender);
+	}
+
+	public List<String> messages(Level level) {
+		return this.appender.list.stream()
+			.filter((event) -> event.getLevel() == level)
+			.map(ILoggingEvent::getFormattedMessage)
+			.toList();
+	}
+
+	@Override
+	public void close() {
+		this.logger.detachAppender(this.appender);
+		this.logger.setLevel(this.previousLevel);
+	}
+
+}

@@ -1,0 +1,208 @@
+package io.keyspace.notifications.dispatch;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.keyspace.notifications.KeyNotification;
+import io.keyspace.notifications.KeyNotificationHandler;
+import io.keyspace.notifications.NotificationErrorHandler;
+import io.keyspace.notifications.NotificationMetrics;
+import io.keyspace.notifications.NotificationOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class DispatcherTest {
+
+	private final NotificationMetrics metrics = new NotificationMetrics();
+
+	private final List<Throwable> errors = new CopyOnWriteArrayList<>();
+
+	private final NotificationErrorHandler errorHandler = (notification, handler, error) -> this.errors.add(error);
+
+	private final List<Thread> threads = new CopyOnWriteArrayList<>();
+
+	private Dispatcher dispatcher;
+
+	@AfterEach
+	void close() {
+		if (this.dispatcher != null) {
+			this.dispatcher.close();
+		}
+	}
+
+	@Test
+	void notificationsForOneKeyAreHandledInOrderAndKeysSpreadOverThreads() {
+		this.dispatcher = dispatcher(new DispatchSettings(4, 10_000, OverflowPolicy.BLOCK, Duration.ofSeconds(5),
+				Duration.ofSeconds(5)));
+		Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
+		Set<String> threadNames = ConcurrentHashMap.newKeySet();
+		KeyNotificationHandler handler = (n) -> {
+			threadNames.add(Thread.currentThread().getName());
+			seen.computeIfAbsent(n.key(), (k) -> new CopyOnWriteArrayList<>()).add(Integer.parseInt(n.event().substring(1)));
+		};
+		for (int i = 0; i < 2_000; i++) {
+			this.dispatcher.dispatch(notification("key" + (i % 20), "e" + i), new KeyNotificationHandler[] { handler });
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.metrics.delivered() == 2_000);
+		assertThat(seen).hasSize(20);
+		seen.forEach((key, events) -> assertThat(events).as(key).isSorted().hasSize(100));
+		assertThat(threadNames).hasSizeGreaterThan(1);
+	}
+
+	@Test
+	void aThrowingHandlerIsIsolatedAndTheNextNotificationIsDelivered() {
+		this.dispatcher = dispatcher(new DispatchSettings(1, 100, OverflowPolicy.BLOCK, Duration.ofSeconds(1),
+				Duration.ofSeconds(5)));
+		List<String> handled = new CopyOnWriteArrayList<>();
+		KeyNotificationHandler failing = (n) -> {
+			throw new IllegalStateException("boom " + n.key());
+		};
+		KeyNotificationHandler recording = (n) -> handled.add(n.key());
+		KeyNotificationHandler[] both = { failing, recording };
+		this.dispatcher.dispatch(notification("a", "set"), both);
+		this.dispatcher.dispatch(notification("b", "set"), both);
+		await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 2);
+		assertThat(handled).containsExactly("a", "b");
+		assertThat(this.errors).extracting(Throwable::getMessage).containsExactly("boom a", "boom b");
+		assertThat(this.metrics.handlerErrors()).isEqualTo(2);
+	}
+
+	@Test
+	void dropNewestCountsWhatDoesNotFitAndNeverBlocks() throws InterruptedException {
+		this.dispatcher = dispatcher(new DispatchSettings(1, 2, OverflowPolicy.DROP_NEWEST, Duration.ZERO,
+				Duration.ofSeconds(5)));
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch started = new CountDownLatch(1);
+		List<String> handled = new CopyOnWriteArrayList<>();
+		KeyNotificationHandler slow = (n) -> {
+			started.countDown();
+			awaitLatch(release);
+			handled.add(n.event());
+		};
+		this.dispatcher.dispatch(notification("k", "e0"), new KeyNotificationHandler[] { slow });
+		assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+		for (int i = 1; i <= 5; i++) {
+			this.dispatcher.dispatch(notification("k", "e" + i), new KeyNotificationHandler[] { slow });
+		}
+		assertThat(this.metrics.dropped()).isEqualTo(3);
+		release.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 3);
+		assertThat(handled).containsExactly("e0", "e1", "e2");
+	}
+
+	@Test
+	void dropOldestKeepsTheNewest() throws InterruptedException {
+		this.dispatcher = dispatcher(new DispatchSettings(1, 2, OverflowPolicy.DROP_OLDEST, Duration.ZERO,
+				Duration.ofSeconds(5)));
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch started = new CountDownLatch(1);
+		List<String> handled = new CopyOnWriteArrayList<>();
+		KeyNotificationHandler slow = (n) -> {
+			started.countDown();
+			awaitLatch(release);
+			handled.add(n.event());
+		};
+		this.dispatcher.dispatch(notification("k", "e0"), new KeyNotificationHandler[] { slow });
+		assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+		for (int i = 1; i <= 5; i++) {
+			this.dispatcher.dispatch(notification("k", "e" + i), new KeyNotificationHandler[] { slow });
+		}
+		release.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 3);
+		assertThat(handled).containsExactly("e0", "e4", "e5");
+		assertThat(this.metrics.dropped()).isEqualTo(3);
+	}
+
+	@Test
+	void blockWaitsForRoomInsteadOfDropping() {
+		this.dispatcher = dispatcher(new DispatchSettings(1, 1, OverflowPolicy.BLOCK, Duration.ofSeconds(10),
+				Duration.ofSeconds(5)));
+		List<String> handled = new CopyOnWriteArrayList<>();
+		KeyNotificationHandler slowish = (n) -> {
+			sleepQuietly(2);
+			handled.add(n.event());
+		};
+		for (int i = 0; i < 50; i++) {
+			this.dispatcher.dispatch(notification("k", "e" + i), new KeyNotificationHandler[] { slowish });
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 50);
+		assertThat(this.metrics.dropped()).isZero();
+	}
+
+	@Test
+	void closeLetsRunningHandlersFinishAndLeavesNoThreadBehind() {
+		this.dispatcher = dispatcher(new DispatchSettings(3, 100, OverflowPolicy.BLOCK, Duration.ofSeconds(1),
+				Duration.ofSeconds(5)));
+		List<String> handled = new CopyOnWriteArrayList<>();
+		KeyNotificationHandler handler = (n) -> {
+			sleepQuietly(50);
+			handled.add(n.key());
+		};
+		for (int i = 0; i < 6; i++) {
+			this.dispatcher.dispatch(notification("key" + i, "set"), new KeyNotificationHandler[] { handler });
+		}
+		this.dispatcher.close();
+		assertThat(handled).hasSize(6);
+		assertThat(this.threads).hasSize(3).noneMatch(Thread::isAlive);
+		this.dispatcher.dispatch(notification("late", "set"), new KeyNotificationHandler[] { handler });
+		assertThat(this.metrics.dropped()).isEqualTo(1);
+	}
+
+	@Test
+	void closeInterruptsHandlersThatOutliveTheShutdownTimeoutAndCountsTheRest() {
+		this.dispatcher = dispatcher(new DispatchSettings(1, 100, OverflowPolicy.BLOCK, Duration.ofSeconds(1),
+				Duration.ofMillis(200)));
+		CountDownLatch never = new CountDownLatch(1);
+		KeyNotificationHandler stuck = (n) -> awaitLatch(never);
+		for (int i = 0; i < 5; i++) {
+			this.dispatcher.dispatch(notification("k", "e" + i), new KeyNotificationHandler[] { stuck });
+		}
+		this.dispatcher.close();
+		assertThat(this.threads).noneMatch(Thread::isAlive);
+		assertThat(this.metrics.dropped()).isGreaterThanOrEqualTo(3);
+	}
+
+	private Dispatcher dispatcher(DispatchSettings settings) {
+		var factory = NotificationOptions.defaultHandlerThreadFactory();
+		return new Dispatcher(settings, (runnable) -> {
+			Thread thread = factory.newThread(runnable);
+			this.threads.add(thread);
+			return thread;
+		}, this.errorHandler, this.metrics);
+	}
+
+	static KeyNotification notification(String key, String event) {
+		return KeyNotification
+			.parse(("__keyspace@0__:" + key).getBytes(StandardCharsets.UTF_8), event.getBytes(StandardCharsets.UTF_8), null)
+			.orElseThrow();
+	}
+
+	private static void awaitLatch(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static void sleepQuietly(long millis) {
+		try {
+			Thread.sleep(millis); // simulates a slow handler, not a wait for a condition
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
