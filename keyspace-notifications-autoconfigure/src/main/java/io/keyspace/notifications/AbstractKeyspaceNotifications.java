@@ -21,6 +21,7 @@ import java.util.stream.StreamSupport;
 import io.keyspace.notifications.channel.NotificationChannel;
 import io.keyspace.notifications.dispatch.Dispatcher;
 import io.keyspace.notifications.match.SubscriptionRegistry;
+import io.keyspace.notifications.reader.ConnectionSettings;
 import io.keyspace.notifications.reader.NodeSubscriber;
 import io.keyspace.notifications.reader.RedisNode;
 
@@ -42,11 +43,17 @@ public abstract class AbstractKeyspaceNotifications implements KeyspaceNotificat
 
 	private final BlockingQueue<KeyNotification> pullQueue;
 
+	private final NotificationOptions options;
+
+	private final ConnectionSettings connectionSettings;
+
 	private final Dispatcher dispatcher;
 
 	private volatile boolean closed;
 
-	protected AbstractKeyspaceNotifications(NotificationOptions options) {
+	protected AbstractKeyspaceNotifications(ConnectionSettings connectionSettings, NotificationOptions options) {
+		this.connectionSettings = connectionSettings;
+		this.options = options;
 		this.pullQueue = new LinkedBlockingQueue<>(options.pullQueueCapacity());
 		this.dispatcher = new Dispatcher(options.dispatch(), options.handlerThreadFactory(), options.errorHandler(),
 				this.metrics);
@@ -134,6 +141,16 @@ public abstract class AbstractKeyspaceNotifications implements KeyspaceNotificat
 	@Override
 	public NotificationMetrics metrics() {
 		return this.metrics;
+	}
+
+	/** How notifications are filtered and dispatched. */
+	public NotificationOptions options() {
+		return this.options;
+	}
+
+	/** How node connections are made. */
+	public ConnectionSettings connectionSettings() {
+		return this.connectionSettings;
 	}
 
 	/** For each node connection: the channels and patterns its server has confirmed. */

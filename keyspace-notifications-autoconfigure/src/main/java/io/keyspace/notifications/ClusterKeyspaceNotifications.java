@@ -71,7 +71,7 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 
 	public ClusterKeyspaceNotifications(List<RedisNode> seeds, ConnectionSettings settings, NotificationOptions options,
 			Duration refreshInterval) {
-		super(options);
+		super(settings, options);
 		if (seeds.isEmpty()) {
 			throw new IllegalArgumentException("At least one cluster seed node is needed");
 		}
@@ -79,6 +79,14 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 		this.settings = settings;
 		this.topologyReader = new ClusterTopologyReader(settings);
 		this.refreshInterval = refreshInterval;
+	}
+
+	public List<RedisNode> seeds() {
+		return this.seeds;
+	}
+
+	public Duration refreshInterval() {
+		return this.refreshInterval;
 	}
 
 	/** The primaries currently subscribed. */

@@ -32,7 +32,7 @@ public final class StandaloneKeyspaceNotifications extends AbstractKeyspaceNotif
 	}
 
 	public StandaloneKeyspaceNotifications(RedisNode node, ConnectionSettings settings, NotificationOptions options) {
-		super(options);
+		super(settings, options);
 		this.node = node;
 		this.settings = settings;
 	}
