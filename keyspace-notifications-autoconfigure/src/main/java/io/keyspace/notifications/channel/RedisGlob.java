@@ -1,0 +1,210 @@
+package io.keyspace.notifications.channel;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * Redis glob patterns, as {@code PSUBSCRIBE} and {@code KEYS} use them: {@code *} matches any
+ * run of bytes, {@code ?} one byte, {@code [abc]}, {@code [^abc]} and {@code [a-z]} one byte of
+ * a set, and a backslash makes the next character literal.
+ * <p>
+ * Matching follows Redis's {@code stringmatchlen} byte by byte, including its corner cases: it
+ * works on bytes (so {@code ?} matches one byte of a multi-byte UTF-8 character), {@code *} does
+ * not match an empty string, range bounds compare as signed bytes, and nesting deeper than 1000
+ * {@code *} never matches. One deliberate difference: a {@code [} without a later unescaped
+ * {@code ]} is literal here, consistent with {@link #isPattern(String)}, which subscribes such a
+ * name literally; Redis would read the rest of the pattern as an unclosed set.
+ */
+public final class RedisGlob {
+
+	// Same bound as Redis: stops a hostile pattern from exhausting the stack.
+	private static final int MAX_NESTING = 1000;
+
+	private RedisGlob() {
+	}
+
+	/**
+	 * Whether a string is a glob pattern: it has an unescaped {@code *} or {@code ?}, or a
+	 * {@code [} followed later by an unescaped {@code ]}. A lone {@code [}, as in {@code my[key},
+	 * is literal.
+	 * @param s the string to test
+	 * @return true if the string needs pattern matching
+	 */
+	public static boolean isPattern(String s) {
+		Objects.requireNonNull(s, "s");
+		for (int i = 0; i < s.length(); i++) {
+			char c = s.charAt(i);
+			if (c == '\\') {
+				i++;
+			}
+			else if (c == '*' || c == '?' || (c == '[' && closesAfter(s, i + 1))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether a text matches a pattern, comparing their UTF-8 bytes as Redis would.
+	 * @param pattern the glob pattern
+	 * @param text the text to test
+	 * @return true on a match
+	 */
+	public static boolean matches(String pattern, String text) {
+		Objects.requireNonNull(pattern, "pattern");
+		Objects.requireNonNull(text, "text");
+		return matches(pattern.getBytes(StandardCharsets.UTF_8), text.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Whether binary text matches a binary pattern.
+	 * @param pattern the glob pattern
+	 * @param text the text to test
+	 * @return true on a match
+	 */
+	public static boolean matches(byte[] pattern, byte[] text) {
+		Objects.requireNonNull(pattern, "pattern");
+		Objects.requireNonNull(text, "text");
+		return new Matcher(pattern, text).match(0, 0, 0);
+	}
+
+	private static boolean closesAfter(String s, int from) {
+		for (int i = from; i < s.length(); i++) {
+			char c = s.charAt(i);
+			if (c == '\\') {
+				i++;
+			}
+			else if (c == ']') {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean closesAfter(byte[] p, int from) {
+		for (int i = from; i < p.length; i++) {
+			if (p[i] == '\\') {
+				i++;
+			}
+			else if (p[i] == ']') {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** One match attempt; holds the state the recursion for {@code *} shares. */
+	private static final class Matcher {
+
+		private final byte[] p;
+
+		private final byte[] s;
+
+		// Once the rest of the pattern after a '*' fails at every position, an earlier '*' taking
+		// more bytes cannot help either: Redis's cut-off against exponential backtracking.
+		private boolean skipLongerMatches;
+
+		Matcher(byte[] pattern, byte[] text) {
+			this.p = pattern;
+			this.s = text;
+		}
+
+		boolean match(int pi, int si, int nesting) {
+			if (nesting > MAX_NESTING) {
+				return false;
+			}
+			byte[] p = this.p;
+			byte[] s = this.s;
+			while (pi < p.length && si < s.length) {
+				byte c = p[pi];
+				if (c == '*') {
+					while (pi + 1 < p.length && p[pi + 1] == '*') {
+						pi++;
+					}
+					if (pi + 1 == p.length) {
+						return true;
+					}
+					for (; si < s.length; si++) {
+						if (match(pi + 1, si, nesting + 1)) {
+							return true;
+						}
+						if (this.skipLongerMatches) {
+							return false;
+						}
+					}
+					this.skipLongerMatches = true;
+					return false;
+				}
+				if (c == '?') {
+					si++;
+				}
+				else if (c == '[' && closesAfter(p, pi + 1)) {
+					int end = matchSet(pi + 1, s[si]);
+					if (end < 0) {
+						return false;
+					}
+					pi = end;
+					si++;
+				}
+				else {
+					if (c == '\\' && pi + 1 < p.length) {
+						pi++;
+					}
+					if (p[pi] != s[si]) {
+						return false;
+					}
+					si++;
+				}
+				pi++;
+				if (si == s.length) {
+					while (pi < p.length && p[pi] == '*') {
+						pi++;
+					}
+					break;
+				}
+			}
+			return pi == p.length && si == s.length;
+		}
+
+		/**
+		 * Match one byte against the set starting after its {@code [}.
+		 * @return the index of the set's last pattern byte, or -1 if the byte is not in the set
+		 */
+		private int matchSet(int pi, byte b) {
+			byte[] p = this.p;
+			boolean negate = pi < p.length && p[pi] == '^';
+			if (negate) {
+				pi++;
+			}
+			boolean found = false;
+			while (true) {
+				if (p.length - pi >= 2 && p[pi] == '\\') {
+					pi++;
+					found |= p[pi] == b;
+				}
+				else if (pi == p.length) {
+					// A range swallowed the ']' (as in "[a-]"): like Redis, the set runs to the end.
+					pi--;
+					break;
+				}
+				else if (p[pi] == ']') {
+					break;
+				}
+				else if (p.length - pi >= 3 && p[pi + 1] == '-') {
+					// Signed, as Redis compares C chars on x86, and either order of the bounds.
+					int low = Math.min(p[pi], p[pi + 2]);
+					int high = Math.max(p[pi], p[pi + 2]);
+					found |= b >= low && b <= high;
+					pi += 2;
+				}
+				else {
+					found |= p[pi] == b;
+				}
+				pi++;
+			}
+			return (found != negate) ? pi : -1;
+		}
+
+	}
+
+}
