@@ -1,0 +1,223 @@
+package io.keyspace.notifications.autoconfigure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import io.keyspace.notifications.ClusterKeyspaceNotifications;
+import io.keyspace.notifications.KeyspaceNotifications;
+import io.keyspace.notifications.NotificationErrorHandler;
+import io.keyspace.notifications.StandaloneKeyspaceNotifications;
+import io.keyspace.notifications.annotation.OnKeyEventBeanPostProcessor;
+import io.keyspace.notifications.annotation.OnKeyEventEndpointFactory;
+import io.keyspace.notifications.dispatch.OverflowPolicy;
+import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
+import io.keyspace.notifications.reader.ConnectionSettings;
+import io.keyspace.notifications.reader.RedisNode;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+/**
+ * The auto-configuration's wiring. Nothing here subscribes, so no Redis server is needed:
+ * a notifications bean connects on its first subscription.
+ */
+class KeyspaceNotificationsAutoConfigurationTest {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(DataRedisAutoConfiguration.class, KeyspaceNotificationsAutoConfiguration.class));
+
+	@Test
+	void createsTheBeansForAStandaloneServer() {
+		this.runner.withPropertyValues("spring.data.redis.host=redis.example", "spring.data.redis.port=6390")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(StandaloneKeyspaceNotifications.class)
+					.hasSingleBean(KeyspaceNotificationListenerContainer.class)
+					.hasSingleBean(OnKeyEventBeanPostProcessor.class)
+					.hasSingleBean(OnKeyEventEndpointFactory.class)
+					.hasSingleBean(NotificationErrorHandler.class);
+				assertThat(context.getBean(StandaloneKeyspaceNotifications.class).node())
+					.isEqualTo(new RedisNode("redis.example", 6390));
+			});
+	}
+
+	@Test
+	void reusesTheApplicationsRedisConnectionSettings() {
+		this.runner
+			.withPropertyValues("spring.data.redis.url=redis://alice:secret@redis.example:6391/4",
+					"spring.data.redis.client-name=orders", "spring.data.redis.timeout=3s",
+					"spring.data.redis.connect-timeout=750ms", "spring.data.redis.ssl.enabled=true")
+			.run((context) -> {
+				StandaloneKeyspaceNotifications notifications = context.getBean(StandaloneKeyspaceNotifications.class);
+				assertThat(notifications.node()).isEqualTo(new RedisNode("redis.example", 6391));
+				ConnectionSettings settings = notifications.connectionSettings();
+				assertThat(settings.username()).isEqualTo("alice");
+				assertThat(settings.password()).isEqualTo("secret");
+				assertThat(settings.database()).isEqualTo(4);
+				assertThat(settings.clientName()).isEqualTo("orders");
+				assertThat(settings.commandTimeout()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(settings.connectTimeout()).isEqualTo(Duration.ofMillis(750));
+				assertThat(settings.ssl()).isTrue();
+				assertThat(settings.sslSocketFactory()).isNotNull();
+			});
+	}
+
+	@Test
+	void bindsItsOwnProperties() {
+		this.runner
+			.withPropertyValues("keyspace-notifications.key-prefix=app1:", "keyspace-notifications.health-check-interval=2s",
+					"keyspace-notifications.reconnect.initial-backoff=10ms", "keyspace-notifications.reconnect.max-backoff=1s",
+					"keyspace-notifications.dispatch.concurrency=3", "keyspace-notifications.dispatch.queue-capacity=300",
+					"keyspace-notifications.dispatch.overflow=drop-oldest",
+					"keyspace-notifications.dispatch.block-timeout=50ms",
+					"keyspace-notifications.dispatch.shutdown-timeout=1s")
+			.run((context) -> {
+				StandaloneKeyspaceNotifications notifications = context.getBean(StandaloneKeyspaceNotifications.class);
+				assertThat(new String(notifications.options().keyPrefix(), StandardCharsets.UTF_8)).isEqualTo("app1:");
+				assertThat(notifications.options().dispatch().concurrency()).isEqualTo(3);
+				assertThat(notifications.options().dispatch().queueCapacity()).isEqualTo(300);
+				assertThat(notifications.options().dispatch().overflow()).isEqualTo(OverflowPolicy.DROP_OLDEST);
+				assertThat(notifications.options().dispatch().blockTimeout()).isEqualTo(Duration.ofMillis(50));
+				assertThat(notifications.options().dispatch().shutdownTimeout()).isEqualTo(Duration.ofSeconds(1));
+				assertThat(notifications.connectionSettings().healthCheckInterval()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(notifications.connectionSettings().backoff().initial()).isEqualTo(Duration.ofMillis(10));
+				assertThat(notifications.connectionSettings().backoff().max()).isEqualTo(Duration.ofSeconds(1));
+			});
+	}
+
+	@Test
+	void picksTheClusterClientWhenClusterNodesAreConfigured() {
+		withoutSpringsConnectionFactory()
+			.withPropertyValues("spring.data.redis.cluster.nodes=10.0.0.1:7000,10.0.0.2:7001",
+					"keyspace-notifications.cluster.refresh-interval=2s")
+			.run((context) -> {
+				ClusterKeyspaceNotifications notifications = context.getBean(ClusterKeyspaceNotifications.class);
+				assertThat(notifications.seeds()).containsExactly(new RedisNode("10.0.0.1", 7000),
+						new RedisNode("10.0.0.2", 7001));
+				assertThat(notifications.refreshInterval()).isEqualTo(Duration.ofSeconds(2));
+			});
+	}
+
+	@Test
+	void canBeTurnedOff() {
+		this.runner.withPropertyValues("keyspace-notifications.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(KeyspaceNotifications.class)
+				.doesNotHaveBean(KeyspaceNotificationListenerContainer.class)
+				.doesNotHaveBean(OnKeyEventBeanPostProcessor.class));
+	}
+
+	@Test
+	void userDefinedBeansWin() {
+		this.runner.withUserConfiguration(UserBeans.class).run((context) -> {
+			assertThat(context).hasSingleBean(KeyspaceNotifications.class)
+				.hasSingleBean(KeyspaceNotificationListenerContainer.class)
+				.hasSingleBean(NotificationErrorHandler.class);
+			assertThat(context.getBean(KeyspaceNotifications.class)).isSameAs(context.getBean("myNotifications"));
+			assertThat(context.getBean(NotificationErrorHandler.class)).isSameAs(UserBeans.ERROR_HANDLER);
+			assertThat(context.getBean(KeyspaceNotificationListenerContainer.class))
+				.isSameAs(context.getBean("myContainer"));
+		});
+	}
+
+	@Test
+	void anUnknownOverflowPolicyFailsNamingTheProperty() {
+		this.runner.withPropertyValues("keyspace-notifications.dispatch.overflow=wait-forever")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("wait-forever")
+				.hasMessageContaining("OverflowPolicy"));
+	}
+
+	@Test
+	void invalidValuesFailNamingThePropertyAndTheReason() {
+		this.runner.withPropertyValues("keyspace-notifications.dispatch.concurrency=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("keyspace-notifications.dispatch")
+				.hasMessageContaining("concurrency must be at least 1"));
+		this.runner.withPropertyValues("keyspace-notifications.reconnect.initial-backoff=0s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("keyspace-notifications.reconnect.initial-backoff")
+				.hasMessageContaining("positive"));
+		withoutSpringsConnectionFactory().withPropertyValues("keyspace-notifications.cluster.refresh-interval=-1s",
+				"spring.data.redis.cluster.nodes=10.0.0.1:7000")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("keyspace-notifications.cluster.refresh-interval"));
+	}
+
+	@Test
+	void sentinelFailsWithAClearMessage() {
+		withoutSpringsConnectionFactory()
+			.withPropertyValues("spring.data.redis.sentinel.master=mymaster",
+					"spring.data.redis.sentinel.nodes=10.0.0.1:26379")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("spring.data.redis.sentinel.master")
+				.hasMessageContaining("not supported"));
+	}
+
+	@Test
+	void everyPropertyHasGeneratedMetadataWithADescription() throws IOException {
+		String metadata;
+		try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			assertThat(in).as("generated configuration metadata").isNotNull();
+			metadata = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		for (String property : List.of("enabled", "key-prefix", "health-check-interval", "reconnect.initial-backoff",
+				"reconnect.max-backoff", "dispatch.concurrency", "dispatch.queue-capacity", "dispatch.overflow",
+				"dispatch.block-timeout", "dispatch.shutdown-timeout", "cluster.refresh-interval")) {
+			String name = "\"name\": \"keyspace-notifications." + property + "\"";
+			assertThat(metadata).contains(name);
+			String entry = metadata.substring(metadata.indexOf(name));
+			entry = entry.substring(0, entry.indexOf('}'));
+			assertThat(entry).as(property).contains("\"description\"");
+		}
+	}
+
+	/**
+	 * Spring's own Jedis connection factory connects to a cluster or Sentinel eagerly; these
+	 * tests are about our wiring, so a stand-in takes its place.
+	 */
+	private ApplicationContextRunner withoutSpringsConnectionFactory() {
+		return this.runner.withBean(RedisConnectionFactory.class, () -> mock(RedisConnectionFactory.class));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserBeans {
+
+		static final NotificationErrorHandler ERROR_HANDLER = (notification, handler, error) -> {
+		};
+
+		@Bean
+		KeyspaceNotifications myNotifications() {
+			return new StandaloneKeyspaceNotifications("127.0.0.1", 6399);
+		}
+
+		@Bean
+		KeyspaceNotificationListenerContainer myContainer(KeyspaceNotifications notifications) {
+			return new KeyspaceNotificationListenerContainer(notifications);
+		}
+
+		@Bean
+		NotificationErrorHandler myErrorHandler() {
+			return ERROR_HANDLER;
+		}
+
+	}
+
+}
