@@ -228,7 +228,7 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 		NodeSubscriber subscriber = this.subscribers.get(node);
 		try {
 			if (subscriber == null) {
-				subscriber = new NodeSubscriber(node, this.settings, this.router, this.refreshOnError);
+				subscriber = new NodeSubscriber(node, this.settings, this.router.newReaderListener(), this.refreshOnError);
 				subscriber.start();
 				this.subscribers.put(node, subscriber);
 				logger.info("Subscribing to keyspace notifications on cluster primary {}", node);

@@ -117,6 +117,15 @@ public final class KeyNotification {
 	}
 
 	/**
+	 * A hash of the exact key bytes, equal for equal keys and computed without decoding or
+	 * copying them; the dispatcher uses it to keep one key's notifications in order.
+	 * @return the hash
+	 */
+	public int keyHash() {
+		return this.key.hashCode();
+	}
+
+	/**
 	 * The exact key bytes, without the key prefix.
 	 * @return a fresh copy
 	 */

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * bytes), then hand over to the dispatcher or the pull queue. Nothing here runs user code
  * or throws; a malformed message is counted and skipped.
  */
-final class NotificationRouter implements NodeSubscriber.MessageListener {
+final class NotificationRouter {
 
 	private static final Logger logger = LoggerFactory.getLogger(NotificationRouter.class);
 
@@ -48,8 +48,25 @@ final class NotificationRouter implements NodeSubscriber.MessageListener {
 		this.metrics = metrics;
 	}
 
-	@Override
-	public void onMessage(String node, byte[] pattern, byte[] channel, byte[] message) {
+	/** A listener for one reader thread, with its own dispatch batch. */
+	NodeSubscriber.MessageListener newReaderListener() {
+		Dispatcher.Batch batch = this.dispatcher.newBatch();
+		return new NodeSubscriber.MessageListener() {
+
+			@Override
+			public void onMessage(String node, byte[] pattern, byte[] channel, byte[] message) {
+				route(node, pattern, channel, message, batch);
+			}
+
+			@Override
+			public void endOfBurst() {
+				batch.flush();
+			}
+
+		};
+	}
+
+	private void route(String node, byte[] pattern, byte[] channel, byte[] message, Dispatcher.Batch batch) {
 		Subscription subscription = this.registry.match((pattern != null) ? pattern : channel);
 		if (subscription == null) {
 			return; // unsubscribed while the message was on its way
@@ -65,7 +82,7 @@ final class NotificationRouter implements NodeSubscriber.MessageListener {
 			enqueueForPull(notification);
 		}
 		if (subscription.handlers().length > 0) {
-			this.dispatcher.dispatch(notification, subscription.handlers());
+			batch.add(notification, subscription.handlers());
 		}
 	}
 

@@ -49,7 +49,7 @@ public final class StandaloneKeyspaceNotifications extends AbstractKeyspaceNotif
 	@Override
 	protected synchronized void activate(List<NotificationChannel> channels) {
 		if (this.subscriber == null) {
-			NodeSubscriber fresh = new NodeSubscriber(this.node, this.settings, this.router,
+			NodeSubscriber fresh = new NodeSubscriber(this.node, this.settings, this.router.newReaderListener(),
 					NodeSubscriber.ConnectionListener.NONE);
 			fresh.start();
 			this.subscriber = fresh;

@@ -2,8 +2,6 @@ package io.keyspace.notifications.dispatch;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -20,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Each handler thread owns one bounded queue; a notification goes to the queue chosen by
  * its key's hash, so notifications for one key are handled in the order Redis sent them
- * while different keys are handled in parallel. No thread is started per message. When a
+ * while different keys are handled in parallel. No thread is started per message. A reader
+ * collects what it reads into a {@link Batch} and hands it over when its socket buffer is
+ * drained, so a burst costs one lock and one wake-up per batch, not per message. When a
  * queue is full the {@link OverflowPolicy} decides, and every dropped notification is
  * counted and reported.
  */
@@ -28,15 +28,15 @@ public final class Dispatcher implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Dispatcher.class);
 
-	private static final int BATCH = 256;
-
 	private final DispatchSettings settings;
 
 	private final NotificationErrorHandler errorHandler;
 
 	private final NotificationMetrics metrics;
 
-	private final Lane[] lanes;
+	private final DispatchLane[] lanes;
+
+	private final Thread[] threads;
 
 	private final ThrottledLog dropReport;
 
@@ -53,33 +53,36 @@ public final class Dispatcher implements AutoCloseable {
 				"Dropped {} keyspace notification(s) because handlers are slower than Redis (queue capacity {}, "
 						+ "overflow {}). Speed up the handlers or raise keyspace-notifications.dispatch.concurrency "
 						+ "or queue-capacity.", count, settings.queueCapacity(), settings.overflow()));
-		this.lanes = new Lane[settings.concurrency()];
+		this.lanes = new DispatchLane[settings.concurrency()];
+		this.threads = new Thread[settings.concurrency()];
 		int capacity = Math.max(1, settings.queueCapacity() / settings.concurrency());
 		for (int i = 0; i < this.lanes.length; i++) {
-			this.lanes[i] = new Lane(capacity);
+			this.lanes[i] = new DispatchLane(capacity);
 		}
-		for (Lane lane : this.lanes) {
-			lane.thread = threadFactory.newThread(lane::run);
-			lane.thread.start();
+		for (int i = 0; i < this.lanes.length; i++) {
+			DispatchLane lane = this.lanes[i];
+			this.threads[i] = threadFactory.newThread(() -> handle(lane));
+			this.threads[i].start();
 		}
 	}
 
-	/** Queues a notification for its handlers; runs on a reader thread and never runs user code. */
+	/** A batch for one reader thread; not thread-safe. */
+	public Batch newBatch() {
+		return new Batch();
+	}
+
+	/** Queues one notification for its handlers at once. */
 	public void dispatch(KeyNotification notification, KeyNotificationHandler[] handlers) {
-		if (!this.accepting) {
-			drop(1);
-			return;
-		}
-		Lane lane = (this.lanes.length == 1) ? this.lanes[0]
-				: this.lanes[(notification.key().hashCode() & Integer.MAX_VALUE) % this.lanes.length];
-		lane.offer(new Delivery(notification, handlers));
+		Batch batch = new Batch();
+		batch.add(notification, handlers);
+		batch.flush();
 	}
 
 	/** Notifications waiting for a handler thread. */
 	public int queued() {
 		int total = 0;
-		for (Lane lane : this.lanes) {
-			total += lane.queue.size();
+		for (DispatchLane lane : this.lanes) {
+			total += lane.size();
 		}
 		return total;
 	}
@@ -96,17 +99,16 @@ public final class Dispatcher implements AutoCloseable {
 		this.accepting = false;
 		this.stopping = true;
 		long deadline = System.nanoTime() + this.settings.shutdownTimeout().toNanos();
-		for (Lane lane : this.lanes) {
-			joinUntil(lane.thread, deadline);
+		for (Thread thread : this.threads) {
+			joinUntil(thread, deadline);
 		}
 		int abandoned = 0;
-		for (Lane lane : this.lanes) {
-			if (lane.thread.isAlive()) {
-				lane.thread.interrupt();
-				joinUntil(lane.thread, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+		for (int i = 0; i < this.lanes.length; i++) {
+			if (this.threads[i].isAlive()) {
+				this.threads[i].interrupt();
+				joinUntil(this.threads[i], System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
 			}
-			abandoned += lane.queue.size();
-			lane.queue.clear();
+			abandoned += this.lanes[i].clear().size();
 		}
 		if (abandoned > 0) {
 			this.metrics.recordDropped(abandoned);
@@ -115,21 +117,54 @@ public final class Dispatcher implements AutoCloseable {
 		}
 	}
 
+	/** Same key, same lane: that is what keeps one key's notifications in order. */
+	private int laneIndex(KeyNotification notification) {
+		return (this.lanes.length == 1) ? 0 : (notification.keyHash() & Integer.MAX_VALUE) % this.lanes.length;
+	}
+
 	private void drop(long count) {
 		this.metrics.recordDropped(count);
 		this.dropReport.record(count);
 	}
 
+	/** The loop of one handler thread. */
+	private void handle(DispatchLane lane) {
+		List<Delivery> batch = new ArrayList<>();
+		try {
+			while (true) {
+				lane.drainTo(batch, 100, TimeUnit.MILLISECONDS);
+				if (batch.isEmpty()) {
+					if (this.stopping) {
+						return;
+					}
+					continue;
+				}
+				for (int i = 0; i < batch.size(); i++) {
+					if (Thread.currentThread().isInterrupted()) {
+						// Interrupted past the shutdown timeout: what is left is not handled.
+						this.metrics.recordDropped(batch.size() - i);
+						return;
+					}
+					deliver(batch.get(i));
+				}
+				batch.clear();
+			}
+		}
+		catch (InterruptedException ex) {
+			// interrupted while idle: nothing was taken from the queue
+		}
+	}
+
 	private void deliver(Delivery delivery) {
-		for (KeyNotificationHandler handler : delivery.handlers) {
+		for (KeyNotificationHandler handler : delivery.handlers()) {
 			try {
-				handler.onNotification(delivery.notification);
+				handler.onNotification(delivery.notification());
 				this.metrics.recordDelivered();
 			}
 			catch (Throwable ex) {
 				this.metrics.recordHandlerError();
 				try {
-					this.errorHandler.handleError(delivery.notification, handler, ex);
+					this.errorHandler.handleError(delivery.notification(), handler, ex);
 				}
 				catch (Throwable errorHandlerFailure) {
 					logger.error("The keyspace notification error handler failed", errorHandlerFailure);
@@ -148,75 +183,51 @@ public final class Dispatcher implements AutoCloseable {
 		}
 	}
 
-	private record Delivery(KeyNotification notification, KeyNotificationHandler[] handlers) {
-	}
+	/**
+	 * Notifications one reader has read but not yet handed over, sorted by lane. The reader
+	 * calls {@link #flush()} whenever it has nothing more to read without waiting.
+	 */
+	public final class Batch {
 
-	/** One handler thread and its queue. */
-	private final class Lane {
+		private final List<List<Delivery>> pending = new ArrayList<>();
 
-		private final BlockingQueue<Delivery> queue;
+		private int size;
 
-		private Thread thread;
-
-		Lane(int capacity) {
-			this.queue = new ArrayBlockingQueue<>(capacity);
+		private Batch() {
+			for (int i = 0; i < Dispatcher.this.lanes.length; i++) {
+				this.pending.add(new ArrayList<>());
+			}
 		}
 
-		void offer(Delivery delivery) {
-			if (this.queue.offer(delivery)) {
+		public void add(KeyNotification notification, KeyNotificationHandler[] handlers) {
+			this.pending.get(laneIndex(notification)).add(new Delivery(notification, handlers));
+			this.size++;
+		}
+
+		public boolean isEmpty() {
+			return this.size == 0;
+		}
+
+		/** Hands everything over to the handler threads. */
+		public void flush() {
+			if (this.size == 0) {
 				return;
 			}
-			switch (Dispatcher.this.settings.overflow()) {
-				case BLOCK -> {
-					try {
-						if (!this.queue.offer(delivery, Dispatcher.this.settings.blockTimeout().toNanos(),
-								TimeUnit.NANOSECONDS)) {
-							drop(1);
-						}
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-						drop(1);
-					}
+			for (int i = 0; i < this.pending.size(); i++) {
+				List<Delivery> deliveries = this.pending.get(i);
+				if (deliveries.isEmpty()) {
+					continue;
 				}
-				case DROP_NEWEST -> drop(1);
-				case DROP_OLDEST -> {
-					while (!this.queue.offer(delivery)) {
-						if (this.queue.poll() != null) {
-							drop(1);
-						}
-					}
+				int dropped = Dispatcher.this.accepting
+						? Dispatcher.this.lanes[i].offerAll(deliveries, Dispatcher.this.settings.overflow(),
+								Dispatcher.this.settings.blockTimeout().toNanos())
+						: deliveries.size();
+				if (dropped > 0) {
+					drop(dropped);
 				}
+				deliveries.clear();
 			}
-		}
-
-		void run() {
-			List<Delivery> batch = new ArrayList<>(BATCH);
-			try {
-				while (true) {
-					Delivery first = this.queue.poll(100, TimeUnit.MILLISECONDS);
-					if (first == null) {
-						if (Dispatcher.this.stopping) {
-							return;
-						}
-						continue;
-					}
-					batch.add(first);
-					this.queue.drainTo(batch, BATCH - 1);
-					for (int i = 0; i < batch.size(); i++) {
-						if (Thread.currentThread().isInterrupted()) {
-							// Interrupted past the shutdown timeout: what is left is not handled.
-							Dispatcher.this.metrics.recordDropped(batch.size() - i);
-							return;
-						}
-						deliver(batch.get(i));
-					}
-					batch.clear();
-				}
-			}
-			catch (InterruptedException ex) {
-				// interrupted while idle: nothing was taken from the queue
-			}
+			this.size = 0;
 		}
 
 	}

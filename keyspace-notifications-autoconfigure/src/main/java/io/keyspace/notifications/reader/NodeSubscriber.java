@@ -240,6 +240,7 @@ public final class NodeSubscriber implements AutoCloseable {
 				readFrames(current);
 			}
 			catch (RuntimeException ex) {
+				endOfBurst(); // hand over what was read before the connection broke
 				boolean firstFailure = (failedAttempts == 0);
 				failedAttempts++;
 				this.lock.lock();
@@ -365,6 +366,9 @@ public final class NodeSubscriber implements AutoCloseable {
 			if (reply instanceof List<?> frame) {
 				handleFrame(frame);
 			}
+			if (!connection.hasBufferedInput()) {
+				endOfBurst();
+			}
 		}
 	}
 
@@ -390,6 +394,15 @@ public final class NodeSubscriber implements AutoCloseable {
 		catch (RuntimeException ex) {
 			// The listener is ours and should not throw; if it does, keep reading anyway.
 			logger.error("Processing a message from {} failed", this.nodeName, ex);
+		}
+	}
+
+	private void endOfBurst() {
+		try {
+			this.messageListener.endOfBurst();
+		}
+		catch (RuntimeException ex) {
+			logger.error("Handing over messages from {} failed", this.nodeName, ex);
 		}
 	}
 
@@ -483,6 +496,13 @@ public final class NodeSubscriber implements AutoCloseable {
 		 * @param message the payload
 		 */
 		void onMessage(String node, byte[] pattern, byte[] channel, byte[] message);
+
+		/**
+		 * Called when no further message is buffered, right before the reader may block:
+		 * the moment to hand over what was collected.
+		 */
+		default void endOfBurst() {
+		}
 
 	}
 

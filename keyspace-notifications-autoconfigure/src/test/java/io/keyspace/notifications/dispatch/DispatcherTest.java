@@ -60,6 +60,25 @@ class DispatcherTest {
 	}
 
 	@Test
+	void aBatchIsHandedOverOnFlushInOrder() {
+		this.dispatcher = dispatcher(new DispatchSettings(2, 100, OverflowPolicy.BLOCK, Duration.ofSeconds(1),
+				Duration.ofSeconds(5)));
+		List<String> handled = new CopyOnWriteArrayList<>();
+		KeyNotificationHandler[] handler = { (n) -> handled.add(n.key() + " " + n.event()) };
+		Dispatcher.Batch batch = this.dispatcher.newBatch();
+		batch.add(notification("k", "set"), handler);
+		batch.add(notification("k", "expire"), handler);
+		batch.add(notification("k", "del"), handler);
+		assertThat(batch.isEmpty()).isFalse();
+		assertThat(this.dispatcher.queued()).isZero();
+		assertThat(handled).isEmpty();
+		batch.flush();
+		assertThat(batch.isEmpty()).isTrue();
+		await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 3);
+		assertThat(handled).containsExactly("k set", "k expire", "k del");
+	}
+
+	@Test
 	void aThrowingHandlerIsIsolatedAndTheNextNotificationIsDelivered() {
 		this.dispatcher = dispatcher(new DispatchSettings(1, 100, OverflowPolicy.BLOCK, Duration.ofSeconds(1),
 				Duration.ofSeconds(5)));

@@ -1,0 +1,327 @@
+package io.keyspace.notifications.benchmark;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.keyspace.notifications.NotificationOptions;
+import io.keyspace.notifications.StandaloneKeyspaceNotifications;
+import io.keyspace.notifications.channel.KeyspaceChannel;
+import io.keyspace.notifications.reader.ConnectionSettings;
+import io.keyspace.notifications.reader.RedisNode;
+import io.keyspace.notifications.testing.RedisServer;
+import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
+import org.springframework.data.redis.listener.PatternTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+
+/**
+ * How many notifications per second each consumer receives from a burst of SETs, and how
+ * many it loses, measured in one run against one local redis-server so that the ratios are
+ * comparable on a shared, noisy machine:
+ * <ul>
+ * <li>{@code raw-jedis}: a bare Jedis {@link BinaryJedisPubSub} loop that only counts (the
+ * baseline);</li>
+ * <li>{@code keyspace-notifications}: {@link StandaloneKeyspaceNotifications} with the default
+ * dispatch settings, counted in a handler (read, parse, match, dispatch, handle);</li>
+ * <li>{@code spring-data-redis}: {@link RedisMessageListenerContainer} with its defaults.</li>
+ * </ul>
+ * Run with {@code ./mvnw -q -pl keyspace-notifications-autoconfigure test-compile exec:java
+ * -Dexec.classpathScope=test -Dexec.mainClass=io.keyspace.notifications.benchmark.BurstBenchmark}
+ * (system properties {@code burst} and {@code rounds} change the size).
+ */
+public final class BurstBenchmark {
+
+	private static final int BURST = Integer.getInteger("burst", 1_000_000);
+
+	private static final int ROUNDS = Integer.getInteger("rounds", 3);
+
+	private static final Duration QUIET = Duration.ofSeconds(3);
+
+	private static final NotificationOptions OPTIONS = Integer.getInteger("concurrency") == null
+			? NotificationOptions.defaults()
+			: NotificationOptions.builder()
+				.dispatch(new io.keyspace.notifications.dispatch.DispatchSettings(Integer.getInteger("concurrency"),
+						65_536, io.keyspace.notifications.dispatch.OverflowPolicy.BLOCK, Duration.ofMillis(500),
+						Duration.ofSeconds(10)))
+				.build();
+
+	private BurstBenchmark() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		try (RedisServer server = RedisServer.builder().config("notify-keyspace-events", "K$").start()) {
+			List<Consumer> consumers = List.of(new RawJedis(), new KeyspaceNotificationsConsumer(),
+					new SpringDataRedis());
+			List<List<Result>> results = new ArrayList<>();
+			consumers.forEach((c) -> results.add(new ArrayList<>()));
+			System.out.printf(Locale.ROOT, "Burst of %,d SETs, %d rounds, redis-server %s on %s%n", BURST, ROUNDS,
+					server.jedis().info("server").lines().filter((l) -> l.startsWith("redis_version")).findFirst()
+						.orElse("?"),
+					server.hostAndPort());
+			for (int round = 1; round <= ROUNDS; round++) {
+				for (int i = 0; i < consumers.size(); i++) {
+					Result result = run(server, consumers.get(i), round);
+					results.get(i).add(result);
+					System.out.printf(Locale.ROOT, "round %d %-24s %,10.0f notifications/s  received %,d  lost %,d%s%n",
+							round, consumers.get(i).name(), result.perSecond(), result.received(), result.lost(),
+							result.dropped() ? "  (server dropped the connection)" : "");
+				}
+			}
+			double baseline = median(results.get(0));
+			System.out.println();
+			System.out.println("| consumer | median notifications/s | ratio to raw Jedis | lost (worst round) |");
+			System.out.println("|---|---:|---:|---:|");
+			for (int i = 0; i < consumers.size(); i++) {
+				double median = median(results.get(i));
+				long worstLost = results.get(i).stream().mapToLong(Result::lost).max().orElse(0);
+				System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %,d |%n", consumers.get(i).name(), median,
+						median / baseline, worstLost);
+			}
+		}
+	}
+
+	private static Result run(RedisServer server, Consumer consumer, int round) throws Exception {
+		try (Jedis admin = server.jedis()) {
+			admin.flushAll();
+			admin.configResetStat();
+		}
+		String prefix = "bench" + round + ":";
+		consumer.start(server, prefix);
+		try {
+			write(server, prefix);
+			// Wait until nothing new arrived for a while: the burst is fully delivered or lost.
+			long last = -1;
+			long quietSince = System.nanoTime();
+			while (consumer.counter().received() < BURST && System.nanoTime() - quietSince < QUIET.toNanos()) {
+				long now = consumer.counter().received();
+				if (now != last) {
+					last = now;
+					quietSince = System.nanoTime();
+				}
+				Thread.sleep(10); // polling a counter between bursts, not waiting for a condition in a test
+			}
+			Counter counter = consumer.counter();
+			long received = counter.received();
+			double seconds = (counter.lastNanos() - counter.firstNanos()) / 1e9;
+			return new Result(received, BURST - received, (seconds > 0) ? received / seconds : 0,
+					droppedByServer(server));
+		}
+		finally {
+			consumer.stop();
+		}
+	}
+
+	private static void write(RedisServer server, String prefix) {
+		byte[] value = "v".getBytes(StandardCharsets.UTF_8);
+		try (Jedis writer = server.jedis()) {
+			Pipeline pipeline = writer.pipelined();
+			for (int i = 0; i < BURST; i++) {
+				pipeline.set((prefix + i).getBytes(StandardCharsets.UTF_8), value);
+				if (i % 1000 == 999) {
+					pipeline.sync();
+				}
+			}
+			pipeline.sync();
+		}
+	}
+
+	private static boolean droppedByServer(RedisServer server) {
+		try (Jedis admin = server.jedis()) {
+			return admin.info("stats").lines()
+				.filter((l) -> l.startsWith("client_output_buffer_limit_disconnections:"))
+				.anyMatch((l) -> !l.endsWith(":0"));
+		}
+	}
+
+	private static double median(List<Result> results) {
+		List<Double> sorted = results.stream().map(Result::perSecond).sorted(Comparator.naturalOrder()).toList();
+		return sorted.get(sorted.size() / 2);
+	}
+
+	private record Result(long received, long lost, double perSecond, boolean dropped) {
+	}
+
+	/** Counts notifications and remembers when the first and the last arrived. */
+	private static final class Counter {
+
+		private final AtomicLong received = new AtomicLong();
+
+		private volatile long firstNanos;
+
+		private volatile long lastNanos;
+
+		void increment() {
+			long now = System.nanoTime();
+			if (this.received.getAndIncrement() == 0) {
+				this.firstNanos = now;
+			}
+			this.lastNanos = now;
+		}
+
+		long received() {
+			return this.received.get();
+		}
+
+		long firstNanos() {
+			return this.firstNanos;
+		}
+
+		long lastNanos() {
+			return this.lastNanos;
+		}
+
+	}
+
+	private interface Consumer {
+
+		String name();
+
+		void start(RedisServer server, String prefix) throws Exception;
+
+		Counter counter();
+
+		void stop() throws Exception;
+
+	}
+
+	private static final class RawJedis implements Consumer {
+
+		private Counter counter;
+
+		private BinaryJedisPubSub pubSub;
+
+		private Thread thread;
+
+		@Override
+		public String name() {
+			return "raw-jedis";
+		}
+
+		@Override
+		public void start(RedisServer server, String prefix) throws Exception {
+			this.counter = new Counter();
+			Counter counter = this.counter;
+			java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
+			this.pubSub = new BinaryJedisPubSub() {
+				@Override
+				public void onPMessage(byte[] pattern, byte[] channel, byte[] message) {
+					counter.increment();
+				}
+
+				@Override
+				public void onPSubscribe(byte[] pattern, int subscribedChannels) {
+					subscribed.countDown();
+				}
+			};
+			this.thread = new Thread(() -> {
+				try (Jedis jedis = server.jedis()) {
+					jedis.psubscribe(this.pubSub, ("__keyspace@0__:" + prefix + "*").getBytes(StandardCharsets.UTF_8));
+				}
+				catch (RuntimeException ex) {
+					// the server dropped the connection; the lost count shows it
+				}
+			}, "raw-jedis-reader");
+			this.thread.start();
+			subscribed.await();
+		}
+
+		@Override
+		public Counter counter() {
+			return this.counter;
+		}
+
+		@Override
+		public void stop() throws Exception {
+			if (this.pubSub.isSubscribed()) {
+				this.pubSub.punsubscribe();
+			}
+			this.thread.join(5_000);
+		}
+
+	}
+
+	private static final class KeyspaceNotificationsConsumer implements Consumer {
+
+		private Counter counter;
+
+		private StandaloneKeyspaceNotifications notifications;
+
+		@Override
+		public String name() {
+			return "keyspace-notifications";
+		}
+
+		@Override
+		public void start(RedisServer server, String prefix) {
+			this.counter = new Counter();
+			Counter counter = this.counter;
+			this.notifications = new StandaloneKeyspaceNotifications(new RedisNode(server.host(), server.port()),
+					ConnectionSettings.defaults(), OPTIONS);
+			this.notifications.subscribe((notification) -> counter.increment(), new KeyspaceChannel(prefix + "*"));
+		}
+
+		@Override
+		public Counter counter() {
+			return this.counter;
+		}
+
+		@Override
+		public void stop() {
+			System.out.println("    keyspace-notifications metrics: " + this.notifications.metrics());
+			this.notifications.close();
+		}
+
+	}
+
+	private static final class SpringDataRedis implements Consumer {
+
+		private Counter counter;
+
+		private JedisConnectionFactory factory;
+
+		private RedisMessageListenerContainer container;
+
+		@Override
+		public String name() {
+			return "spring-data-redis";
+		}
+
+		@Override
+		public void start(RedisServer server, String prefix) {
+			this.counter = new Counter();
+			Counter counter = this.counter;
+			this.factory = new JedisConnectionFactory(new RedisStandaloneConfiguration(server.host(), server.port()));
+			this.factory.afterPropertiesSet();
+			this.factory.start();
+			this.container = new RedisMessageListenerContainer();
+			this.container.setConnectionFactory(this.factory);
+			this.container.addMessageListener((message, pattern) -> counter.increment(),
+					new PatternTopic("__keyspace@0__:" + prefix + "*"));
+			this.container.afterPropertiesSet();
+			this.container.start();
+		}
+
+		@Override
+		public Counter counter() {
+			return this.counter;
+		}
+
+		@Override
+		public void stop() throws Exception {
+			this.container.stop();
+			this.container.destroy();
+			this.factory.destroy();
+		}
+
+	}
+
+}
