@@ -226,7 +226,14 @@ public abstract class AbstractKeyspaceNotifications implements KeyspaceNotificat
 			activate(added);
 		}
 		catch (RuntimeException ex) {
+			// Roll back on the connections too, or a reconnect would replay the channel.
 			added.forEach(this.registry::remove);
+			try {
+				deactivate(added);
+			}
+			catch (RuntimeException cleanup) {
+				ex.addSuppressed(cleanup);
+			}
 			throw ex;
 		}
 	}

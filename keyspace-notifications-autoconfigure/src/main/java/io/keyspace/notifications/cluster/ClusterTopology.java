@@ -1,10 +1,15 @@
 package io.keyspace.notifications.cluster;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.StringJoiner;
 
 import io.keyspace.notifications.reader.RedisNode;
 import redis.clients.jedis.util.JedisClusterCRC16;
@@ -22,7 +27,9 @@ public final class ClusterTopology {
 
 	private final Set<RedisNode> primaries;
 
-	ClusterTopology(RedisNode[] owners) {
+	private final Set<RedisNode> replicas;
+
+	ClusterTopology(RedisNode[] owners, Collection<RedisNode> replicas) {
 		this.owners = owners.clone();
 		Set<RedisNode> found = new LinkedHashSet<>();
 		for (RedisNode owner : owners) {
@@ -31,6 +38,20 @@ public final class ClusterTopology {
 			}
 		}
 		this.primaries = Collections.unmodifiableSet(found);
+		Set<RedisNode> others = new LinkedHashSet<>(replicas);
+		others.removeAll(found);
+		this.replicas = Collections.unmodifiableSet(others);
+	}
+
+	/**
+	 * A topology given as one inclusive slot range per primary, without replicas; for tests
+	 * and tools that need a topology without asking a cluster.
+	 * @param ranges each primary with its {@code {firstSlot, lastSlot}}
+	 */
+	public static ClusterTopology of(Map<RedisNode, int[]> ranges) {
+		RedisNode[] owners = new RedisNode[SLOTS];
+		ranges.forEach((node, range) -> Arrays.fill(owners, range[0], range[1] + 1, node));
+		return new ClusterTopology(owners, Set.of());
 	}
 
 	/** The nodes that own at least one slot. */
@@ -38,18 +59,38 @@ public final class ClusterTopology {
 		return this.primaries;
 	}
 
+	/** The replicas the slot table names; asked for the topology when no primary answers. */
+	public Set<RedisNode> replicas() {
+		return this.replicas;
+	}
+
 	/** The primary that owns a key's slot (hash tags respected), if the slot is assigned. */
 	public Optional<RedisNode> ownerOf(byte[] key) {
 		return Optional.ofNullable(this.owners[JedisClusterCRC16.getSlot(key)]);
 	}
 
+	/** Whether both assign every slot to the same primary (replicas are not compared). */
 	public boolean sameAs(ClusterTopology other) {
 		return other != null && Arrays.equals(this.owners, other.owners);
 	}
 
+	/** For logs: each primary with its slot ranges, e.g. {@code 10.0.0.1:6379 (slots 0-5460)}. */
 	@Override
 	public String toString() {
-		return "primaries " + this.primaries;
+		Map<RedisNode, StringJoiner> ranges = new LinkedHashMap<>();
+		int first = 0;
+		for (int slot = 1; slot <= SLOTS; slot++) {
+			if (slot == SLOTS || !Objects.equals(this.owners[slot], this.owners[first])) {
+				if (this.owners[first] != null) {
+					ranges.computeIfAbsent(this.owners[first], (node) -> new StringJoiner(","))
+						.add((first == slot - 1) ? String.valueOf(first) : first + "-" + (slot - 1));
+				}
+				first = slot;
+			}
+		}
+		StringJoiner text = new StringJoiner(", ", "primaries [", "]");
+		ranges.forEach((node, slots) -> text.add(node + " (slots " + slots + ")"));
+		return text.toString();
 	}
 
 }

@@ -260,7 +260,7 @@ public final class NodeSubscriber implements AutoCloseable {
 					logger.warn("Lost the keyspace subscriber connection to {} ({}); reconnecting with backoff up to {}. "
 							+ "Notifications published while disconnected are lost.", this.nodeName, describe(ex),
 							this.settings.backoff().max());
-					this.connectionListener.onConnectionLost(this.node, ex);
+					notifyListener(() -> this.connectionListener.onConnectionLost(this.node, ex));
 				}
 				else {
 					logger.debug("Reconnect attempt {} to {} failed: {}", failedAttempts - 1, this.nodeName, describe(ex));
@@ -289,7 +289,7 @@ public final class NodeSubscriber implements AutoCloseable {
 		}
 		logger.info("Reconnected the keyspace subscriber to {} after {} failed attempt(s); resubscribed {} channel(s) and {} pattern(s)",
 				this.nodeName, failedAttempts - 1, channelCount, patternCount);
-		this.connectionListener.onConnected(this.node, true);
+		notifyListener(() -> this.connectionListener.onConnected(this.node, true));
 		return fresh;
 	}
 
@@ -394,6 +394,16 @@ public final class NodeSubscriber implements AutoCloseable {
 		catch (RuntimeException ex) {
 			// The listener is ours and should not throw; if it does, keep reading anyway.
 			logger.error("Processing a message from {} failed", this.nodeName, ex);
+		}
+	}
+
+	/** A listener that throws must neither kill the reader nor count as a connection failure. */
+	private void notifyListener(Runnable call) {
+		try {
+			call.run();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("The connection listener of {} failed", this.nodeName, ex);
 		}
 	}
 
