@@ -21,6 +21,8 @@ public final class NotificationMetrics {
 
 	private final LongAdder dropped = new LongAdder();
 
+	private final LongAdder disconnects = new LongAdder();
+
 	/** Messages read from Redis on a subscribed channel or pattern. */
 	public long received() {
 		return this.received.sum();
@@ -51,6 +53,15 @@ public final class NotificationMetrics {
 		return this.dropped.sum();
 	}
 
+	/** Node connections lost (each outage once, however many reconnect attempts it took). */
+	public long disconnects() {
+		return this.disconnects.sum();
+	}
+
+	void recordDisconnect() {
+		this.disconnects.increment();
+	}
+
 	void recordReceived() {
 		this.received.increment();
 	}
@@ -78,7 +89,7 @@ public final class NotificationMetrics {
 	@Override
 	public String toString() {
 		return "received=" + received() + ", delivered=" + delivered() + ", malformed=" + malformed() + ", filtered="
-				+ filtered() + ", handlerErrors=" + handlerErrors() + ", dropped=" + dropped();
+				+ filtered() + ", handlerErrors=" + handlerErrors() + ", dropped=" + dropped() + ", disconnects=" + disconnects();
 	}
 
 }

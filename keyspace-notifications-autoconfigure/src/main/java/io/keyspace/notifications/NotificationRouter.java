@@ -63,6 +63,11 @@ final class NotificationRouter {
 				batch.flush();
 			}
 
+			@Override
+			public void onDisconnected() {
+				NotificationRouter.this.metrics.recordDisconnect();
+			}
+
 		};
 	}
 

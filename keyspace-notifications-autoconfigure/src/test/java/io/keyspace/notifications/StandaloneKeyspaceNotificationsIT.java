@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
@@ -36,6 +37,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.args.ClientType;
 import redis.clients.jedis.params.ClientKillParams;
@@ -288,6 +290,43 @@ class StandaloneKeyspaceNotificationsIT {
 	}
 
 	@Test
+	void aSubscriberDroppedForItsOutputBufferIsReportedLoudlyAndCounted() {
+		CountDownLatch release = new CountDownLatch(1);
+		this.notifications.close();
+		this.notifications = create(NotificationOptions.builder()
+			.dispatch(new DispatchSettings(1, 1, OverflowPolicy.BLOCK, Duration.ofSeconds(30), Duration.ofSeconds(5)))
+			.build());
+		RecordingHandler delivered = new RecordingHandler();
+		this.notifications.subscribe((n) -> {
+			awaitQuietly(release);
+			delivered.onNotification(n);
+		}, new KeyspaceChannel("flood:*"));
+		this.jedis.configSet("client-output-buffer-limit", "pubsub 64kb 32kb 1");
+		try (LogCapture log = new LogCapture(NodeSubscriber.class, Level.INFO)) {
+			// The handler is stuck and the queue full, so the reader waits and Redis buffers
+			// for us until it passes the limit and closes the connection.
+			int written = 200_000;
+			Pipeline pipeline = this.jedis.pipelined();
+			for (int i = 0; i < written; i++) {
+				pipeline.set("flood:" + i, "v");
+			}
+			pipeline.sync();
+			await().atMost(Duration.ofSeconds(20)).until(() -> this.jedis.clientList(ClientType.PUBSUB).isBlank());
+			release.countDown();
+			await().atMost(Duration.ofSeconds(20)).until(() -> this.notifications.metrics().disconnects() == 1);
+			assertThat(log.messages(Level.WARN)).first()
+				.asString()
+				.contains(redis.server().hostAndPort())
+				.contains("client-output-buffer-limit");
+			assertThat(delivered.received()).hasSizeLessThan(written);
+		}
+		finally {
+			this.jedis.configSet("client-output-buffer-limit", "pubsub 32mb 8mb 60");
+			release.countDown();
+		}
+	}
+
+	@Test
 	void aSilentPeerIsDetectedByTheHealthCheck() {
 		RecordingHandler handler = new RecordingHandler();
 		this.notifications.subscribe(handler, new KeyspaceChannel("hc:*"));
@@ -335,6 +374,15 @@ class StandaloneKeyspaceNotificationsIT {
 				.withMessageContaining("127.0.0.1:" + port)
 				.withMessageContaining("spring.data.redis");
 			assertThat(unreachable.isSubscribed()).isFalse();
+		}
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -35,6 +35,10 @@ public final class NodeSubscriber implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(NodeSubscriber.class);
 
+	private static final String SERVER_CLOSED_HINT = " The server closed the connection: a restart, a CLIENT KILL, "
+			+ "or a subscriber whose pub/sub output buffer passed client-output-buffer-limit (handlers slower than "
+			+ "the write rate), in which case everything the server had buffered for us is lost too.";
+
 	private final RedisNode node;
 
 	private final String nodeName;
@@ -258,8 +262,9 @@ public final class NodeSubscriber implements AutoCloseable {
 				}
 				if (firstFailure) {
 					logger.warn("Lost the keyspace subscriber connection to {} ({}); reconnecting with backoff up to {}. "
-							+ "Notifications published while disconnected are lost.", this.nodeName, describe(ex),
-							this.settings.backoff().max());
+							+ "Notifications published while disconnected are lost.{}", this.nodeName, describe(ex),
+							this.settings.backoff().max(), closedByServer(ex) ? SERVER_CLOSED_HINT : "");
+					this.messageListener.onDisconnected();
 					notifyListener(() -> this.connectionListener.onConnectionLost(this.node, ex));
 				}
 				else {
@@ -487,6 +492,10 @@ public final class NodeSubscriber implements AutoCloseable {
 		return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
 	}
 
+	private static boolean closedByServer(Throwable ex) {
+		return String.valueOf(ex.getMessage()).contains("Unexpected end of stream");
+	}
+
 	private static String describe(Throwable ex) {
 		Throwable root = ex;
 		while (root.getCause() != null && root.getCause() != root) {
@@ -512,6 +521,10 @@ public final class NodeSubscriber implements AutoCloseable {
 		 * the moment to hand over what was collected.
 		 */
 		default void endOfBurst() {
+		}
+
+		/** Called once when the connection is lost (not again for each failed reconnect attempt). */
+		default void onDisconnected() {
 		}
 
 	}
