@@ -39,10 +39,9 @@ function scheduleRefresh() {
 
 async function refresh() {
   try {
-    const [products, stats] = await Promise.all([
-      fetch('api/products').then((r) => r.json()),
-      fetch('api/cache').then((r) => r.json()),
-    ]);
+    // One after the other: the counters then include the reads of this refresh.
+    const products = await fetch('api/products').then((r) => r.json());
+    const stats = await fetch('api/cache').then((r) => r.json());
     renderProducts(products);
     document.getElementById('stats').textContent =
         `${stats.size} cached · ${stats.hits} hits · ${stats.misses} misses · ` +
