@@ -1,0 +1,44 @@
+package io.keyspace.sample.feed;
+
+import java.util.List;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/** The notification feed as JSON and as a server-sent event stream. */
+@RestController
+@RequestMapping("/api/notifications")
+class FeedController {
+
+	private final NotificationFeed feed;
+
+	FeedController(NotificationFeed feed) {
+		this.feed = feed;
+	}
+
+	/** The last notifications, oldest first. */
+	@GetMapping
+	List<FeedEntry> recent() {
+		return this.feed.recent();
+	}
+
+	/** {@code curl -N localhost:8080/api/notifications/stream}; events are named {@code notification}. */
+	@GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	SseEmitter stream(@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+		long after = 0;
+		if (lastEventId != null) {
+			try {
+				after = Long.parseLong(lastEventId.trim());
+			}
+			catch (NumberFormatException ex) {
+				// not one of ours: send the whole buffer
+			}
+		}
+		return this.feed.subscribe(after);
+	}
+
+}

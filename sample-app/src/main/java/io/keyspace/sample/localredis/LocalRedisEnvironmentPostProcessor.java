@@ -1,0 +1,109 @@
+package io.keyspace.sample.localredis;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+
+import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Makes {@code ./mvnw -pl sample-app -am spring-boot:run} work without a Redis: when the
+ * application configures none ({@code spring.data.redis.host}, {@code port}, {@code url},
+ * {@code cluster.nodes}, {@code sentinel.master} are all unset), it starts a local
+ * {@link LocalRedisServer} with keyspace notifications on and points
+ * {@code spring.data.redis.host/port} at it. The server is stopped when the application
+ * context is closed (after every bean that uses it), or at the latest when the JVM exits.
+ * <p>
+ * Set {@code sample.local-redis.enabled=false} to never start one (the tests do, since
+ * their {@code @DynamicPropertySource} or {@code @ServiceConnection} is applied after this
+ * runs), and {@code sample.local-redis.binary} to choose the executable.
+ */
+public class LocalRedisEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+	public static final String ENABLED_PROPERTY = "sample.local-redis.enabled";
+
+	public static final String BINARY_PROPERTY = "sample.local-redis.binary";
+
+	/** Bean name under which the running server is registered in the application context. */
+	public static final String BEAN_NAME = "localRedisServer";
+
+	static final String PROPERTY_SOURCE_NAME = "localRedisServer";
+
+	// Any of these means the user has a Redis of their own in mind.
+	private static final List<String> CONNECTION_PROPERTIES = List.of("spring.data.redis.host",
+			"spring.data.redis.port", "spring.data.redis.url", "spring.data.redis.cluster.nodes",
+			"spring.data.redis.sentinel.master", "spring.data.redis.masterreplica.nodes");
+
+	private final Log logger;
+
+	public LocalRedisEnvironmentPostProcessor(DeferredLogFactory logFactory) {
+		this.logger = logFactory.getLog(LocalRedisEnvironmentPostProcessor.class);
+	}
+
+	@Override
+	public int getOrder() {
+		// After application.yml, profiles and command-line arguments have been loaded.
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		if (environment.getPropertySources().contains(PROPERTY_SOURCE_NAME)) {
+			return; // already done for this environment (e.g. a second pass by a bootstrap context)
+		}
+		Binder binder = Binder.get(environment);
+		if (!binder.bind(ENABLED_PROPERTY, Boolean.class).orElse(true)) {
+			return;
+		}
+		List<String> configured = CONNECTION_PROPERTIES.stream().filter((name) -> isSet(binder, name)).toList();
+		if (!configured.isEmpty()) {
+			this.logger.info("Using the Redis configured by " + String.join(", ", configured)
+					+ "; not starting a local redis-server. Make sure it has notify-keyspace-events set (e.g. KEA).");
+			return;
+		}
+		LocalRedisServer server = LocalRedisServer.start(binder.bind(BINARY_PROPERTY, String.class).orElse(null));
+		environment.getPropertySources()
+			.addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME,
+					Map.of("spring.data.redis.host", server.host(), "spring.data.redis.port", server.port())));
+		this.logger.info("No Redis configured (spring.data.redis.host/url/cluster.nodes unset): started " + server
+				+ " with notify-keyspace-events " + LocalRedisServer.NOTIFY_KEYSPACE_EVENTS
+				+ ". It stops with the application. Set spring.data.redis.host/port to use your own Redis.");
+		application.addListeners(new StopWithContext(server));
+		// At the latest on JVM exit; these handlers run after the application contexts have closed.
+		SpringApplication.getShutdownHandlers().add(server::close);
+	}
+
+	private static boolean isSet(Binder binder, String name) {
+		return binder.bind(name, Bindable.listOf(String.class)).map((values) -> !values.isEmpty()).orElse(false);
+	}
+
+	/**
+	 * Registers the server as a disposable singleton before any bean exists, so that it is
+	 * destroyed last: the keyspace subscriber and the connection pool close first, and
+	 * nothing logs a lost connection on a normal shutdown.
+	 */
+	private record StopWithContext(LocalRedisServer server) implements ApplicationListener<ApplicationPreparedEvent> {
+
+		@Override
+		public void onApplicationEvent(ApplicationPreparedEvent event) {
+			if (event.getApplicationContext().getBeanFactory() instanceof DefaultSingletonBeanRegistry registry
+					&& !registry.containsSingleton(BEAN_NAME)) {
+				registry.registerSingleton(BEAN_NAME, this.server);
+				registry.registerDisposableBean(BEAN_NAME, this.server::close);
+			}
+		}
+
+	}
+
+}
