@@ -51,7 +51,10 @@ public @interface OnKeyEvent {
 	/** The database number; default: the application's ({@code spring.data.redis.database}). */
 	String db() default "";
 
-	/** A name for this handler in logs and metrics; default {@code BeanClass#method}. */
+	/**
+	 * A name for this handler in log messages (e.g. when it throws) and in the container's
+	 * endpoint list; default {@code BeanClass#method}.
+	 */
 	String id() default "";
 
 	/** The bean name of the listener container to use; default: the auto-configured one. */

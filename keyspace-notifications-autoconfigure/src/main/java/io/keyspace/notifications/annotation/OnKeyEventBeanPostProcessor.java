@@ -108,7 +108,8 @@ public class OnKeyEventBeanPostProcessor implements BeanPostProcessor, BeanFacto
 			throw new InvalidOnKeyEventException(handler.attributes().handlerName(),
 					"there is no listener container bean named '" + containerName + "'",
 					handler.container().isEmpty()
-							? "Remove keyspace-notifications.enabled=false, or define a KeyspaceNotificationListenerContainer bean with that name"
+							? "Configure Redis (spring.data.redis.*) so that the listener container is auto-configured, "
+									+ "or define a KeyspaceNotificationListenerContainer bean with that name"
 							: "Set container to the name of a KeyspaceNotificationListenerContainer bean");
 		}
 		KeyspaceNotificationListenerContainer container = this.beanFactory.getBean(containerName,

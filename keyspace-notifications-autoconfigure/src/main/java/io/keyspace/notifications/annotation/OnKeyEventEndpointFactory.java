@@ -17,6 +17,7 @@ import io.keyspace.notifications.channel.SubkeyspaceitemChannel;
 import io.keyspace.notifications.listener.FilteringHandler;
 import io.keyspace.notifications.listener.GlobFilter;
 import io.keyspace.notifications.listener.KeyEventEndpoint;
+import io.keyspace.notifications.listener.NamedHandler;
 
 /**
  * Turns the (placeholder-resolved) attributes of one {@code @OnKeyEvent} into channels and
@@ -95,7 +96,8 @@ public final class OnKeyEventEndpointFactory {
 			throw new InvalidOnKeyEventException(name, ex.getMessage(), "Give non-empty keys and events");
 		}
 		String id = attributes.id().isEmpty() ? name : attributes.id();
-		return new KeyEventEndpoint(id, channels, (filter != null) ? new FilteringHandler(filter, handler) : handler);
+		KeyNotificationHandler named = attributes.id().isEmpty() ? handler : new NamedHandler(id, handler);
+		return new KeyEventEndpoint(id, channels, (filter != null) ? new FilteringHandler(filter, named) : named);
 	}
 
 	private static ChannelType type(Attributes attributes) {

@@ -63,6 +63,12 @@ public class KeyspaceNotificationsAutoConfiguration {
 					details.getSentinel().getMaster(), "Redis Sentinel is not supported by keyspace-notifications yet. "
 							+ "Point spring.data.redis.host/port at the primary, or set keyspace-notifications.enabled=false");
 		}
+		if (details.getMasterReplica() != null) {
+			throw new InvalidConfigurationPropertyValueException("spring.data.redis.masterreplica.nodes",
+					details.getMasterReplica().getNodes(), "Master/replica setups are not supported by "
+							+ "keyspace-notifications yet. Point spring.data.redis.host/port at the primary, or set "
+							+ "keyspace-notifications.enabled=false");
+		}
 		if (details.getCluster() != null) {
 			return new ClusterKeyspaceNotifications(KeyspaceNotificationsSettings.clusterSeeds(details), connection,
 					options, KeyspaceNotificationsSettings.positive("keyspace-notifications.cluster.refresh-interval",
@@ -83,10 +89,8 @@ public class KeyspaceNotificationsAutoConfiguration {
 	@ConditionalOnMissingBean
 	OnKeyEventEndpointFactory onKeyEventEndpointFactory(KeyspaceNotificationsProperties properties,
 			ObjectProvider<DataRedisConnectionDetails> details) {
-		// A cluster has only database 0; otherwise default to the application's database.
 		DataRedisConnectionDetails connection = details.getIfAvailable();
-		int database = (connection != null && connection.getStandalone() != null)
-				? connection.getStandalone().getDatabase() : 0;
+		int database = (connection != null) ? KeyspaceNotificationsSettings.database(connection) : 0;
 		return new OnKeyEventEndpointFactory(properties.getKeyPrefix(), database);
 	}
 

@@ -36,9 +36,7 @@ final class KeyspaceNotificationsSettings {
 			.username(details.getUsername())
 			.password(details.getPassword())
 			.clientName(redis.getClientName());
-		if (details.getStandalone() != null) {
-			builder.database(details.getStandalone().getDatabase());
-		}
+		builder.database(database(details));
 		SslBundle bundle = details.getSslBundle();
 		if (bundle != null) {
 			builder.ssl(true).sslSocketFactory(bundle.createSslContext().getSocketFactory());
@@ -56,6 +54,15 @@ final class KeyspaceNotificationsSettings {
 		apply("keyspace-notifications.reconnect.max-backoff", reconnect.getMaxBackoff(),
 				(max) -> builder.backoff(new Backoff(initial, max)));
 		return builder.build();
+	}
+
+	/**
+	 * The application's database. Spring Boot fills in standalone details even for a
+	 * cluster, whose only database is 0.
+	 */
+	static int database(DataRedisConnectionDetails details) {
+		return (details.getCluster() == null && details.getStandalone() != null)
+				? details.getStandalone().getDatabase() : 0;
 	}
 
 	static List<RedisNode> standaloneNode(DataRedisConnectionDetails details) {

@@ -58,6 +58,7 @@ class OnKeyEventEndpointFactoryTest {
 				new RecordingHandler());
 		assertThat(explicitDb.channels()).containsExactly(new KeyspaceChannel("app1:k", 2));
 		assertThat(explicitDb.id()).isEqualTo("my-id");
+		assertThat(explicitDb.handler()).as("name in log messages").hasToString("my-id");
 	}
 
 	@Test

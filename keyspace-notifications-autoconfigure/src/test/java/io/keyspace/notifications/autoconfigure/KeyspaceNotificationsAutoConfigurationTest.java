@@ -110,6 +110,28 @@ class KeyspaceNotificationsAutoConfigurationTest {
 	}
 
 	@Test
+	void aClusterAlwaysUsesDatabaseZeroEvenWhenADatabaseIsConfigured() {
+		withoutSpringsConnectionFactory()
+			.withPropertyValues("spring.data.redis.cluster.nodes=10.0.0.1:7000", "spring.data.redis.database=2")
+			.run((context) -> {
+				assertThat(context.getBean(ClusterKeyspaceNotifications.class).connectionSettings().database()).isZero();
+				OnKeyEventEndpointFactory factory = context.getBean(OnKeyEventEndpointFactory.class);
+				assertThat(factory.create(new OnKeyEventEndpointFactory.Attributes("B#m", List.of("k"), List.of(),
+						new io.keyspace.notifications.ChannelType[0], "", "", ""), (n) -> {
+						}).channels()).singleElement().satisfies((channel) -> assertThat(channel.db()).isZero());
+			});
+	}
+
+	@Test
+	void masterReplicaFailsWithAClearMessage() {
+		withoutSpringsConnectionFactory().withPropertyValues("spring.data.redis.masterreplica.nodes=10.0.0.1:6379")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("spring.data.redis.masterreplica.nodes")
+				.hasMessageContaining("not supported"));
+	}
+
+	@Test
 	void canBeTurnedOff() {
 		this.runner.withPropertyValues("keyspace-notifications.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(KeyspaceNotifications.class)
