@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import io.keyspace.notifications.channel.NotificationChannel;
 import io.keyspace.notifications.cluster.ClusterTopology;
 import io.keyspace.notifications.cluster.ClusterTopologyReader;
+import io.keyspace.notifications.reader.ConnectionListener;
 import io.keyspace.notifications.reader.ConnectionSettings;
 import io.keyspace.notifications.reader.NodeSubscriber;
 import io.keyspace.notifications.reader.RedisNode;
@@ -66,7 +67,7 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 
 	private final AtomicBoolean refreshRequested = new AtomicBoolean();
 
-	private final NodeSubscriber.ConnectionListener refreshOnError = new NodeSubscriber.ConnectionListener() {
+	private final ConnectionListener refreshOnError = new ConnectionListener() {
 		@Override
 		public void onConnectionLost(RedisNode node, Exception cause) {
 			requestRefresh();

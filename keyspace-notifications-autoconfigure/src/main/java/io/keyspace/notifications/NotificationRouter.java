@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.keyspace.notifications.dispatch.Dispatcher;
 import io.keyspace.notifications.match.SubscriptionRegistry;
 import io.keyspace.notifications.match.SubscriptionRegistry.Subscription;
-import io.keyspace.notifications.reader.NodeSubscriber;
+import io.keyspace.notifications.reader.MessageListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +49,9 @@ final class NotificationRouter {
 	}
 
 	/** A listener for one reader thread, with its own dispatch batch. */
-	NodeSubscriber.MessageListener newReaderListener() {
+	MessageListener newReaderListener() {
 		Dispatcher.Batch batch = this.dispatcher.newBatch();
-		return new NodeSubscriber.MessageListener() {
+		return new MessageListener() {
 
 			@Override
 			public void onMessage(String node, byte[] pattern, byte[] channel, byte[] message) {

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.keyspace.notifications.channel.NotificationChannel;
+import io.keyspace.notifications.reader.ConnectionListener;
 import io.keyspace.notifications.reader.ConnectionSettings;
 import io.keyspace.notifications.reader.NodeSubscriber;
 import io.keyspace.notifications.reader.RedisNode;
@@ -50,7 +51,7 @@ public final class StandaloneKeyspaceNotifications extends AbstractKeyspaceNotif
 	protected synchronized void activate(List<NotificationChannel> channels) {
 		if (this.subscriber == null) {
 			NodeSubscriber fresh = new NodeSubscriber(this.node, this.settings, this.router.newReaderListener(),
-					NodeSubscriber.ConnectionListener.NONE);
+					ConnectionListener.NONE);
 			fresh.start();
 			this.subscriber = fresh;
 			long interval = this.settings.healthCheckInterval().toMillis();

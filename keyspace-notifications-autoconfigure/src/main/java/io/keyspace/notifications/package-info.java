@@ -1,9 +1,11 @@
 /**
- * The core model of Redis keyspace notifications, free of Spring and of any Redis client:
- * the six channel kinds ({@link io.keyspace.notifications.ChannelType}), the well-known event
- * names ({@link io.keyspace.notifications.EventType}), the parsed notification value
- * ({@link io.keyspace.notifications.KeyNotification}) with its binary-safe parser, and the
- * handler callback. Everything here works on the raw bytes a pub/sub connection delivers, so
- * keys that are not valid UTF-8 survive unchanged.
+ * The public API and the core model, free of Spring: the six channel kinds
+ * ({@link io.keyspace.notifications.ChannelType}), the well-known event names
+ * ({@link io.keyspace.notifications.EventType}), the parsed notification
+ * ({@link io.keyspace.notifications.KeyNotification}) with its binary-safe parser, and
+ * {@link io.keyspace.notifications.KeyspaceNotifications} with its standalone and cluster
+ * implementations. A message travels: node reader ({@code reader}) → parse (here) → match
+ * ({@code match}) → dispatch ({@code dispatch}) → handler; the router in this package joins
+ * the steps on each reader thread.
  */
 package io.keyspace.notifications;

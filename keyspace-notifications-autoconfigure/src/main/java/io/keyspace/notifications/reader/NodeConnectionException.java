@@ -11,10 +11,19 @@ public class NodeConnectionException extends KeyspaceNotificationsException {
 	private final RedisNode node;
 
 	public NodeConnectionException(RedisNode node, Throwable cause) {
-		super("Cannot subscribe to keyspace notifications on Redis at " + node + ": " + cause.getMessage()
-				+ ". Check that the server is running and that host, port, username, password and TLS "
-				+ "(spring.data.redis.*) match it.", cause);
+		super(message(node, cause.getMessage(), "Check that the server is running and that host, port, username, "
+				+ "password and TLS (spring.data.redis.*) match it"), cause);
 		this.node = node;
+	}
+
+	/** The node answered, but refused: {@code problem} says what, {@code fix} how to mend it. */
+	public NodeConnectionException(RedisNode node, String problem, String fix) {
+		super(message(node, problem, fix));
+		this.node = node;
+	}
+
+	private static String message(RedisNode node, String problem, String fix) {
+		return "Cannot subscribe to keyspace notifications on Redis at " + node + ": " + problem + ". " + fix + ".";
 	}
 
 	public RedisNode node() {

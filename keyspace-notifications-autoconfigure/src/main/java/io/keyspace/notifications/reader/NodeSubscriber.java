@@ -1,15 +1,12 @@
 package io.keyspace.notifications.reader;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -35,9 +32,6 @@ public final class NodeSubscriber implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(NodeSubscriber.class);
 
-	private static final String SERVER_CLOSED_HINT = " The server closed the connection: a restart, a CLIENT KILL, "
-			+ "or a subscriber whose pub/sub output buffer passed client-output-buffer-limit (handlers slower than "
-			+ "the write rate), in which case everything the server had buffered for us is lost too.";
 
 	private final RedisNode node;
 
@@ -51,26 +45,25 @@ public final class NodeSubscriber implements AutoCloseable {
 
 	private final ConnectionListener connectionListener;
 
+	private final OutageReport outage;
+
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private final Condition changed = this.lock.newCondition();
 
-	// Wanted subscriptions, keyed by the ISO-8859-1 view of their bytes (a lossless,
-	// allocation-light way to hash byte arrays). Guarded by lock.
-	private final Map<String, byte[]> channels = new HashMap<>();
+	private final SubscriptionSet channels = new SubscriptionSet();
 
-	private final Map<String, byte[]> patterns = new HashMap<>();
-
-	// What the server confirmed on the current connection; written by the reader thread.
-	private final Set<String> confirmedChannels = ConcurrentHashMap.newKeySet();
-
-	private final Set<String> confirmedPatterns = ConcurrentHashMap.newKeySet();
+	private final SubscriptionSet patterns = new SubscriptionSet();
 
 	private final AtomicLong framesRead = new AtomicLong();
 
 	private long framesAtLastHealthCheck = -1;
 
 	private PubSubConnection connection; // guarded by lock; null while disconnected
+
+	private int rejections; // guarded by lock: error replies, e.g. NOPERM for a channel
+
+	private String lastRejection; // guarded by lock
 
 	private volatile boolean closed;
 
@@ -84,6 +77,7 @@ public final class NodeSubscriber implements AutoCloseable {
 		this.jedisConfig = settings.toJedisConfig();
 		this.messageListener = messageListener;
 		this.connectionListener = connectionListener;
+		this.outage = new OutageReport(this.nodeName, settings.backoff().max());
 	}
 
 	public RedisNode node() {
@@ -126,8 +120,8 @@ public final class NodeSubscriber implements AutoCloseable {
 		List<byte[]> toPsubscribe;
 		this.lock.lock();
 		try {
-			toSubscribe = addAll(this.channels, newChannels);
-			toPsubscribe = addAll(this.patterns, newPatterns);
+			toSubscribe = this.channels.add(newChannels);
+			toPsubscribe = this.patterns.add(newPatterns);
 			send(Command.SUBSCRIBE, toSubscribe);
 			send(Command.PSUBSCRIBE, toPsubscribe);
 			awaitConfirmed(newChannels, newPatterns);
@@ -141,19 +135,8 @@ public final class NodeSubscriber implements AutoCloseable {
 	public void unsubscribe(Collection<byte[]> oldChannels, Collection<byte[]> oldPatterns) {
 		this.lock.lock();
 		try {
-			send(Command.UNSUBSCRIBE, removeAll(this.channels, oldChannels));
-			send(Command.PUNSUBSCRIBE, removeAll(this.patterns, oldPatterns));
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	/** Whether the subscriber connection is currently up. */
-	public boolean isConnected() {
-		this.lock.lock();
-		try {
-			return this.connection != null;
+			send(Command.UNSUBSCRIBE, this.channels.remove(oldChannels));
+			send(Command.PUNSUBSCRIBE, this.patterns.remove(oldPatterns));
 		}
 		finally {
 			this.lock.unlock();
@@ -163,8 +146,8 @@ public final class NodeSubscriber implements AutoCloseable {
 	/** The channels and patterns the server has confirmed on the current connection. */
 	public Set<String> confirmedSubscriptions() {
 		Set<String> all = new TreeSet<>();
-		this.confirmedChannels.forEach((c) -> all.add(utf8(c)));
-		this.confirmedPatterns.forEach((p) -> all.add(utf8(p)));
+		this.channels.copyConfirmedTo(all);
+		this.patterns.copyConfirmedTo(all);
 		return all;
 	}
 
@@ -234,48 +217,30 @@ public final class NodeSubscriber implements AutoCloseable {
 
 	private void readUntilClosed(PubSubConnection first) {
 		PubSubConnection current = first;
-		int failedAttempts = 0;
 		while (!this.closed) {
 			try {
 				if (current == null) {
-					current = reconnect(failedAttempts);
-					failedAttempts = 0;
+					current = reconnect();
 				}
 				readFrames(current);
 			}
 			catch (RuntimeException ex) {
 				endOfBurst(); // hand over what was read before the connection broke
-				boolean firstFailure = (failedAttempts == 0);
-				failedAttempts++;
-				this.lock.lock();
-				try {
-					if (this.connection == current) {
-						detach();
-					}
-				}
-				finally {
-					this.lock.unlock();
-				}
+				detachIfCurrent(current);
 				current = null;
 				if (this.closed) {
 					break;
 				}
-				if (firstFailure) {
-					logger.warn("Lost the keyspace subscriber connection to {} ({}); reconnecting with backoff up to {}. "
-							+ "Notifications published while disconnected are lost.{}", this.nodeName, describe(ex),
-							this.settings.backoff().max(), closedByServer(ex) ? SERVER_CLOSED_HINT : "");
+				if (this.outage.failed(ex)) {
 					this.messageListener.onDisconnected();
 					notifyListener(() -> this.connectionListener.onConnectionLost(this.node, ex));
 				}
-				else {
-					logger.debug("Reconnect attempt {} to {} failed: {}", failedAttempts - 1, this.nodeName, describe(ex));
-				}
-				pause(this.settings.backoff().delayMillis(failedAttempts));
+				pause(this.settings.backoff().delayMillis(this.outage.failedAttempts()));
 			}
 		}
 	}
 
-	private PubSubConnection reconnect(int failedAttempts) {
+	private PubSubConnection reconnect() {
 		PubSubConnection fresh = connect();
 		int channelCount;
 		int patternCount;
@@ -292,27 +257,38 @@ public final class NodeSubscriber implements AutoCloseable {
 		finally {
 			this.lock.unlock();
 		}
-		logger.info("Reconnected the keyspace subscriber to {} after {} failed attempt(s); resubscribed {} channel(s) and {} pattern(s)",
-				this.nodeName, failedAttempts - 1, channelCount, patternCount);
+		this.outage.recovered(channelCount, patternCount);
 		notifyListener(() -> this.connectionListener.onConnected(this.node, true));
 		return fresh;
+	}
+
+	private void detachIfCurrent(PubSubConnection broken) {
+		this.lock.lock();
+		try {
+			if (this.connection == broken) {
+				detach();
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	/** Makes a new connection current and replays every wanted subscription on it. Holds lock. */
 	private void attach(PubSubConnection fresh) {
 		this.connection = fresh;
-		this.confirmedChannels.clear();
-		this.confirmedPatterns.clear();
-		send(Command.SUBSCRIBE, new ArrayList<>(this.channels.values()));
-		send(Command.PSUBSCRIBE, new ArrayList<>(this.patterns.values()));
+		this.channels.forgetConfirmations();
+		this.patterns.forgetConfirmations();
+		send(Command.SUBSCRIBE, this.channels.wanted());
+		send(Command.PSUBSCRIBE, this.patterns.wanted());
 	}
 
 	/** Drops the current connection; the reader notices and reconnects unless closed. Holds lock. */
 	private void detach() {
 		PubSubConnection old = this.connection;
 		this.connection = null;
-		this.confirmedChannels.clear();
-		this.confirmedPatterns.clear();
+		this.channels.forgetConfirmations();
+		this.patterns.forgetConfirmations();
 		if (old != null) {
 			try {
 				old.close();
@@ -340,8 +316,14 @@ public final class NodeSubscriber implements AutoCloseable {
 	/** Waits for the server's confirmations while connected. Holds lock. */
 	private void awaitConfirmed(Collection<byte[]> wantedChannels, Collection<byte[]> wantedPatterns) {
 		long remaining = this.settings.commandTimeout().toNanos();
+		int rejectionsBefore = this.rejections;
 		while (this.connection != null && !this.closed
-				&& !(containsAll(this.confirmedChannels, wantedChannels) && containsAll(this.confirmedPatterns, wantedPatterns))) {
+				&& !(this.channels.allConfirmed(wantedChannels) && this.patterns.allConfirmed(wantedPatterns))) {
+			if (this.rejections != rejectionsBefore) {
+				throw new NodeConnectionException(this.node, "the server rejected the subscription: " + this.lastRejection,
+						"Grant the Redis user these channels: an ACL rule such as &__keyspace@0__:* (PSUBSCRIBE needs "
+								+ "the pattern itself to be allowed), or allchannels");
+			}
 			if (remaining <= 0) {
 				throw new NodeConnectionException(this.node, new IllegalStateException(
 						"SUBSCRIBE was not confirmed within " + this.settings.commandTimeout()));
@@ -365,6 +347,7 @@ public final class NodeSubscriber implements AutoCloseable {
 			catch (JedisDataException ex) {
 				// An error reply (e.g. NOPERM for a channel) answers one command; the connection is fine.
 				logger.warn("{} rejected a subscription command: {}", this.nodeName, ex.getMessage());
+				rejected(ex.getMessage());
 				continue;
 			}
 			this.framesRead.lazySet(this.framesRead.get() + 1);
@@ -377,15 +360,27 @@ public final class NodeSubscriber implements AutoCloseable {
 		}
 	}
 
+	private void rejected(String reason) {
+		this.lock.lock();
+		try {
+			this.rejections++;
+			this.lastRejection = reason;
+			this.changed.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	private void handleFrame(List<?> frame) {
 		byte[] kind = (byte[]) frame.get(0);
 		switch (kind.length) {
 			case 7 -> deliver(null, (byte[]) frame.get(1), (byte[]) frame.get(2)); // message
 			case 8 -> deliver((byte[]) frame.get(1), (byte[]) frame.get(2), (byte[]) frame.get(3)); // pmessage
-			case 9 -> confirm(this.confirmedChannels, frame, true); // subscribe
-			case 10 -> confirm(this.confirmedPatterns, frame, true); // psubscribe
-			case 11 -> confirm(this.confirmedChannels, frame, false); // unsubscribe
-			case 12 -> confirm(this.confirmedPatterns, frame, false); // punsubscribe
+			case 9 -> confirm(this.channels, frame, true); // subscribe
+			case 10 -> confirm(this.patterns, frame, true); // psubscribe
+			case 11 -> confirm(this.channels, frame, false); // unsubscribe
+			case 12 -> confirm(this.patterns, frame, false); // punsubscribe
 			default -> {
 				// pong: only proves the connection is alive
 			}
@@ -421,16 +416,10 @@ public final class NodeSubscriber implements AutoCloseable {
 		}
 	}
 
-	private void confirm(Set<String> confirmed, List<?> frame, boolean added) {
-		String name = latin1((byte[]) frame.get(1));
+	private void confirm(SubscriptionSet set, List<?> frame, boolean subscribed) {
 		this.lock.lock();
 		try {
-			if (added) {
-				confirmed.add(name);
-			}
-			else {
-				confirmed.remove(name);
-			}
+			set.confirm((byte[]) frame.get(1), subscribed);
 			this.changed.signalAll();
 		}
 		finally {
@@ -455,92 +444,11 @@ public final class NodeSubscriber implements AutoCloseable {
 		}
 	}
 
-	private static List<byte[]> addAll(Map<String, byte[]> wanted, Collection<byte[]> names) {
-		List<byte[]> added = new ArrayList<>();
-		for (byte[] name : names) {
-			if (wanted.putIfAbsent(latin1(name), name) == null) {
-				added.add(name);
-			}
-		}
-		return added;
-	}
 
-	private static List<byte[]> removeAll(Map<String, byte[]> wanted, Collection<byte[]> names) {
-		List<byte[]> removed = new ArrayList<>();
-		for (byte[] name : names) {
-			if (wanted.remove(latin1(name)) != null) {
-				removed.add(name);
-			}
-		}
-		return removed;
-	}
 
-	private static boolean containsAll(Set<String> confirmed, Collection<byte[]> names) {
-		for (byte[] name : names) {
-			if (!confirmed.contains(latin1(name))) {
-				return false;
-			}
-		}
-		return true;
-	}
 
-	private static String latin1(byte[] bytes) {
-		return new String(bytes, StandardCharsets.ISO_8859_1);
-	}
 
-	private static String utf8(String latin1) {
-		return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-	}
 
-	private static boolean closedByServer(Throwable ex) {
-		return String.valueOf(ex.getMessage()).contains("Unexpected end of stream");
-	}
 
-	private static String describe(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return (root == ex) ? String.valueOf(ex.getMessage()) : ex.getMessage() + ": " + root;
-	}
-
-	/** Receives every message read from a node, on that node's reader thread. */
-	@FunctionalInterface
-	public interface MessageListener {
-
-		/**
-		 * @param node {@code host:port} of the node
-		 * @param pattern the matching pattern for a PSUBSCRIBE message, else {@code null}
-		 * @param channel the channel the message was published on
-		 * @param message the payload
-		 */
-		void onMessage(String node, byte[] pattern, byte[] channel, byte[] message);
-
-		/**
-		 * Called when no further message is buffered, right before the reader may block:
-		 * the moment to hand over what was collected.
-		 */
-		default void endOfBurst() {
-		}
-
-		/** Called once when the connection is lost (not again for each failed reconnect attempt). */
-		default void onDisconnected() {
-		}
-
-	}
-
-	/** Hears about connection loss and recovery, e.g. to refresh a cluster's topology. */
-	public interface ConnectionListener {
-
-		ConnectionListener NONE = new ConnectionListener() {
-		};
-
-		default void onConnectionLost(RedisNode node, Exception cause) {
-		}
-
-		default void onConnected(RedisNode node, boolean reconnect) {
-		}
-
-	}
 
 }

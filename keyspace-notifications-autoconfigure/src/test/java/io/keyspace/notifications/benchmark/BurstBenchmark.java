@@ -36,7 +36,8 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * </ul>
  * Run with {@code ./mvnw -q -pl keyspace-notifications-autoconfigure test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=io.keyspace.notifications.benchmark.BurstBenchmark}
- * (system properties {@code burst} and {@code rounds} change the size).
+ * (system properties: {@code burst} and {@code rounds} change the size, {@code consumers} picks
+ * some of them by name, comma-separated; the baseline is always the first one run).
  */
 public final class BurstBenchmark {
 
@@ -60,7 +61,10 @@ public final class BurstBenchmark {
 	public static void main(String[] args) throws Exception {
 		try (RedisServer server = RedisServer.builder().config("notify-keyspace-events", "K$").start()) {
 			List<Consumer> consumers = List.of(new RawJedis(), new KeyspaceNotificationsConsumer(),
-					new SpringDataRedis());
+					new SpringDataRedis())
+				.stream()
+				.filter((c) -> System.getProperty("consumers", c.name()).contains(c.name()))
+				.toList();
 			List<List<Result>> results = new ArrayList<>();
 			consumers.forEach((c) -> results.add(new ArrayList<>()));
 			System.out.printf(Locale.ROOT, "Burst of %,d SETs, %d rounds, redis-server %s on %s%n", BURST, ROUNDS,

@@ -1,0 +1,71 @@
+package io.keyspace.notifications.reader;
+
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reports one node connection's outages: a WARN when it is lost (once, however many
+ * reconnect attempts follow, each only at DEBUG) and an INFO when it is back. The counts
+ * also drive the reconnect backoff.
+ */
+final class OutageReport {
+
+	private static final Logger logger = LoggerFactory.getLogger(NodeSubscriber.class);
+
+	private static final String SERVER_CLOSED_HINT = " The server closed the connection: a restart, a CLIENT KILL, "
+			+ "or a subscriber whose pub/sub output buffer passed client-output-buffer-limit (handlers slower than "
+			+ "the write rate), in which case everything the server had buffered for us is lost too.";
+
+	private final String nodeName;
+
+	private final Duration maxBackoff;
+
+	private int failedAttempts;
+
+	OutageReport(String nodeName, Duration maxBackoff) {
+		this.nodeName = nodeName;
+		this.maxBackoff = maxBackoff;
+	}
+
+	/**
+	 * Records a failure of the connection or of an attempt to restore it.
+	 * @return {@code true} if it is the start of an outage
+	 */
+	boolean failed(Exception cause) {
+		this.failedAttempts++;
+		if (this.failedAttempts == 1) {
+			logger.warn("Lost the keyspace subscriber connection to {} ({}); reconnecting with backoff up to {}. "
+					+ "Notifications published while disconnected are lost.{}", this.nodeName, describe(cause),
+					this.maxBackoff, closedByServer(cause) ? SERVER_CLOSED_HINT : "");
+			return true;
+		}
+		logger.debug("Reconnect attempt {} to {} failed: {}", this.failedAttempts - 1, this.nodeName, describe(cause));
+		return false;
+	}
+
+	/** Failures so far in the current outage; 0 while connected. */
+	int failedAttempts() {
+		return this.failedAttempts;
+	}
+
+	void recovered(int channels, int patterns) {
+		logger.info("Reconnected the keyspace subscriber to {} after {} failed attempt(s); resubscribed {} channel(s) "
+				+ "and {} pattern(s)", this.nodeName, this.failedAttempts - 1, channels, patterns);
+		this.failedAttempts = 0;
+	}
+
+	private static boolean closedByServer(Throwable ex) {
+		return String.valueOf(ex.getMessage()).contains("Unexpected end of stream");
+	}
+
+	private static String describe(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return (root == ex) ? String.valueOf(ex.getMessage()) : ex.getMessage() + ": " + root;
+	}
+
+}
