@@ -1,5 +1,6 @@
 package io.keyspace.notifications.reader;
 
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 import org.slf4j.Logger;
@@ -56,8 +57,21 @@ final class OutageReport {
 		this.failedAttempts = 0;
 	}
 
+	/**
+	 * A live connection that fails other than by a read timeout (the health check's verdict)
+	 * was closed or reset by the other side: end of stream, a reset, or a broken pipe seen by
+	 * the writer.
+	 */
 	private static boolean closedByServer(Throwable ex) {
-		return String.valueOf(ex.getMessage()).contains("Unexpected end of stream");
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SocketTimeoutException) {
+				return false;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return true;
 	}
 
 	private static String describe(Throwable ex) {
