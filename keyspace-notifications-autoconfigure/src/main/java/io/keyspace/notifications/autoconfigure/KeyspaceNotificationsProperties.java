@@ -119,9 +119,9 @@ public class KeyspaceNotificationsProperties {
 		private int queueCapacity = 65_536;
 
 		/**
-		 * What to do when the queue is full: BLOCK waits up to block-timeout then drops,
-		 * DROP_NEWEST drops the new notification, DROP_OLDEST the oldest queued one. Every drop
-		 * is counted and logged.
+		 * What to do when the queue is full: BLOCK waits up to block-timeout, then drops
+		 * without waiting until the queue is half empty; DROP_NEWEST drops the new
+		 * notification; DROP_OLDEST the oldest queued one. Every drop is counted and logged.
 		 */
 		private OverflowPolicy overflow = OverflowPolicy.BLOCK;
 

@@ -28,6 +28,11 @@ final class DispatchLane {
 
 	private boolean consumerWaiting;
 
+	// Set when a BLOCK wait timed out: the handlers are not keeping up, so the reader stops
+	// waiting (and drops) until the queue is half empty. Waiting on would hold the reader
+	// until Redis drops the connection and everything it buffered.
+	private boolean shedding;
+
 	DispatchLane(int capacity) {
 		this.capacity = capacity;
 		this.items = new ArrayDeque<>(Math.min(capacity, 1024));
@@ -42,10 +47,14 @@ final class DispatchLane {
 		this.lock.lock();
 		try {
 			long remaining = blockNanos;
+			if (this.shedding && this.items.size() <= this.capacity / 2) {
+				this.shedding = false;
+			}
 			for (Delivery delivery : batch) {
-				while (this.items.size() >= this.capacity && overflow == OverflowPolicy.BLOCK && remaining > 0) {
+				while (this.items.size() >= this.capacity && overflow == OverflowPolicy.BLOCK && !this.shedding) {
 					signalConsumer();
 					remaining = awaitNotFull(remaining);
+					this.shedding = (remaining <= 0);
 				}
 				if (this.items.size() < this.capacity) {
 					this.items.addLast(delivery);

@@ -4,9 +4,10 @@ package io.keyspace.notifications.dispatch;
 public enum OverflowPolicy {
 
 	/**
-	 * Wait up to the block timeout for room, then drop and count. Waiting lets Redis buffer
-	 * the burst for us; the timeout keeps that buffer below the server's pub/sub output
-	 * limit, past which Redis would drop the whole connection.
+	 * Wait up to the block timeout for room; if none comes, drop and count, and stop waiting
+	 * until the queue is half empty again. Waiting lets Redis buffer a short burst for us;
+	 * not waiting on keeps the reader ahead of the server's pub/sub output-buffer limit, past
+	 * which Redis would drop the whole connection and everything it had buffered.
 	 */
 	BLOCK,
 

@@ -159,6 +159,38 @@ class DispatcherTest {
 	}
 
 	@Test
+	void blockStopsWaitingOnceAWaitTimedOutUntilTheQueueIsHalfEmpty() throws InterruptedException {
+		this.dispatcher = dispatcher(new DispatchSettings(1, 4, OverflowPolicy.BLOCK, Duration.ofMillis(200),
+				Duration.ofSeconds(5)));
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch started = new CountDownLatch(1);
+		List<String> handled = new CopyOnWriteArrayList<>();
+		KeyNotificationHandler stuck = (n) -> {
+			started.countDown();
+			awaitLatch(release);
+			handled.add(n.event());
+		};
+		KeyNotificationHandler[] handlers = { stuck };
+		this.dispatcher.dispatch(notification("k", "e0"), handlers);
+		assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+		for (int i = 1; i <= 4; i++) {
+			this.dispatcher.dispatch(notification("k", "e" + i), handlers);
+		}
+		long start = System.nanoTime();
+		for (int i = 5; i < 55; i++) {
+			this.dispatcher.dispatch(notification("k", "e" + i), handlers);
+		}
+		// One wait of 200 ms, then no more: 50 waits would take 10 s.
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+		assertThat(this.metrics.dropped()).isEqualTo(50);
+		release.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 5);
+		this.dispatcher.dispatch(notification("k", "after"), handlers);
+		await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 6);
+		assertThat(handled).containsExactly("e0", "e1", "e2", "e3", "e4", "after");
+	}
+
+	@Test
 	void closeLetsRunningHandlersFinishAndLeavesNoThreadBehind() {
 		this.dispatcher = dispatcher(new DispatchSettings(3, 100, OverflowPolicy.BLOCK, Duration.ofSeconds(1),
 				Duration.ofSeconds(5)));
