@@ -23,10 +23,6 @@ import io.keyspace.notifications.channel.NotificationChannel;
 import io.keyspace.notifications.channel.SubkeyspaceChannel;
 import io.keyspace.notifications.cluster.ClusterTopology;
 import io.keyspace.notifications.cluster.ClusterTopologyReader;
-import io.keyspace.notifications.dispatch.DispatchSettings;
-import io.keyspace.notifications.dispatch.OverflowPolicy;
-import io.keyspace.notifications.reader.Backoff;
-import io.keyspace.notifications.reader.ConnectionSettings;
 import io.keyspace.notifications.reader.RedisNode;
 import io.keyspace.notifications.testing.ClusterNode;
 import io.keyspace.notifications.testing.LocalRedisCluster;
@@ -43,6 +39,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 
+import static io.keyspace.notifications.IntegrationTestSettings.FAST_RECONNECT;
+import static io.keyspace.notifications.IntegrationTestSettings.IN_ORDER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -60,17 +58,6 @@ class ClusterKeyspaceNotificationsIT {
 	static final RedisClusterExtension redis = RedisClusterExtension.create();
 
 	private static final Duration REFRESH = Duration.ofSeconds(1);
-
-	private static final ConnectionSettings FAST_RECONNECT = ConnectionSettings.builder()
-		.backoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)))
-		.healthCheckInterval(Duration.ofSeconds(1))
-		.build();
-
-	// One handler thread: notifications reach handlers in the order the readers queued them,
-	// so a marker handled after a batch proves the batch from that node was handled.
-	private static final NotificationOptions IN_ORDER = NotificationOptions.builder()
-		.dispatch(new DispatchSettings(1, 100_000, OverflowPolicy.BLOCK, Duration.ofSeconds(5), Duration.ofSeconds(5)))
-		.build();
 
 	private ClusterKeyspaceNotifications notifications;
 

@@ -22,8 +22,6 @@ import io.keyspace.notifications.channel.SubkeyspaceeventChannel;
 import io.keyspace.notifications.channel.SubkeyspaceitemChannel;
 import io.keyspace.notifications.dispatch.DispatchSettings;
 import io.keyspace.notifications.dispatch.OverflowPolicy;
-import io.keyspace.notifications.reader.Backoff;
-import io.keyspace.notifications.reader.ConnectionSettings;
 import io.keyspace.notifications.reader.NodeConnectionException;
 import io.keyspace.notifications.reader.NodeSubscriber;
 import io.keyspace.notifications.reader.RedisNode;
@@ -42,6 +40,8 @@ import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.args.ClientType;
 import redis.clients.jedis.params.ClientKillParams;
 
+import static io.keyspace.notifications.IntegrationTestSettings.FAST_RECONNECT;
+import static io.keyspace.notifications.IntegrationTestSettings.IN_ORDER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -51,16 +51,6 @@ class StandaloneKeyspaceNotificationsIT {
 
 	@RegisterExtension
 	static final RedisServerExtension redis = RedisServerExtension.withConfig("notify-keyspace-events", "KEA");
-
-	private static final ConnectionSettings FAST_RECONNECT = ConnectionSettings.builder()
-		.backoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)))
-		.healthCheckInterval(Duration.ofSeconds(1))
-		.build();
-
-	// One handler thread: notifications reach handlers in the order Redis sent them.
-	private static final NotificationOptions IN_ORDER = NotificationOptions.builder()
-		.dispatch(new DispatchSettings(1, 100_000, OverflowPolicy.BLOCK, Duration.ofSeconds(5), Duration.ofSeconds(5)))
-		.build();
 
 	private StandaloneKeyspaceNotifications notifications;
 

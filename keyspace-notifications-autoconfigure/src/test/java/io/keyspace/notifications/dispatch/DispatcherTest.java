@@ -100,45 +100,23 @@ class DispatcherTest {
 	void dropNewestCountsWhatDoesNotFitAndNeverBlocks() throws InterruptedException {
 		this.dispatcher = dispatcher(new DispatchSettings(1, 2, OverflowPolicy.DROP_NEWEST, Duration.ZERO,
 				Duration.ofSeconds(5)));
-		CountDownLatch release = new CountDownLatch(1);
-		CountDownLatch started = new CountDownLatch(1);
-		List<String> handled = new CopyOnWriteArrayList<>();
-		KeyNotificationHandler slow = (n) -> {
-			started.countDown();
-			awaitLatch(release);
-			handled.add(n.event());
-		};
-		this.dispatcher.dispatch(notification("k", "e0"), new KeyNotificationHandler[] { slow });
-		assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
-		for (int i = 1; i <= 5; i++) {
-			this.dispatcher.dispatch(notification("k", "e" + i), new KeyNotificationHandler[] { slow });
-		}
+		GatedHandler handler = new GatedHandler();
+		handler.fill(this.dispatcher, 5);
 		assertThat(this.metrics.dropped()).isEqualTo(3);
-		release.countDown();
-		await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 3);
-		assertThat(handled).containsExactly("e0", "e1", "e2");
+		handler.release.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> handler.handled.size() == 3);
+		assertThat(handler.handled).containsExactly("e0", "e1", "e2");
 	}
 
 	@Test
 	void dropOldestKeepsTheNewest() throws InterruptedException {
 		this.dispatcher = dispatcher(new DispatchSettings(1, 2, OverflowPolicy.DROP_OLDEST, Duration.ZERO,
 				Duration.ofSeconds(5)));
-		CountDownLatch release = new CountDownLatch(1);
-		CountDownLatch started = new CountDownLatch(1);
-		List<String> handled = new CopyOnWriteArrayList<>();
-		KeyNotificationHandler slow = (n) -> {
-			started.countDown();
-			awaitLatch(release);
-			handled.add(n.event());
-		};
-		this.dispatcher.dispatch(notification("k", "e0"), new KeyNotificationHandler[] { slow });
-		assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
-		for (int i = 1; i <= 5; i++) {
-			this.dispatcher.dispatch(notification("k", "e" + i), new KeyNotificationHandler[] { slow });
-		}
-		release.countDown();
-		await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 3);
-		assertThat(handled).containsExactly("e0", "e4", "e5");
+		GatedHandler handler = new GatedHandler();
+		handler.fill(this.dispatcher, 5);
+		handler.release.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> handler.handled.size() == 3);
+		assertThat(handler.handled).containsExactly("e0", "e4", "e5");
 		assertThat(this.metrics.dropped()).isEqualTo(3);
 	}
 
@@ -162,32 +140,20 @@ class DispatcherTest {
 	void blockStopsWaitingOnceAWaitTimedOutUntilTheQueueIsHalfEmpty() throws InterruptedException {
 		this.dispatcher = dispatcher(new DispatchSettings(1, 4, OverflowPolicy.BLOCK, Duration.ofMillis(200),
 				Duration.ofSeconds(5)));
-		CountDownLatch release = new CountDownLatch(1);
-		CountDownLatch started = new CountDownLatch(1);
-		List<String> handled = new CopyOnWriteArrayList<>();
-		KeyNotificationHandler stuck = (n) -> {
-			started.countDown();
-			awaitLatch(release);
-			handled.add(n.event());
-		};
-		KeyNotificationHandler[] handlers = { stuck };
-		this.dispatcher.dispatch(notification("k", "e0"), handlers);
-		assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
-		for (int i = 1; i <= 4; i++) {
-			this.dispatcher.dispatch(notification("k", "e" + i), handlers);
-		}
+		GatedHandler handler = new GatedHandler();
+		handler.fill(this.dispatcher, 4);
 		long start = System.nanoTime();
 		for (int i = 5; i < 55; i++) {
-			this.dispatcher.dispatch(notification("k", "e" + i), handlers);
+			this.dispatcher.dispatch(notification("k", "e" + i), handler.asArray);
 		}
 		// One wait of 200 ms, then no more: 50 waits would take 10 s.
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 		assertThat(this.metrics.dropped()).isEqualTo(50);
-		release.countDown();
-		await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 5);
-		this.dispatcher.dispatch(notification("k", "after"), handlers);
-		await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 6);
-		assertThat(handled).containsExactly("e0", "e1", "e2", "e3", "e4", "after");
+		handler.release.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> handler.handled.size() == 5);
+		this.dispatcher.dispatch(notification("k", "after"), handler.asArray);
+		await().atMost(Duration.ofSeconds(5)).until(() -> handler.handled.size() == 6);
+		assertThat(handler.handled).containsExactly("e0", "e1", "e2", "e3", "e4", "after");
 	}
 
 	@Test
@@ -221,6 +187,35 @@ class DispatcherTest {
 		this.dispatcher.close();
 		assertThat(this.threads).noneMatch(Thread::isAlive);
 		assertThat(this.metrics.dropped()).isGreaterThanOrEqualTo(3);
+	}
+
+	/** A handler that blocks until released, recording the events it handled. */
+	private static final class GatedHandler implements KeyNotificationHandler {
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		final CountDownLatch started = new CountDownLatch(1);
+
+		final List<String> handled = new CopyOnWriteArrayList<>();
+
+		final KeyNotificationHandler[] asArray = { this };
+
+		@Override
+		public void onNotification(KeyNotification notification) {
+			this.started.countDown();
+			awaitLatch(this.release);
+			this.handled.add(notification.event());
+		}
+
+		/** Dispatches e0 and waits until the handler is stuck in it, then e1..e{count}. */
+		void fill(Dispatcher dispatcher, int count) throws InterruptedException {
+			dispatcher.dispatch(notification("k", "e0"), this.asArray);
+			assertThat(this.started.await(5, TimeUnit.SECONDS)).isTrue();
+			for (int i = 1; i <= count; i++) {
+				dispatcher.dispatch(notification("k", "e" + i), this.asArray);
+			}
+		}
+
 	}
 
 	private Dispatcher dispatcher(DispatchSettings settings) {
