@@ -10,10 +10,9 @@ class NodeConnectionFailureAnalyzer extends AbstractFailureAnalyzer<NodeConnecti
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, NodeConnectionException cause) {
-		return new FailureAnalysis(cause.getMessage(),
-				"Check that Redis runs at " + cause.node() + " and that spring.data.redis.host, port, username, "
-						+ "password and ssl match it; or set keyspace-notifications.enabled=false.",
-				cause);
+		return new FailureAnalysis(
+				"Keyspace notifications cannot subscribe on Redis at " + cause.node() + ": " + cause.problem(),
+				cause.fix() + "; or set keyspace-notifications.enabled=false.", cause);
 	}
 
 }

@@ -8,26 +8,52 @@ import io.keyspace.notifications.KeyspaceNotificationsException;
  */
 public class NodeConnectionException extends KeyspaceNotificationsException {
 
+	private static final String CHECK_SETTINGS = "Check that the server is running and that host, port, username, "
+			+ "password and TLS (spring.data.redis.*) match it";
+
 	private final RedisNode node;
 
+	private final String problem;
+
+	private final String fix;
+
 	public NodeConnectionException(RedisNode node, Throwable cause) {
-		super(message(node, cause.getMessage(), "Check that the server is running and that host, port, username, "
-				+ "password and TLS (spring.data.redis.*) match it"), cause);
-		this.node = node;
+		this(node, String.valueOf(cause.getMessage()), CHECK_SETTINGS, cause);
 	}
 
 	/** The node answered, but refused: {@code problem} says what, {@code fix} how to mend it. */
 	public NodeConnectionException(RedisNode node, String problem, String fix) {
-		super(message(node, problem, fix));
-		this.node = node;
+		this(node, problem, fix, null);
 	}
 
-	private static String message(RedisNode node, String problem, String fix) {
-		return "Cannot subscribe to keyspace notifications on Redis at " + node + ": " + problem + ". " + fix + ".";
+	private NodeConnectionException(RedisNode node, String problem, String fix, Throwable cause) {
+		super("Cannot subscribe to keyspace notifications on Redis at " + node + ": " + sentence(problem) + " " + fix
+				+ ".", cause);
+		this.node = node;
+		this.problem = sentence(problem);
+		this.fix = fix;
 	}
 
 	public RedisNode node() {
 		return this.node;
+	}
+
+	/** What went wrong, as one sentence. */
+	public String problem() {
+		return this.problem;
+	}
+
+	/** How to mend it. */
+	public String fix() {
+		return this.fix;
+	}
+
+	private static String sentence(String text) {
+		String trimmed = text.strip();
+		while (trimmed.endsWith(".")) {
+			trimmed = trimmed.substring(0, trimmed.length() - 1);
+		}
+		return trimmed + ".";
 	}
 
 }
