@@ -4,10 +4,17 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
@@ -139,6 +146,59 @@ class StandaloneKeyspaceNotificationsIT {
 		handler.awaitNotification("b:1", "set");
 		assertThat(handler.keys()).containsExactly("a:1", "b:1");
 		assertThat(this.jedis.pubsubNumPat()).isZero();
+	}
+
+	@Test
+	void subscribingAndUnsubscribingFromManyThreadsWhileReadingIsSafe() throws Exception {
+		RecordingHandler handler = new RecordingHandler();
+		this.notifications.subscribe(handler, new KeyspaceChannel("busy:*"));
+		ExecutorService threads = Executors.newFixedThreadPool(5);
+		try {
+			Future<?> writer = threads.submit(() -> {
+				try (Jedis busy = redis.server().jedis()) {
+					for (int i = 0; i < 2_000; i++) {
+						busy.set("busy:" + i, "v");
+					}
+				}
+			});
+			List<Future<?>> changers = new ArrayList<>();
+			for (int t = 0; t < 4; t++) {
+				int thread = t;
+				changers.add(threads.submit(() -> {
+					for (int i = 0; i < 50; i++) {
+						KeyspaceChannel channel = new KeyspaceChannel("mt:" + thread + ":" + i);
+						this.notifications.subscribe(handler, channel);
+						if (i % 2 == 0) {
+							this.notifications.unsubscribe(channel);
+						}
+					}
+				}));
+			}
+			for (Future<?> changer : changers) {
+				changer.get(30, TimeUnit.SECONDS);
+			}
+			writer.get(30, TimeUnit.SECONDS);
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		Set<String> expected = new TreeSet<>();
+		for (int t = 0; t < 4; t++) {
+			for (int i = 1; i < 50; i += 2) {
+				expected.add("__keyspace@0__:mt:" + t + ":" + i);
+			}
+		}
+		expected.add("__keyspace@0__:busy:*");
+		await().untilAsserted(() -> assertThat(this.notifications.serverSubscriptions().get(node())).isEqualTo(expected));
+		for (int t = 0; t < 4; t++) {
+			for (int i = 0; i < 50; i++) {
+				this.jedis.set("mt:" + t + ":" + i, "v");
+			}
+		}
+		await().until(() -> handler.keys().stream().filter((k) -> k.startsWith("mt:")).count() == 100);
+		await().until(() -> handler.keys().stream().filter((k) -> k.startsWith("busy:")).count() == 2_000);
+		assertThat(handler.keys()).filteredOn((k) -> k.startsWith("mt:"))
+			.allSatisfy((k) -> assertThat(Integer.parseInt(k.substring(k.lastIndexOf(':') + 1)) % 2).isOne());
 	}
 
 	@Test
