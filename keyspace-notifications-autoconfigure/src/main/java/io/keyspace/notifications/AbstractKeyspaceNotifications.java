@@ -2,6 +2,7 @@ package io.keyspace.notifications;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -22,13 +24,19 @@ import io.keyspace.notifications.channel.NotificationChannel;
 import io.keyspace.notifications.dispatch.Dispatcher;
 import io.keyspace.notifications.match.SubscriptionRegistry;
 import io.keyspace.notifications.reader.ConnectionSettings;
+import io.keyspace.notifications.reader.NodeListener;
 import io.keyspace.notifications.reader.NodeSubscriber;
 import io.keyspace.notifications.reader.RedisNode;
 
 /**
  * What standalone and cluster notifications share: the registry of wanted channels, the
  * route from a reader thread to the handlers, pull mode and the lifecycle. Subclasses only
- * decide which node connections a channel goes to.
+ * decide which node readers a channel goes to.
+ * <p>
+ * Threading: subscribe and unsubscribe may be called from any thread. They change the
+ * registry and the node readers' wanted sets under {@link #stateLock} (memory only), then
+ * send and wait for the server's confirmation without any lock. Reader threads read the
+ * registry without locking and report node events through one {@link NodeListener}.
  */
 public abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 
@@ -37,6 +45,29 @@ public abstract class AbstractKeyspaceNotifications implements KeyspaceNotificat
 	protected final NotificationMetrics metrics = new NotificationMetrics();
 
 	final NotificationRouter router;
+
+	/**
+	 * Guards what is wanted where: the registry's contents together with the subclass's node
+	 * placement. Held only for memory updates, never during network I/O, so a subscribe
+	 * call never waits behind a slow node. Lock order: this lock, then a NodeSubscriber's.
+	 */
+	protected final ReentrantLock stateLock = new ReentrantLock();
+
+	/** Counts and forwards what the node readers report; see {@link NodeListener}. */
+	private final NodeListener nodeEvents = new NodeListener() {
+
+		@Override
+		public void onDisconnected(RedisNode node, Exception cause) {
+			AbstractKeyspaceNotifications.this.metrics.recordDisconnect();
+			onNodeLost(node);
+		}
+
+		@Override
+		public void onConnected(RedisNode node, boolean reconnect) {
+			onNodeConnected(node, reconnect);
+		}
+
+	};
 
 	/** Runs health checks and, for a cluster, topology refreshes; one daemon thread. */
 	protected final ScheduledExecutorService scheduler;
@@ -77,17 +108,26 @@ public abstract class AbstractKeyspaceNotifications implements KeyspaceNotificat
 	}
 
 	@Override
-	public synchronized void unsubscribe(NotificationChannel... channels) {
+	public void unsubscribe(NotificationChannel... channels) {
 		ensureOpen();
-		List<NotificationChannel> removed = new ArrayList<>();
-		for (NotificationChannel channel : channels) {
-			if (this.registry.remove(channel)) {
-				removed.add(channel);
+		Placement placement;
+		this.stateLock.lock();
+		try {
+			List<NotificationChannel> removed = new ArrayList<>();
+			for (NotificationChannel channel : channels) {
+				if (this.registry.remove(channel)) {
+					removed.add(channel);
+				}
 			}
+			if (removed.isEmpty()) {
+				return;
+			}
+			placement = unplace(removed);
 		}
-		if (!removed.isEmpty()) {
-			deactivate(removed);
+		finally {
+			this.stateLock.unlock();
 		}
+		placement.send();
 	}
 
 	@Override
@@ -158,11 +198,15 @@ public abstract class AbstractKeyspaceNotifications implements KeyspaceNotificat
 
 	@Override
 	public void close() {
-		synchronized (this) {
+		this.stateLock.lock();
+		try {
 			if (this.closed) {
 				return;
 			}
 			this.closed = true;
+		}
+		finally {
+			this.stateLock.unlock();
 		}
 		this.scheduler.shutdownNow();
 		closeConnections();
@@ -178,17 +222,48 @@ public abstract class AbstractKeyspaceNotifications implements KeyspaceNotificat
 	protected void validate(NotificationChannel channel) {
 	}
 
-	/** Subscribes newly wanted channels on the right node connections. Throws if none can be reached. */
-	protected abstract void activate(List<NotificationChannel> channels);
+	/**
+	 * Runs before channels are placed, without any lock held: the place for network I/O a
+	 * subscription needs first, such as reading a cluster's topology.
+	 */
+	protected void prepare() {
+	}
 
-	/** Unsubscribes channels nobody wants anymore. */
-	protected abstract void deactivate(List<NotificationChannel> channels);
+	/**
+	 * Marks new channels wanted on the node readers that should carry them. Called with the
+	 * state lock held: memory only, no network I/O.
+	 */
+	protected abstract Placement place(List<NotificationChannel> channels);
 
-	/** Closes every node connection. */
+	/** Marks channels nobody wants anymore as unwanted. Called with the state lock held. */
+	protected abstract Placement unplace(List<NotificationChannel> channels);
+
+	/**
+	 * A placed subscription was not confirmed: return {@code true} to fail the subscribe
+	 * call (it is rolled back), {@code false} when it is left to a retry.
+	 */
+	protected boolean failsSubscribe(KeyspaceNotificationsException failure) {
+		return true;
+	}
+
+	/** Closes every node reader; called once, without the state lock. */
 	protected abstract void closeConnections();
 
-	/** Splits channels into SUBSCRIBE names and PSUBSCRIBE patterns, as bytes. */
-	protected static List<byte[]> wireNames(List<NotificationChannel> channels, boolean patterns) {
+	/** A new reader for a node, reporting to this object's node events. */
+	protected NodeSubscriber newSubscriber(RedisNode node) {
+		return new NodeSubscriber(node, this.connectionSettings, this.router.newReaderListener(), this.nodeEvents);
+	}
+
+	/** A node stopped delivering; called on its reader thread, must return quickly. */
+	protected void onNodeLost(RedisNode node) {
+	}
+
+	/** A node connection is open (again); called on its reader thread, must return quickly. */
+	protected void onNodeConnected(RedisNode node, boolean reconnect) {
+	}
+
+	/** Splits channels into SUBSCRIBE names or PSUBSCRIBE patterns, as bytes. */
+	protected static List<byte[]> wireNames(Collection<NotificationChannel> channels, boolean patterns) {
 		List<byte[]> names = new ArrayList<>();
 		for (NotificationChannel channel : channels) {
 			if (channel.isPattern() == patterns) {
@@ -198,43 +273,73 @@ public abstract class AbstractKeyspaceNotifications implements KeyspaceNotificat
 		return names;
 	}
 
-	/** Subscribes a node connection to channels. */
-	protected static void subscribeAll(NodeSubscriber subscriber, List<NotificationChannel> channels) {
-		subscriber.subscribe(wireNames(channels, false), wireNames(channels, true));
+	/** Marks channels wanted on a node reader. */
+	protected static void want(NodeSubscriber subscriber, Collection<NotificationChannel> channels) {
+		subscriber.want(wireNames(channels, false), wireNames(channels, true));
 	}
 
-	/** Unsubscribes a node connection from channels. */
-	protected static void unsubscribeAll(NodeSubscriber subscriber, List<NotificationChannel> channels) {
-		subscriber.unsubscribe(wireNames(channels, false), wireNames(channels, true));
+	/** Marks channels unwanted on a node reader. */
+	protected static void unwant(NodeSubscriber subscriber, Collection<NotificationChannel> channels) {
+		subscriber.unwant(wireNames(channels, false), wireNames(channels, true));
 	}
 
-	private synchronized void register(KeyNotificationHandler handler, NotificationChannel... channels) {
+	/** How long a placed subscription may take: a first connection plus a confirmation. */
+	protected Duration confirmationTimeout() {
+		return this.connectionSettings.connectTimeout().plus(this.connectionSettings.commandTimeout());
+	}
+
+	private void register(KeyNotificationHandler handler, NotificationChannel... channels) {
 		ensureOpen();
 		for (NotificationChannel channel : channels) {
 			validate(Objects.requireNonNull(channel, "channel"));
 		}
+		prepare();
 		List<NotificationChannel> added = new ArrayList<>();
-		for (NotificationChannel channel : channels) {
-			if (this.registry.add(channel, handler)) {
-				added.add(channel);
-			}
-		}
-		if (added.isEmpty()) {
-			return;
-		}
+		Placement placement;
+		this.stateLock.lock();
 		try {
-			activate(added);
+			ensureOpen();
+			for (NotificationChannel channel : channels) {
+				if (this.registry.add(channel, handler)) {
+					added.add(channel);
+				}
+			}
+			if (added.isEmpty()) {
+				return;
+			}
+			placement = place(added);
 		}
-		catch (RuntimeException ex) {
-			// Roll back on the connections too, or a reconnect would replay the channel.
-			added.forEach(this.registry::remove);
+		finally {
+			this.stateLock.unlock();
+		}
+		placement.send();
+		try {
+			placement.awaitConfirmed(added, confirmationTimeout());
+		}
+		catch (KeyspaceNotificationsException ex) {
+			if (failsSubscribe(ex)) {
+				rollBack(added, ex);
+				throw ex;
+			}
+		}
+	}
+
+	/** Unsubscribes on the node readers too, or a reconnect would replay the channels. */
+	private void rollBack(List<NotificationChannel> added, RuntimeException failure) {
+		try {
+			this.stateLock.lock();
+			Placement placement;
 			try {
-				deactivate(added);
+				added.forEach(this.registry::remove);
+				placement = unplace(added);
 			}
-			catch (RuntimeException cleanup) {
-				ex.addSuppressed(cleanup);
+			finally {
+				this.stateLock.unlock();
 			}
-			throw ex;
+			placement.send();
+		}
+		catch (RuntimeException cleanup) {
+			failure.addSuppressed(cleanup);
 		}
 	}
 
@@ -242,6 +347,39 @@ public abstract class AbstractKeyspaceNotifications implements KeyspaceNotificat
 		if (this.closed) {
 			throw new IllegalStateException("These keyspace notifications are closed");
 		}
+	}
+
+	/**
+	 * The node readers a change of wanted channels touched, and those that carry nothing
+	 * anymore. Built with the state lock held, acted on without it.
+	 *
+	 * @param changed readers whose wanted sets changed: started if new, then synced
+	 * @param closed readers to close
+	 */
+	protected record Placement(Collection<NodeSubscriber> changed, Collection<NodeSubscriber> closed) {
+
+		public static final Placement NONE = new Placement(List.of(), List.of());
+
+		/** Closes what is gone, then starts and syncs what changed; never blocks on the network. */
+		void send() {
+			this.closed.forEach(NodeSubscriber::close);
+			for (NodeSubscriber subscriber : this.changed) {
+				subscriber.start();
+				subscriber.sync();
+			}
+		}
+
+		/** Waits for the server's confirmations of {@code channels} on every changed reader. */
+		void awaitConfirmed(Collection<NotificationChannel> channels, Duration timeout) {
+			List<byte[]> names = wireNames(channels, false);
+			List<byte[]> patterns = wireNames(channels, true);
+			long deadline = System.nanoTime() + timeout.toNanos();
+			for (NodeSubscriber subscriber : this.changed) {
+				subscriber.awaitConfirmed(names, patterns,
+						Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+			}
+		}
+
 	}
 
 }

@@ -1,11 +1,7 @@
 package io.keyspace.notifications;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,12 +11,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import io.keyspace.notifications.channel.NotificationChannel;
+import io.keyspace.notifications.cluster.ClusterRouting;
 import io.keyspace.notifications.cluster.ClusterTopology;
 import io.keyspace.notifications.cluster.ClusterTopologyReader;
-import io.keyspace.notifications.reader.ConnectionListener;
 import io.keyspace.notifications.reader.ConnectionSettings;
 import io.keyspace.notifications.reader.NodeSubscriber;
 import io.keyspace.notifications.reader.RedisNode;
@@ -31,23 +26,26 @@ import org.slf4j.LoggerFactory;
  * Keyspace notifications from a Redis Cluster. Each node publishes events only for the
  * keys it owns and they never cross the cluster bus, so this subscribes on every primary:
  * patterns and whole-database channels go to all of them, a channel for one exact key only
- * to the primary owning its slot.
+ * to the primary owning its slot ({@link ClusterRouting}).
  * <p>
- * The registry of wanted channels is the single source of truth: subscribing,
- * unsubscribing and every topology refresh run the same reconciliation, which routes the
- * registry's channels over the current primaries and applies the difference per node
- * (a node that no longer owns slots is closed, a new one connected and subscribed, a
- * channel whose slot moved unsubscribed on the old owner and subscribed on the new one).
- * A node connection is opened only for primaries that carry at least one channel, and
- * never for a replica: replicas emit events too, which would deliver every change twice.
- * A broken connection is reconnected and resubscribed by its {@link NodeSubscriber}.
+ * A subscription routes only the channels it adds. A topology refresh routes the whole
+ * registry again and applies the difference per node: a node that no longer owns slots is
+ * closed, a new one connected and subscribed, a channel whose slot moved unsubscribed on the
+ * old owner and subscribed on the new one. A node reader is opened only for primaries that
+ * carry at least one channel, and never for a replica: replicas emit events too, which would
+ * deliver every change twice. A broken connection is reconnected and resubscribed by its
+ * {@link NodeSubscriber}.
  * <p>
  * The topology is re-read on a timer and at once when a node connection is lost or comes
- * back. A refresh that cannot read the topology or cannot connect a primary keeps every
+ * back. A refresh that cannot read the topology or cannot subscribe a primary keeps every
  * working connection and retries with the reconnect backoff. So while
  * {@link #isSubscribed()} is {@code true}, readers are reading or reconnecting, or a retry
- * is scheduled; it stays {@code true} through an outage, as with a standalone server that
- * is restarting.
+ * is scheduled.
+ * <p>
+ * Threading: the topology, the node readers and what each carries are guarded by the state
+ * lock, held for memory updates only. Refreshes run one at a time ({@code refreshLock}, held
+ * while the topology is read, which only other refreshes wait for), on the scheduler thread
+ * or on the caller of {@link #refresh()}.
  */
 public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifications {
 
@@ -61,32 +59,18 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 
 	private final Duration refreshInterval;
 
-	// Serializes refreshes, so that an older topology read is never applied after a newer
-	// one, without holding this (and blocking subscribe calls) while nodes are asked.
 	private final Object refreshLock = new Object();
 
 	private final AtomicBoolean refreshRequested = new AtomicBoolean();
 
-	private final ConnectionListener refreshOnError = new ConnectionListener() {
-		@Override
-		public void onConnectionLost(RedisNode node, Exception cause) {
-			requestRefresh();
-		}
-
-		@Override
-		public void onConnected(RedisNode node, boolean reconnect) {
-			// The node may have come back as a replica, whose events would be duplicates.
-			requestRefresh();
-		}
-	};
-
-	// All guarded by this.
-	private ClusterTopology topology; // null until the first subscription succeeded
+	// Guarded by stateLock.
+	private ClusterTopology topology; // null until the first subscription read it
 
 	private final Map<RedisNode, NodeSubscriber> subscribers = new LinkedHashMap<>();
 
 	private final Map<RedisNode, Set<NotificationChannel>> assigned = new LinkedHashMap<>();
 
+	// Guarded by refreshLock.
 	private int failedRefreshes;
 
 	private boolean retryScheduled;
@@ -126,15 +110,24 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 		return this.refreshInterval;
 	}
 
-	/** The primaries a subscriber connection is open to: those carrying at least one channel. */
-	public synchronized Set<RedisNode> primaries() {
-		return Set.copyOf(this.subscribers.keySet());
+	/**
+	 * The primaries read from: those carrying at least one channel whose reader has
+	 * connected (and is reading, or reconnecting after an outage).
+	 */
+	public Set<RedisNode> primaries() {
+		Set<RedisNode> connected = new LinkedHashSet<>();
+		snapshot().forEach((node, subscriber) -> {
+			if (subscriber.hasConnected()) {
+				connected.add(node);
+			}
+		});
+		return connected;
 	}
 
 	@Override
-	public synchronized Map<RedisNode, Set<String>> serverSubscriptions() {
+	public Map<RedisNode, Set<String>> serverSubscriptions() {
 		Map<RedisNode, Set<String>> result = new LinkedHashMap<>();
-		this.subscribers.forEach((node, subscriber) -> result.put(node, subscriber.confirmedSubscriptions()));
+		snapshot().forEach((node, subscriber) -> result.put(node, subscriber.confirmedSubscriptions()));
 		return result;
 	}
 
@@ -150,15 +143,18 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 			if (candidates.isEmpty()) {
 				return;
 			}
-			ClusterTopology fresh;
 			try {
-				fresh = this.topologySource.apply(candidates);
+				apply(this.topologySource.apply(candidates));
 			}
 			catch (KeyspaceNotificationsException ex) {
 				retryLater(ex.getMessage());
 				return;
 			}
-			reconcile(fresh);
+			if (this.failedRefreshes > 0) {
+				logger.info("Keyspace subscriptions on the Redis Cluster are complete again after {} failed attempt(s): {}",
+						this.failedRefreshes, currentTopology());
+				this.failedRefreshes = 0;
+			}
 		}
 	}
 
@@ -170,38 +166,102 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 		}
 	}
 
-	/** The registry already holds the new channels; routing it again subscribes them. */
+	/** The first subscription reads the topology; it fails loudly when no seed answers. */
 	@Override
-	protected synchronized void activate(List<NotificationChannel> channels) {
-		if (this.topology != null) {
-			reconcile(this.topology);
+	protected void prepare() {
+		if (currentTopology() != null) {
 			return;
 		}
-		// The first subscription fails loudly: no seed answers, or no primary can be connected.
-		List<KeyspaceNotificationsException> failures = apply(this.topologySource.apply(this.seeds));
-		if (!failures.isEmpty() && this.subscribers.isEmpty()) {
-			this.topology = null;
-			throw failures.get(0);
-		}
-		startTimers();
-		if (!failures.isEmpty()) {
-			retryLater(describe(failures));
-		}
-	}
-
-	/** The registry no longer holds the channels; routing it again unsubscribes them. */
-	@Override
-	protected synchronized void deactivate(List<NotificationChannel> channels) {
-		if (this.topology != null) {
-			reconcile(this.topology);
+		synchronized (this.refreshLock) {
+			if (currentTopology() != null) {
+				return;
+			}
+			ClusterTopology first = this.topologySource.apply(this.seeds);
+			this.stateLock.lock();
+			try {
+				this.topology = first;
+			}
+			finally {
+				this.stateLock.unlock();
+			}
+			startTimers();
 		}
 	}
 
+	/** Routes only the new channels: subscribing N channels costs O(N), whatever the registry holds. */
 	@Override
-	protected synchronized void closeConnections() {
-		this.subscribers.values().forEach(NodeSubscriber::close);
-		this.subscribers.clear();
-		this.assigned.clear();
+	protected Placement place(List<NotificationChannel> channels) {
+		List<NodeSubscriber> changed = new ArrayList<>();
+		ClusterRouting.route(channels, this.topology).forEach((node, routed) -> {
+			NodeSubscriber subscriber = subscriber(node);
+			this.assigned.get(node).addAll(routed);
+			want(subscriber, routed);
+			changed.add(subscriber);
+		});
+		return new Placement(changed, List.of());
+	}
+
+	@Override
+	protected Placement unplace(List<NotificationChannel> channels) {
+		List<NodeSubscriber> changed = new ArrayList<>();
+		List<NodeSubscriber> closed = new ArrayList<>();
+		for (RedisNode node : List.copyOf(this.assigned.keySet())) {
+			Set<NotificationChannel> carried = this.assigned.get(node);
+			List<NotificationChannel> gone = channels.stream().filter(carried::remove).toList();
+			if (gone.isEmpty()) {
+				continue;
+			}
+			if (carried.isEmpty()) {
+				closed.add(remove(node));
+			}
+			else {
+				unwant(this.subscribers.get(node), gone);
+				changed.add(this.subscribers.get(node));
+			}
+		}
+		return new Placement(changed, closed);
+	}
+
+	/**
+	 * After the first subscription worked, a primary that does not confirm is left to its
+	 * reconnect and to the refresh retries; only a cluster where nothing works fails the call.
+	 */
+	@Override
+	protected boolean failsSubscribe(KeyspaceNotificationsException failure) {
+		if (primaries().isEmpty()) {
+			return true;
+		}
+		requestRefresh();
+		logger.warn("{}; the subscription is retried in the background", failure.getMessage());
+		return false;
+	}
+
+	@Override
+	protected void onNodeLost(RedisNode node) {
+		requestRefresh();
+	}
+
+	/** The node may have come back as a replica, whose events would be duplicates. */
+	@Override
+	protected void onNodeConnected(RedisNode node, boolean reconnect) {
+		if (reconnect) {
+			requestRefresh();
+		}
+	}
+
+	@Override
+	protected void closeConnections() {
+		List<NodeSubscriber> closing;
+		this.stateLock.lock();
+		try {
+			closing = List.copyOf(this.subscribers.values());
+			this.subscribers.clear();
+			this.assigned.clear();
+		}
+		finally {
+			this.stateLock.unlock();
+		}
+		closing.forEach(NodeSubscriber::close);
 	}
 
 	@Override
@@ -209,111 +269,125 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 		return "ClusterKeyspaceNotifications" + this.seeds;
 	}
 
-	private synchronized void reconcile(ClusterTopology fresh) {
-		if (isClosed()) {
-			return;
+	/**
+	 * Brings the node readers in line with a topology and the registry. Nodes that carry
+	 * nothing anymore are closed before new ones are subscribed, so the same change is never
+	 * read from two nodes at once. Holds refreshLock.
+	 * @throws KeyspaceNotificationsException naming the primaries that could not be subscribed
+	 */
+	private void apply(ClusterTopology fresh) {
+		Placement placement;
+		List<NotificationChannel> channels;
+		this.stateLock.lock();
+		try {
+			if (isClosed()) {
+				return;
+			}
+			if (this.topology != null && !fresh.sameAs(this.topology)) {
+				logger.info("Redis Cluster topology changed: {} -> {}", this.topology, fresh);
+			}
+			this.topology = fresh;
+			channels = this.registry.channels();
+			placement = applyChanges(ClusterRouting.diff(this.assigned, ClusterRouting.route(channels, fresh)), fresh);
 		}
-		List<KeyspaceNotificationsException> failures = apply(fresh);
-		if (!failures.isEmpty()) {
-			retryLater(describe(failures));
+		finally {
+			this.stateLock.unlock();
 		}
-		else if (this.failedRefreshes > 0) {
-			logger.info("Keyspace subscriptions on the Redis Cluster are complete again after {} failed attempt(s): {}",
-					this.failedRefreshes, fresh);
-			this.failedRefreshes = 0;
+		placement.send();
+		awaitAll(channels);
+	}
+
+	/** Holds stateLock. */
+	private Placement applyChanges(ClusterRouting.Changes changes, ClusterTopology fresh) {
+		List<NodeSubscriber> closed = new ArrayList<>();
+		Set<NodeSubscriber> changed = new LinkedHashSet<>();
+		for (RedisNode node : changes.close()) {
+			logger.info((fresh.primaries().contains(node) ? "Closing the keyspace subscriber of {}: no channel is left on it"
+					: "Closing the keyspace subscriber of {}: it no longer owns slots"), node);
+			closed.add(remove(node));
 		}
+		changes.unsubscribe().forEach((node, channels) -> {
+			this.assigned.get(node).removeAll(channels);
+			unwant(this.subscribers.get(node), channels);
+			changed.add(this.subscribers.get(node));
+		});
+		changes.subscribe().forEach((node, channels) -> {
+			NodeSubscriber subscriber = subscriber(node);
+			this.assigned.get(node).addAll(channels);
+			want(subscriber, channels);
+			changed.add(subscriber);
+		});
+		return new Placement(List.copyOf(changed), closed);
 	}
 
 	/**
-	 * Brings the node connections in line with a topology and the registry. Nodes that
-	 * carry nothing anymore are closed before new ones are subscribed, so the same change
-	 * is never read from two nodes at once. Holds this.
-	 * @return the primaries that could not be connected or subscribed, each naming its node
+	 * Waits for every primary's confirmations, collecting the failures into one exception:
+	 * a primary that has never been connected keeps the refresh retrying.
 	 */
-	private List<KeyspaceNotificationsException> apply(ClusterTopology fresh) {
-		if (this.topology != null && !fresh.sameAs(this.topology)) {
-			logger.info("Redis Cluster topology changed: {} -> {}", this.topology, fresh);
-		}
-		this.topology = fresh;
-		Map<RedisNode, Set<NotificationChannel>> wanted = route(this.registry.channels(), fresh);
-		for (Iterator<Map.Entry<RedisNode, NodeSubscriber>> it = this.subscribers.entrySet().iterator(); it.hasNext();) {
-			Map.Entry<RedisNode, NodeSubscriber> entry = it.next();
-			RedisNode node = entry.getKey();
-			if (!wanted.containsKey(node)) {
-				if (fresh.primaries().contains(node)) {
-					logger.debug("Closing the keyspace subscriber of {}: no channel is left on it", node);
-				}
-				else {
-					logger.info("Closing the keyspace subscriber of {}: it no longer owns slots", node);
-				}
-				entry.getValue().close();
-				it.remove();
-				this.assigned.remove(node);
-			}
-		}
-		List<KeyspaceNotificationsException> failures = new ArrayList<>();
-		wanted.forEach((node, channels) -> {
+	private void awaitAll(List<NotificationChannel> channels) {
+		List<String> failures = new ArrayList<>();
+		for (NodeSubscriber subscriber : snapshot().values()) {
 			try {
-				sync(node, channels);
+				new Placement(List.of(subscriber), List.of()).awaitConfirmed(channels, confirmationTimeout());
 			}
 			catch (KeyspaceNotificationsException ex) {
-				failures.add(ex);
+				failures.add(ex.getMessage());
 			}
+		}
+		if (!failures.isEmpty()) {
+			throw new KeyspaceNotificationsException(String.join("; ", failures));
+		}
+	}
+
+	/** The reader of a primary, created (not yet started) if missing. Holds stateLock. */
+	private NodeSubscriber subscriber(RedisNode node) {
+		return this.subscribers.computeIfAbsent(node, (n) -> {
+			logger.info("Subscribing to keyspace notifications on cluster primary {}", n);
+			this.assigned.put(n, new LinkedHashSet<>());
+			return newSubscriber(n);
 		});
-		return failures;
 	}
 
-	/** Connects to one primary if needed and makes its subscriptions exactly {@code wanted}. Holds this. */
-	private void sync(RedisNode node, Set<NotificationChannel> wanted) {
-		NodeSubscriber subscriber = this.subscribers.get(node);
-		if (subscriber == null) {
-			subscriber = new NodeSubscriber(node, this.settings, this.router.newReaderListener(), this.refreshOnError);
-			subscriber.start();
-			logger.info("Subscribing to keyspace notifications on cluster primary {}", node);
-			this.subscribers.put(node, subscriber);
-			this.assigned.put(node, new HashSet<>());
+	/** Holds stateLock. */
+	private NodeSubscriber remove(RedisNode node) {
+		this.assigned.remove(node);
+		return this.subscribers.remove(node);
+	}
+
+	private Map<RedisNode, NodeSubscriber> snapshot() {
+		this.stateLock.lock();
+		try {
+			return new LinkedHashMap<>(this.subscribers);
 		}
-		Set<NotificationChannel> current = this.assigned.get(node);
-		List<NotificationChannel> stale = current.stream().filter((channel) -> !wanted.contains(channel)).toList();
-		if (!stale.isEmpty()) {
-			current.removeAll(stale);
-			unsubscribeAll(subscriber, stale);
-		}
-		List<NotificationChannel> missing = wanted.stream().filter((channel) -> !current.contains(channel)).toList();
-		if (!missing.isEmpty()) {
-			// Recorded first: the subscriber keeps them (and replays them on reconnect) even if
-			// the server's confirmation times out.
-			current.addAll(missing);
-			subscribeAll(subscriber, missing);
+		finally {
+			this.stateLock.unlock();
 		}
 	}
 
-	/** Exact-key channels go to the key's owner only; everything else to every primary. */
-	private static Map<RedisNode, Set<NotificationChannel>> route(List<NotificationChannel> channels,
-			ClusterTopology topology) {
-		Map<RedisNode, Set<NotificationChannel>> byNode = new LinkedHashMap<>();
-		for (NotificationChannel channel : channels) {
-			Collection<RedisNode> nodes = channel.exactKey()
-				.map((key) -> topology.ownerOf(key.getBytes(StandardCharsets.UTF_8)).stream().toList())
-				.orElseGet(() -> List.copyOf(topology.primaries()));
-			nodes.forEach((node) -> byNode.computeIfAbsent(node, (n) -> new LinkedHashSet<>()).add(channel));
+	private ClusterTopology currentTopology() {
+		this.stateLock.lock();
+		try {
+			return this.topology;
 		}
-		return byNode;
+		finally {
+			this.stateLock.unlock();
+		}
 	}
 
 	/** Who to ask for the topology: known primaries first, then their replicas, then the seeds. */
-	private synchronized List<RedisNode> candidates() {
-		if (isClosed() || this.topology == null) {
+	private List<RedisNode> candidates() {
+		ClusterTopology known = currentTopology();
+		if (isClosed() || known == null) {
 			return List.of();
 		}
-		Set<RedisNode> candidates = new LinkedHashSet<>(this.topology.primaries());
-		candidates.addAll(this.topology.replicas());
+		Set<RedisNode> candidates = new LinkedHashSet<>(known.primaries());
+		candidates.addAll(known.replicas());
 		candidates.addAll(this.seeds);
 		return new ArrayList<>(candidates);
 	}
 
-	/** Logs the first of a run of failures at WARN and schedules one retry with backoff. Holds this. */
-	private synchronized void retryLater(String problem) {
+	/** Logs the first of a run of failures at WARN and schedules one retry with backoff. Holds refreshLock. */
+	private void retryLater(String problem) {
 		if (isClosed()) {
 			return;
 		}
@@ -332,7 +406,7 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 	}
 
 	private void retryRefresh() {
-		synchronized (this) {
+		synchronized (this.refreshLock) {
 			this.retryScheduled = false;
 		}
 		refreshQuietly();
@@ -363,7 +437,8 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 		this.scheduler.scheduleWithFixedDelay(this::refreshQuietly, interval, interval, TimeUnit.MILLISECONDS);
 		long healthInterval = this.settings.healthCheckInterval().toMillis();
 		if (healthInterval > 0) {
-			this.scheduler.scheduleAtFixedRate(this::checkHealth, healthInterval, healthInterval, TimeUnit.MILLISECONDS);
+			this.scheduler.scheduleAtFixedRate(() -> snapshot().values().forEach(NodeSubscriber::checkHealth),
+					healthInterval, healthInterval, TimeUnit.MILLISECONDS);
 		}
 	}
 
@@ -374,14 +449,6 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 		catch (RejectedExecutionException ex) {
 			// Closed meanwhile: nothing left to refresh.
 		}
-	}
-
-	private synchronized void checkHealth() {
-		this.subscribers.values().forEach(NodeSubscriber::checkHealth);
-	}
-
-	private static String describe(List<KeyspaceNotificationsException> failures) {
-		return failures.stream().map(Throwable::getMessage).collect(Collectors.joining("; "));
 	}
 
 }

@@ -63,11 +63,6 @@ final class NotificationRouter {
 				batch.flush();
 			}
 
-			@Override
-			public void onDisconnected() {
-				NotificationRouter.this.metrics.recordDisconnect();
-			}
-
 		};
 	}
 

@@ -6,7 +6,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.keyspace.notifications.channel.NotificationChannel;
-import io.keyspace.notifications.reader.ConnectionListener;
 import io.keyspace.notifications.reader.ConnectionSettings;
 import io.keyspace.notifications.reader.NodeSubscriber;
 import io.keyspace.notifications.reader.RedisNode;
@@ -20,9 +19,7 @@ public final class StandaloneKeyspaceNotifications extends AbstractKeyspaceNotif
 
 	private final RedisNode node;
 
-	private final ConnectionSettings settings;
-
-	private NodeSubscriber subscriber; // guarded by this
+	private NodeSubscriber subscriber; // guarded by stateLock; null until the first subscription
 
 	public StandaloneKeyspaceNotifications(String host, int port) {
 		this(new RedisNode(host, port), ConnectionSettings.defaults(), NotificationOptions.defaults());
@@ -35,7 +32,10 @@ public final class StandaloneKeyspaceNotifications extends AbstractKeyspaceNotif
 	public StandaloneKeyspaceNotifications(RedisNode node, ConnectionSettings settings, NotificationOptions options) {
 		super(settings, options);
 		this.node = node;
-		this.settings = settings;
+		long interval = settings.healthCheckInterval().toMillis();
+		if (interval > 0) {
+			this.scheduler.scheduleAtFixedRate(this::checkHealth, interval, interval, TimeUnit.MILLISECONDS);
+		}
 	}
 
 	public RedisNode node() {
@@ -43,43 +43,63 @@ public final class StandaloneKeyspaceNotifications extends AbstractKeyspaceNotif
 	}
 
 	@Override
-	public synchronized Map<RedisNode, Set<String>> serverSubscriptions() {
-		return (this.subscriber != null) ? Map.of(this.node, this.subscriber.confirmedSubscriptions()) : Map.of();
+	public Map<RedisNode, Set<String>> serverSubscriptions() {
+		NodeSubscriber current = current();
+		return (current != null) ? Map.of(this.node, current.confirmedSubscriptions()) : Map.of();
 	}
 
 	@Override
-	protected synchronized void activate(List<NotificationChannel> channels) {
+	protected Placement place(List<NotificationChannel> channels) {
 		if (this.subscriber == null) {
-			NodeSubscriber fresh = new NodeSubscriber(this.node, this.settings, this.router.newReaderListener(),
-					ConnectionListener.NONE);
-			fresh.start();
-			this.subscriber = fresh;
-			long interval = this.settings.healthCheckInterval().toMillis();
-			if (interval > 0) {
-				this.scheduler.scheduleAtFixedRate(fresh::checkHealth, interval, interval, TimeUnit.MILLISECONDS);
-			}
+			this.subscriber = newSubscriber(this.node);
 		}
-		subscribeAll(this.subscriber, channels);
+		want(this.subscriber, channels);
+		return new Placement(List.of(this.subscriber), List.of());
 	}
 
+	/** A reader that never connected is dropped with what it carried, so the next subscription starts afresh. */
 	@Override
-	protected synchronized void deactivate(List<NotificationChannel> channels) {
-		if (this.subscriber != null) {
-			unsubscribeAll(this.subscriber, channels);
+	protected Placement unplace(List<NotificationChannel> channels) {
+		if (this.subscriber == null) {
+			return Placement.NONE;
 		}
-	}
-
-	@Override
-	protected synchronized void closeConnections() {
-		if (this.subscriber != null) {
-			this.subscriber.close();
+		unwant(this.subscriber, channels);
+		if (this.registry.isEmpty() && !this.subscriber.hasConnected()) {
+			NodeSubscriber dropped = this.subscriber;
 			this.subscriber = null;
+			return new Placement(List.of(), List.of(dropped));
+		}
+		return new Placement(List.of(this.subscriber), List.of());
+	}
+
+	@Override
+	protected void closeConnections() {
+		NodeSubscriber closing = current();
+		if (closing != null) {
+			closing.close();
 		}
 	}
 
 	@Override
 	public String toString() {
 		return "StandaloneKeyspaceNotifications[" + this.node + "]";
+	}
+
+	private void checkHealth() {
+		NodeSubscriber checked = current();
+		if (checked != null) {
+			checked.checkHealth();
+		}
+	}
+
+	private NodeSubscriber current() {
+		this.stateLock.lock();
+		try {
+			return this.subscriber;
+		}
+		finally {
+			this.stateLock.unlock();
+		}
 	}
 
 }

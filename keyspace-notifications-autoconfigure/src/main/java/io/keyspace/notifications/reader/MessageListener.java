@@ -19,8 +19,4 @@ public interface MessageListener {
 	default void endOfBurst() {
 	}
 
-	/** Called once when the connection is lost (not again for each failed reconnect attempt). */
-	default void onDisconnected() {
-	}
-
 }

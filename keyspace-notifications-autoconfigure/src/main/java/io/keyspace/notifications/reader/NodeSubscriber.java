@@ -1,5 +1,6 @@
 package io.keyspace.notifications.reader;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -18,17 +19,24 @@ import redis.clients.jedis.exceptions.JedisDataException;
 /**
  * One subscriber connection and one reader thread for one Redis node.
  * <p>
- * The reader thread only reads frames and hands each message to a {@link MessageListener};
- * it never runs user code, so a slow handler cannot make the server drop the connection for
- * exceeding its pub/sub output buffer. Subscriptions can be changed from any thread: the
- * wanted set is kept here and replayed on every reconnect, so a dropped connection, a
- * {@code CLIENT KILL} or a server restart only costs the messages published while nobody
- * was connected. A lost connection is logged once at WARN, its recovery once at INFO.
+ * The reader thread connects, reads frames and hands each message to a
+ * {@link MessageListener}; it never runs user code, so a slow handler cannot make the server
+ * drop the connection for exceeding its pub/sub output buffer. It reports connected, lost
+ * and confirmed to one {@link NodeListener}.
+ * <p>
+ * Subscriptions are desired state: {@link #want} and {@link #unwant} change what this node
+ * should have (memory only), {@link #sync()} sends the difference on the current connection,
+ * and every new connection gets all of it, so a dropped connection, a {@code CLIENT KILL} or
+ * a server restart only costs the messages published while nobody was connected.
+ * <p>
+ * Threading: {@code lock} guards the wanted/sent sets and the connection; it is held for
+ * memory updates and for writing a short command, never while connecting or reading, so a
+ * caller never waits behind another node or behind this node's network. It is the last lock
+ * in any lock order: nothing is called out of this class while it is held.
  */
 public final class NodeSubscriber implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(NodeSubscriber.class);
-
 
 	private final RedisNode node;
 
@@ -40,7 +48,7 @@ public final class NodeSubscriber implements AutoCloseable {
 
 	private final MessageListener messageListener;
 
-	private final ConnectionListener connectionListener;
+	private final NodeListener nodeListener;
 
 	private final OutageReport outage;
 
@@ -54,26 +62,33 @@ public final class NodeSubscriber implements AutoCloseable {
 
 	private final AtomicLong framesRead = new AtomicLong();
 
-	private long framesAtLastHealthCheck = -1;
+	private long framesAtLastHealthCheck = -1; // the health-check thread's own
 
-	private PubSubConnection connection; // guarded by lock; null while disconnected
+	// Guarded by lock.
+	private PubSubConnection connection; // null while disconnected
 
-	private int rejections; // guarded by lock: error replies, e.g. NOPERM for a channel
+	private boolean everConnected;
 
-	private String lastRejection; // guarded by lock
+	private NodeConnectionException firstConnectFailure; // set while the first connection cannot be made
 
-	private volatile boolean closed;
+	private int rejections; // error replies, e.g. NOPERM for a channel
+
+	private String lastRejection;
+
+	private boolean confirmedReported;
 
 	private Thread reader;
 
+	private volatile boolean closed;
+
 	public NodeSubscriber(RedisNode node, ConnectionSettings settings, MessageListener messageListener,
-			ConnectionListener connectionListener) {
+			NodeListener nodeListener) {
 		this.node = node;
 		this.nodeName = node.toString();
 		this.settings = settings;
 		this.jedisConfig = settings.toJedisConfig();
 		this.messageListener = messageListener;
-		this.connectionListener = connectionListener;
+		this.nodeListener = nodeListener;
 		this.outage = new OutageReport(this.nodeName, settings.backoff().max());
 	}
 
@@ -81,59 +96,113 @@ public final class NodeSubscriber implements AutoCloseable {
 		return this.node;
 	}
 
-	/**
-	 * Connects and starts the reader thread. The first connection is made on the caller's
-	 * thread so that a wrong address or password fails here, with the node named, instead of
-	 * in a log line of a background thread.
-	 * @throws NodeConnectionException if the node cannot be reached or rejects the login
-	 */
+	/** Starts the reader thread, which connects; idempotent. Never blocks on the network. */
 	public void start() {
-		PubSubConnection first = connect();
 		this.lock.lock();
 		try {
-			if (this.closed) {
-				first.close();
+			if (this.reader != null || this.closed) {
 				return;
 			}
-			attach(first);
+			this.reader = new Thread(this::readUntilClosed, "keyspace-reader-" + this.nodeName);
+			this.reader.setDaemon(true);
+			this.reader.start();
 		}
 		finally {
 			this.lock.unlock();
 		}
-		this.reader = new Thread(() -> readUntilClosed(first), "keyspace-reader-" + this.nodeName);
-		this.reader.setDaemon(true);
-		this.reader.start();
+	}
+
+	/** Adds channels (SUBSCRIBE) and patterns (PSUBSCRIBE) to the wanted set; {@link #sync()} sends them. */
+	public void want(Collection<byte[]> newChannels, Collection<byte[]> newPatterns) {
+		this.lock.lock();
+		try {
+			this.channels.want(newChannels);
+			this.patterns.want(newPatterns);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Removes channels and patterns from the wanted set; messages already in flight are ignored by the registry. */
+	public void unwant(Collection<byte[]> oldChannels, Collection<byte[]> oldPatterns) {
+		this.lock.lock();
+		try {
+			this.channels.unwant(oldChannels);
+			this.patterns.unwant(oldPatterns);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Sends what the wanted sets gained or lost since the last send, if connected. */
+	public void sync() {
+		this.lock.lock();
+		try {
+			sendDifference();
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	/**
-	 * Adds channels (SUBSCRIBE) and patterns (PSUBSCRIBE). While connected, waits until the
-	 * server confirmed them, so that a key written after this method returns is notified;
-	 * while disconnected they are subscribed by the next reconnect.
-	 * @throws NodeConnectionException if a connected server did not confirm within the
-	 * command timeout
+	 * Waits until the server confirmed the given names (those still wanted). Returns at once
+	 * while an established connection is down: the reconnect subscribes them.
+	 * @throws NodeConnectionException if the first connection cannot be made, the server
+	 * rejected a subscription, or a connected server did not confirm within {@code timeout}
 	 */
-	public void subscribe(Collection<byte[]> newChannels, Collection<byte[]> newPatterns) {
-		List<byte[]> toSubscribe;
-		List<byte[]> toPsubscribe;
+	public void awaitConfirmed(Collection<byte[]> wantedChannels, Collection<byte[]> wantedPatterns,
+			Duration timeout) {
+		long remaining = timeout.toNanos();
 		this.lock.lock();
 		try {
-			toSubscribe = this.channels.add(newChannels);
-			toPsubscribe = this.patterns.add(newPatterns);
-			send(Command.SUBSCRIBE, toSubscribe);
-			send(Command.PSUBSCRIBE, toPsubscribe);
-			awaitConfirmed(newChannels, newPatterns);
+			int rejectionsBefore = this.rejections;
+			while (!this.closed && !(this.channels.settled(wantedChannels) && this.patterns.settled(wantedPatterns))) {
+				if (this.rejections != rejectionsBefore) {
+					throw new NodeConnectionException(this.node,
+							"the server rejected the subscription: " + this.lastRejection,
+							"Grant the Redis user these channels: an ACL rule such as &__keyspace@0__:* (PSUBSCRIBE "
+									+ "needs the pattern itself to be allowed), or allchannels");
+				}
+				if (!this.everConnected && this.firstConnectFailure != null) {
+					throw this.firstConnectFailure;
+				}
+				if (this.everConnected && this.connection == null) {
+					return;
+				}
+				if (remaining <= 0) {
+					throw new NodeConnectionException(this.node,
+							new IllegalStateException("SUBSCRIBE was not confirmed within " + timeout));
+				}
+				remaining = this.changed.awaitNanos(remaining);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 		finally {
 			this.lock.unlock();
 		}
 	}
 
-	/** Removes channels and patterns; messages already in flight for them are ignored by the caller's registry. */
-	public void unsubscribe(Collection<byte[]> oldChannels, Collection<byte[]> oldPatterns) {
+	/** Whether a connection was ever opened: the reader is reading, or reconnecting after an outage. */
+	public boolean hasConnected() {
 		this.lock.lock();
 		try {
-			send(Command.UNSUBSCRIBE, this.channels.remove(oldChannels));
-			send(Command.PUNSUBSCRIBE, this.patterns.remove(oldPatterns));
+			return this.everConnected;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Whether a connection is open and the server confirmed every wanted subscription on it. */
+	public boolean isFullySubscribed() {
+		this.lock.lock();
+		try {
+			return this.connection != null && this.channels.allConfirmed() && this.patterns.allConfirmed();
 		}
 		finally {
 			this.lock.unlock();
@@ -151,8 +220,8 @@ public final class NodeSubscriber implements AutoCloseable {
 	/**
 	 * Sends a PING when nothing arrived since the previous check. The reader's read timeout
 	 * is two intervals plus the command timeout, so a peer that stopped answering is noticed
-	 * and reconnected instead of silently delivering nothing. Called by a scheduler every
-	 * health-check interval.
+	 * and reconnected instead of silently delivering nothing. Called by one scheduler thread
+	 * every health-check interval.
 	 */
 	public void checkHealth() {
 		long frames = this.framesRead.get();
@@ -201,44 +270,41 @@ public final class NodeSubscriber implements AutoCloseable {
 		return "NodeSubscriber[" + this.nodeName + "]";
 	}
 
-	private PubSubConnection connect() {
-		try {
-			PubSubConnection connection = new PubSubConnection(this.node, this.jedisConfig);
-			connection.setSoTimeout(Math.toIntExact(this.settings.readTimeout().toMillis()));
-			return connection;
-		}
-		catch (RuntimeException ex) {
-			throw new NodeConnectionException(this.node, ex);
-		}
-	}
-
-	private void readUntilClosed(PubSubConnection first) {
-		PubSubConnection current = first;
+	private void readUntilClosed() {
+		PubSubConnection current = null;
 		while (!this.closed) {
 			try {
 				if (current == null) {
-					current = reconnect();
+					current = connect();
 				}
 				readFrames(current);
 			}
 			catch (RuntimeException ex) {
 				endOfBurst(); // hand over what was read before the connection broke
-				detachIfCurrent(current);
+				boolean wasConnected = detachIfCurrent(current);
 				current = null;
 				if (this.closed) {
 					break;
 				}
-				if (this.outage.failed(ex)) {
-					this.messageListener.onDisconnected();
-					notifyListener(() -> this.connectionListener.onConnectionLost(this.node, ex));
+				if (this.outage.failed(ex, wasConnected)) {
+					notifyListener(() -> this.nodeListener.onDisconnected(this.node, ex));
 				}
 				pause(this.settings.backoff().delayMillis(this.outage.failedAttempts()));
 			}
 		}
 	}
 
-	private PubSubConnection reconnect() {
-		PubSubConnection fresh = connect();
+	/** Opens a connection (no lock held) and makes it current, subscribing everything wanted. */
+	private PubSubConnection connect() {
+		PubSubConnection fresh;
+		try {
+			fresh = new PubSubConnection(this.node, this.jedisConfig);
+			fresh.setSoTimeout(Math.toIntExact(this.settings.readTimeout().toMillis()));
+		}
+		catch (RuntimeException ex) {
+			throw connectFailed(new NodeConnectionException(this.node, ex));
+		}
+		boolean reconnect;
 		int channelCount;
 		int patternCount;
 		this.lock.lock();
@@ -247,7 +313,14 @@ public final class NodeSubscriber implements AutoCloseable {
 				fresh.close();
 				throw new NodeConnectionException(this.node, new IllegalStateException("closed"));
 			}
-			attach(fresh);
+			reconnect = this.everConnected;
+			this.everConnected = true;
+			this.firstConnectFailure = null;
+			this.confirmedReported = false;
+			this.connection = fresh;
+			this.channels.newConnection();
+			this.patterns.newConnection();
+			sendDifference();
 			channelCount = this.channels.size();
 			patternCount = this.patterns.size();
 		}
@@ -255,37 +328,47 @@ public final class NodeSubscriber implements AutoCloseable {
 			this.lock.unlock();
 		}
 		this.outage.recovered(channelCount, patternCount);
-		notifyListener(() -> this.connectionListener.onConnected(this.node, true));
+		notifyListener(() -> this.nodeListener.onConnected(this.node, reconnect));
 		return fresh;
 	}
 
-	private void detachIfCurrent(PubSubConnection broken) {
+	/** Remembers why the first connection failed, for callers waiting for confirmations. */
+	private NodeConnectionException connectFailed(NodeConnectionException failure) {
 		this.lock.lock();
 		try {
-			if (this.connection == broken) {
-				detach();
+			if (!this.everConnected) {
+				this.firstConnectFailure = failure;
+				this.changed.signalAll();
 			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		return failure;
+	}
+
+	/** @return whether {@code broken} was the open connection (rather than a failed attempt) */
+	private boolean detachIfCurrent(PubSubConnection broken) {
+		this.lock.lock();
+		try {
+			if (broken != null && this.connection == broken) {
+				detach();
+				return true;
+			}
+			return false;
 		}
 		finally {
 			this.lock.unlock();
 		}
 	}
 
-	/** Makes a new connection current and replays every wanted subscription on it. Holds lock. */
-	private void attach(PubSubConnection fresh) {
-		this.connection = fresh;
-		this.channels.forgetConfirmations();
-		this.patterns.forgetConfirmations();
-		send(Command.SUBSCRIBE, this.channels.wanted());
-		send(Command.PSUBSCRIBE, this.patterns.wanted());
-	}
-
 	/** Drops the current connection; the reader notices and reconnects unless closed. Holds lock. */
 	private void detach() {
 		PubSubConnection old = this.connection;
 		this.connection = null;
-		this.channels.forgetConfirmations();
-		this.patterns.forgetConfirmations();
+		this.channels.newConnection();
+		this.patterns.newConnection();
+		this.changed.signalAll();
 		if (old != null) {
 			try {
 				old.close();
@@ -294,6 +377,17 @@ public final class NodeSubscriber implements AutoCloseable {
 				logger.debug("Closing the connection to {} failed", this.nodeName, ex);
 			}
 		}
+	}
+
+	/** Holds lock. */
+	private void sendDifference() {
+		if (this.connection == null) {
+			return;
+		}
+		send(Command.UNSUBSCRIBE, this.channels.toUnsubscribe());
+		send(Command.PUNSUBSCRIBE, this.patterns.toUnsubscribe());
+		send(Command.SUBSCRIBE, this.channels.toSubscribe());
+		send(Command.PSUBSCRIBE, this.patterns.toSubscribe());
 	}
 
 	/** Writes a command if connected. A write error is left for the reader to notice. Holds lock. */
@@ -307,31 +401,6 @@ public final class NodeSubscriber implements AutoCloseable {
 		catch (RuntimeException ex) {
 			logger.debug("Writing {} to {} failed; the reader will reconnect", command, this.nodeName, ex);
 			this.connection.setBroken();
-		}
-	}
-
-	/** Waits for the server's confirmations while connected. Holds lock. */
-	private void awaitConfirmed(Collection<byte[]> wantedChannels, Collection<byte[]> wantedPatterns) {
-		long remaining = this.settings.commandTimeout().toNanos();
-		int rejectionsBefore = this.rejections;
-		while (this.connection != null && !this.closed
-				&& !(this.channels.allConfirmed(wantedChannels) && this.patterns.allConfirmed(wantedPatterns))) {
-			if (this.rejections != rejectionsBefore) {
-				throw new NodeConnectionException(this.node, "the server rejected the subscription: " + this.lastRejection,
-						"Grant the Redis user these channels: an ACL rule such as &__keyspace@0__:* (PSUBSCRIBE needs "
-								+ "the pattern itself to be allowed), or allchannels");
-			}
-			if (remaining <= 0) {
-				throw new NodeConnectionException(this.node, new IllegalStateException(
-						"SUBSCRIBE was not confirmed within " + this.settings.commandTimeout()));
-			}
-			try {
-				remaining = this.changed.awaitNanos(remaining);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
 		}
 	}
 
@@ -357,6 +426,24 @@ public final class NodeSubscriber implements AutoCloseable {
 		}
 	}
 
+	private void handleFrame(List<?> frame) {
+		FrameKind kind = FrameKind.of((byte[]) frame.get(0));
+		if (kind == null) {
+			return;
+		}
+		switch (kind) {
+			case MESSAGE -> deliver(null, (byte[]) frame.get(1), (byte[]) frame.get(2));
+			case PMESSAGE -> deliver((byte[]) frame.get(1), (byte[]) frame.get(2), (byte[]) frame.get(3));
+			case SUBSCRIBE -> confirm(this.channels, frame, true);
+			case PSUBSCRIBE -> confirm(this.patterns, frame, true);
+			case UNSUBSCRIBE -> confirm(this.channels, frame, false);
+			case PUNSUBSCRIBE -> confirm(this.patterns, frame, false);
+			case PONG -> {
+				// only proves the connection is alive
+			}
+		}
+	}
+
 	private void rejected(String reason) {
 		this.lock.lock();
 		try {
@@ -366,21 +453,6 @@ public final class NodeSubscriber implements AutoCloseable {
 		}
 		finally {
 			this.lock.unlock();
-		}
-	}
-
-	private void handleFrame(List<?> frame) {
-		byte[] kind = (byte[]) frame.get(0);
-		switch (kind.length) {
-			case 7 -> deliver(null, (byte[]) frame.get(1), (byte[]) frame.get(2)); // message
-			case 8 -> deliver((byte[]) frame.get(1), (byte[]) frame.get(2), (byte[]) frame.get(3)); // pmessage
-			case 9 -> confirm(this.channels, frame, true); // subscribe
-			case 10 -> confirm(this.patterns, frame, true); // psubscribe
-			case 11 -> confirm(this.channels, frame, false); // unsubscribe
-			case 12 -> confirm(this.patterns, frame, false); // punsubscribe
-			default -> {
-				// pong: only proves the connection is alive
-			}
 		}
 	}
 
@@ -394,13 +466,32 @@ public final class NodeSubscriber implements AutoCloseable {
 		}
 	}
 
+	private void confirm(SubscriptionSet set, List<?> frame, boolean subscribed) {
+		boolean complete;
+		this.lock.lock();
+		try {
+			set.confirm((byte[]) frame.get(1), subscribed);
+			this.changed.signalAll();
+			complete = !this.confirmedReported && this.channels.allConfirmed() && this.patterns.allConfirmed();
+			if (complete) {
+				this.confirmedReported = true;
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (complete) {
+			notifyListener(() -> this.nodeListener.onSubscriptionsConfirmed(this.node));
+		}
+	}
+
 	/** A listener that throws must neither kill the reader nor count as a connection failure. */
 	private void notifyListener(Runnable call) {
 		try {
 			call.run();
 		}
 		catch (RuntimeException ex) {
-			logger.warn("The connection listener of {} failed", this.nodeName, ex);
+			logger.warn("The node listener of {} failed", this.nodeName, ex);
 		}
 	}
 
@@ -410,17 +501,6 @@ public final class NodeSubscriber implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			logger.error("Handing over messages from {} failed", this.nodeName, ex);
-		}
-	}
-
-	private void confirm(SubscriptionSet set, List<?> frame, boolean subscribed) {
-		this.lock.lock();
-		try {
-			set.confirm((byte[]) frame.get(1), subscribed);
-			this.changed.signalAll();
-		}
-		finally {
-			this.lock.unlock();
 		}
 	}
 
@@ -440,12 +520,5 @@ public final class NodeSubscriber implements AutoCloseable {
 			this.lock.unlock();
 		}
 	}
-
-
-
-
-
-
-
 
 }

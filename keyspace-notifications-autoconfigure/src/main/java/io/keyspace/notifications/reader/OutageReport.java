@@ -31,15 +31,22 @@ final class OutageReport {
 	}
 
 	/**
-	 * Records a failure of the connection or of an attempt to restore it.
+	 * Records a failure of the connection or of an attempt to (re)open it.
+	 * @param wasConnected whether an open connection broke, rather than an attempt to open one
 	 * @return {@code true} if it is the start of an outage
 	 */
-	boolean failed(Exception cause) {
+	boolean failed(Exception cause, boolean wasConnected) {
 		this.failedAttempts++;
 		if (this.failedAttempts == 1) {
-			logger.warn("Lost the keyspace subscriber connection to {} ({}); reconnecting with backoff up to {}. "
-					+ "Notifications published while disconnected are lost.{}", this.nodeName, describe(cause),
-					this.maxBackoff, closedByServer(cause) ? SERVER_CLOSED_HINT : "");
+			if (wasConnected) {
+				logger.warn("Lost the keyspace subscriber connection to {} ({}); reconnecting with backoff up to {}. "
+						+ "Notifications published while disconnected are lost.{}", this.nodeName, describe(cause),
+						this.maxBackoff, closedByServer(cause) ? SERVER_CLOSED_HINT : "");
+			}
+			else {
+				logger.warn("Cannot connect the keyspace subscriber to {} ({}); retrying with backoff up to {}",
+						this.nodeName, describe(cause), this.maxBackoff);
+			}
 			return true;
 		}
 		logger.debug("Reconnect attempt {} to {} failed: {}", this.failedAttempts - 1, this.nodeName, describe(cause));
@@ -51,7 +58,11 @@ final class OutageReport {
 		return this.failedAttempts;
 	}
 
+	/** A connection is open again; says so if an outage is over. */
 	void recovered(int channels, int patterns) {
+		if (this.failedAttempts == 0) {
+			return;
+		}
 		logger.info("Reconnected the keyspace subscriber to {} after {} failed attempt(s); resubscribed {} channel(s) "
 				+ "and {} pattern(s)", this.nodeName, this.failedAttempts - 1, channels, patterns);
 		this.failedAttempts = 0;

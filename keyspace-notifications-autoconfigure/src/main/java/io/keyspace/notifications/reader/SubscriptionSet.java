@@ -4,47 +4,64 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The channels (or the patterns) one node connection should have, and those its server has
- * confirmed on the current connection. Names are keyed by their ISO-8859-1 view: a lossless,
- * allocation-light way to hash byte arrays. The wanted side is guarded by the subscriber's
- * lock; the confirmed side is written by the reader thread.
+ * The channels (or the patterns) one node connection should have, those sent to its server
+ * on the current connection, and those the server has confirmed. Callers change the wanted
+ * side; {@link #toSubscribe()} and {@link #toUnsubscribe()} give the difference to send, so
+ * whichever thread sends last sends the right thing, whatever order the changes came in.
+ * <p>
+ * Names are keyed by their ISO-8859-1 view: a lossless, allocation-light way to hash byte
+ * arrays. The wanted and sent sides are guarded by the subscriber's lock; the confirmed
+ * side is written by the reader thread and read by anyone.
  */
 final class SubscriptionSet {
 
 	private final Map<String, byte[]> wanted = new HashMap<>();
 
+	private final Set<String> sent = new HashSet<>();
+
 	private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
 
-	/** Adds names; returns those that were not wanted yet (to be sent to the server). */
-	List<byte[]> add(Collection<byte[]> names) {
-		List<byte[]> added = new ArrayList<>();
+	void want(Collection<byte[]> names) {
 		for (byte[] name : names) {
-			if (this.wanted.putIfAbsent(key(name), name) == null) {
-				added.add(name);
-			}
+			this.wanted.putIfAbsent(key(name), name);
 		}
-		return added;
 	}
 
-	/** Removes names; returns those that were wanted (to be sent to the server). */
-	List<byte[]> remove(Collection<byte[]> names) {
-		List<byte[]> removed = new ArrayList<>();
+	void unwant(Collection<byte[]> names) {
 		for (byte[] name : names) {
-			if (this.wanted.remove(key(name)) != null) {
-				removed.add(name);
-			}
+			this.wanted.remove(key(name));
 		}
-		return removed;
 	}
 
-	List<byte[]> wanted() {
-		return new ArrayList<>(this.wanted.values());
+	/** Wanted but not yet sent on this connection; marks them sent. */
+	List<byte[]> toSubscribe() {
+		List<byte[]> names = new ArrayList<>();
+		this.wanted.forEach((key, name) -> {
+			if (this.sent.add(key)) {
+				names.add(name);
+			}
+		});
+		return names;
+	}
+
+	/** Sent on this connection but no longer wanted; marks them unsent. */
+	List<byte[]> toUnsubscribe() {
+		List<byte[]> names = new ArrayList<>();
+		this.sent.removeIf((key) -> {
+			if (this.wanted.containsKey(key)) {
+				return false;
+			}
+			names.add(key.getBytes(StandardCharsets.ISO_8859_1));
+			return true;
+		});
+		return names;
 	}
 
 	int size() {
@@ -60,18 +77,29 @@ final class SubscriptionSet {
 		}
 	}
 
-	/** A new connection has confirmed nothing yet. */
-	void forgetConfirmations() {
+	/** A new connection has been sent and has confirmed nothing yet. */
+	void newConnection() {
+		this.sent.clear();
 		this.confirmed.clear();
 	}
 
-	boolean allConfirmed(Collection<byte[]> names) {
+	/** Whether each name is confirmed or no longer wanted (then nobody waits for it). */
+	boolean settled(Collection<byte[]> names) {
 		for (byte[] name : names) {
-			if (!this.confirmed.contains(key(name))) {
+			String key = key(name);
+			if (!this.confirmed.contains(key) && this.wanted.containsKey(key)) {
 				return false;
 			}
 		}
 		return true;
+	}
+
+	/** Whether everything wanted is confirmed. */
+	boolean allConfirmed() {
+		if (this.confirmed.size() < this.wanted.size()) {
+			return false;
+		}
+		return this.confirmed.containsAll(this.wanted.keySet());
 	}
 
 	/** Adds the confirmed names, decoded as UTF-8, to {@code into}. */
