@@ -419,6 +419,42 @@ class ClusterKeyspaceNotificationsIT {
 		}
 	}
 
+	@Test
+	@Order(12)
+	void aFrozenPrimaryDelaysNoSubscriptionOnAnotherPrimary() throws Exception {
+		cluster().awaitSettled();
+		RecordingHandler handler = new RecordingHandler();
+		this.notifications.subscribe(handler, new KeyspaceChannel("fz:*"));
+		ClusterNode frozen = cluster().primaries().get(0);
+		ClusterNode other = cluster().primaries().get(1);
+		String key = cluster().keyOn(other, "fz-exact:");
+		// A refresh asks the frozen primary first and hangs there for the command timeout; a
+		// pattern subscription waits for the frozen primary's confirmation.
+		Thread refresh = new Thread(this.notifications::refresh);
+		Thread patternSubscription = new Thread(() -> this.notifications.subscribe(handler, new KeyspaceChannel("fz2:*")));
+		frozen.server().freeze();
+		try {
+			refresh.start();
+			patternSubscription.start();
+			await().until(() -> patternSubscription.getState() == Thread.State.TIMED_WAITING);
+			long start = System.nanoTime();
+			this.notifications.subscribe(handler, new KeyspaceChannel(key));
+			Duration took = Duration.ofNanos(System.nanoTime() - start);
+			assertThat(took).isLessThan(FAST_RECONNECT.commandTimeout().dividedBy(4));
+			assertThat(this.notifications.serverSubscriptions().get(redisNode(other))).contains("__keyspace@0__:" + key);
+			cluster().set(key, "v");
+			handler.awaitNotification(key, "set");
+		}
+		finally {
+			frozen.server().thaw();
+		}
+		refresh.join(FAST_RECONNECT.commandTimeout().multipliedBy(3).toMillis());
+		patternSubscription.join(FAST_RECONNECT.commandTimeout().multipliedBy(3).toMillis());
+		assertThat(refresh.isAlive()).isFalse();
+		assertThat(patternSubscription.isAlive()).isFalse();
+		awaitMarkersOnEveryPrimary(handler, "fz:");
+	}
+
 	private ClusterKeyspaceNotifications create(Duration refreshInterval,
 			Function<List<RedisNode>, ClusterTopology> topologySource) {
 		List<RedisNode> seeds = cluster().seedNodes().stream().map(RedisNode::parse).toList();

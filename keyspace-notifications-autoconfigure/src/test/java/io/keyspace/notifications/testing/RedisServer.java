@@ -1,6 +1,7 @@
 package io.keyspace.notifications.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -183,6 +184,38 @@ public final class RedisServer implements AutoCloseable {
 			}
 		}
 		forget();
+	}
+
+	/**
+	 * {@code kill -STOP}: the process keeps its sockets but answers nothing, like a host that
+	 * hangs; {@link #thaw()} resumes it.
+	 */
+	public synchronized void freeze() {
+		signal("STOP");
+	}
+
+	/** {@code kill -CONT}: resumes a frozen server. */
+	public synchronized void thaw() {
+		signal("CONT");
+	}
+
+	private void signal(String name) {
+		if (this.process == null) {
+			throw new IllegalStateException(this + " is not running");
+		}
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(this.process.pid())).inheritIO().start();
+			if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+				throw new IllegalStateException("kill -" + name + " of " + this + " failed");
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/** Kills the process and deletes its directory; the server cannot be started again. */
