@@ -388,6 +388,8 @@ public final class NodeSubscriber implements AutoCloseable {
 		send(Command.PUNSUBSCRIBE, this.patterns.toUnsubscribe());
 		send(Command.SUBSCRIBE, this.channels.toSubscribe());
 		send(Command.PSUBSCRIBE, this.patterns.toSubscribe());
+		this.channels.sentAll();
+		this.patterns.sentAll();
 	}
 
 	/** Writes a command if connected. A write error is left for the reader to notice. Holds lock. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,42 +27,55 @@ final class SubscriptionSet {
 
 	private final Set<String> sent = new HashSet<>();
 
+	// What may differ between wanted and sent, so a send costs what changed, not what is wanted.
+	private final Set<String> changed = new LinkedHashSet<>();
+
 	private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
 
 	void want(Collection<byte[]> names) {
 		for (byte[] name : names) {
-			this.wanted.putIfAbsent(key(name), name);
+			String key = key(name);
+			if (this.wanted.putIfAbsent(key, name) == null) {
+				this.changed.add(key);
+			}
 		}
 	}
 
 	void unwant(Collection<byte[]> names) {
 		for (byte[] name : names) {
-			this.wanted.remove(key(name));
+			String key = key(name);
+			if (this.wanted.remove(key) != null) {
+				this.changed.add(key);
+			}
 		}
 	}
 
 	/** Wanted but not yet sent on this connection; marks them sent. */
 	List<byte[]> toSubscribe() {
 		List<byte[]> names = new ArrayList<>();
-		this.wanted.forEach((key, name) -> {
-			if (this.sent.add(key)) {
+		for (String key : this.changed) {
+			byte[] name = this.wanted.get(key);
+			if (name != null && this.sent.add(key)) {
 				names.add(name);
 			}
-		});
+		}
 		return names;
 	}
 
-	/** Sent on this connection but no longer wanted; marks them unsent. */
+	/** Sent on this connection but no longer wanted; marks them unsent. Call before {@link #toSubscribe()}. */
 	List<byte[]> toUnsubscribe() {
 		List<byte[]> names = new ArrayList<>();
-		this.sent.removeIf((key) -> {
-			if (this.wanted.containsKey(key)) {
-				return false;
+		for (String key : this.changed) {
+			if (!this.wanted.containsKey(key) && this.sent.remove(key)) {
+				names.add(key.getBytes(StandardCharsets.ISO_8859_1));
 			}
-			names.add(key.getBytes(StandardCharsets.ISO_8859_1));
-			return true;
-		});
+		}
 		return names;
+	}
+
+	/** After {@link #toUnsubscribe()} and {@link #toSubscribe()}: sent equals wanted again. */
+	void sentAll() {
+		this.changed.clear();
 	}
 
 	int size() {
@@ -77,10 +91,12 @@ final class SubscriptionSet {
 		}
 	}
 
-	/** A new connection has been sent and has confirmed nothing yet. */
+	/** A new connection has been sent nothing and has confirmed nothing yet. */
 	void newConnection() {
 		this.sent.clear();
 		this.confirmed.clear();
+		this.changed.clear();
+		this.changed.addAll(this.wanted.keySet());
 	}
 
 	/** Whether each name is confirmed or no longer wanted (then nobody waits for it). */
