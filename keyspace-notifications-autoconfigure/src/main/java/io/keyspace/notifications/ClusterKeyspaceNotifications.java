@@ -33,12 +33,15 @@ import org.slf4j.LoggerFactory;
  * closed, a new one connected and subscribed, a channel whose slot moved unsubscribed on the
  * old owner and subscribed on the new one. A node reader is opened only for primaries that
  * carry at least one channel, and never for a replica: replicas emit events too, which would
- * deliver every change twice. A broken connection is reconnected and resubscribed by its
+ * deliver every change twice, except while a primary's connection is down: then its replicas
+ * stand in ({@link ClusterRouting#withStandIns}), so the one promoted in its place is already
+ * subscribed when it takes over. A broken connection is reconnected and resubscribed by its
  * {@link NodeSubscriber}.
  * <p>
- * The topology is re-read on a timer and at once when a node connection is lost or comes
- * back. A refresh that cannot read the topology or cannot subscribe a primary keeps every
- * working connection and retries with the reconnect backoff. So while
+ * The topology is re-read on a timer, when a node connection comes back, and every
+ * {@value #FOLLOW_INTERVAL_MILLIS} ms for up to {@value #FOLLOW_LIMIT_MILLIS} ms while any
+ * primary's connection is down. A refresh that cannot read the topology or cannot subscribe
+ * a primary keeps every working connection and retries with the reconnect backoff. So while
  * {@link #isSubscribed()} is {@code true}, readers are reading or reconnecting, or a retry
  * is scheduled.
  * <p>
@@ -62,6 +65,14 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 	private final Object refreshLock = new Object();
 
 	private final AtomicBoolean refreshRequested = new AtomicBoolean();
+
+	/** While a primary's connection is down, how often the topology is re-read to find its successor. */
+	private static final long FOLLOW_INTERVAL_MILLIS = 200;
+
+	/** Longer than a failover takes; after that an outage is left to the timer and the backoff. */
+	private static final long FOLLOW_LIMIT_MILLIS = 30_000;
+
+	private final AtomicBoolean following = new AtomicBoolean();
 
 	// Guarded by stateLock.
 	private ClusterTopology topology; // null until the first subscription read it
@@ -236,9 +247,31 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 		return false;
 	}
 
+	/**
+	 * A lost primary is followed: the topology is re-read every {@value #FOLLOW_INTERVAL_MILLIS}
+	 * ms until every reader is connected again or its node no longer owns slots, so a promoted
+	 * replica is subscribed right after the cluster names it, not on the next timer tick.
+	 */
 	@Override
 	protected void onNodeLost(RedisNode node) {
-		requestRefresh();
+		if (this.following.compareAndSet(false, true)) {
+			long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FOLLOW_LIMIT_MILLIS);
+			schedule(() -> follow(until), 0);
+		}
+	}
+
+	/** One step of following lost primaries; runs on the scheduler. */
+	private void follow(long untilNanos) {
+		refreshQuietly();
+		if (anyReaderDown() && System.nanoTime() < untilNanos) {
+			schedule(() -> follow(untilNanos), FOLLOW_INTERVAL_MILLIS);
+			return;
+		}
+		this.following.set(false);
+	}
+
+	private boolean anyReaderDown() {
+		return !isClosed() && snapshot().values().stream().anyMatch((subscriber) -> !subscriber.isConnected());
 	}
 
 	/** The node may have come back as a replica, whose events would be duplicates. */
@@ -288,7 +321,9 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 			}
 			this.topology = fresh;
 			channels = this.registry.channels();
-			placement = applyChanges(ClusterRouting.diff(this.assigned, ClusterRouting.route(channels, fresh)), fresh);
+			Map<RedisNode, Set<NotificationChannel>> wanted = ClusterRouting.withStandIns(
+					ClusterRouting.route(channels, fresh), fresh, disconnectedPrimaries(fresh));
+			placement = applyChanges(ClusterRouting.diff(this.assigned, wanted), fresh);
 		}
 		finally {
 			this.stateLock.unlock();
@@ -339,10 +374,21 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 		}
 	}
 
-	/** The reader of a primary, created (not yet started) if missing. Holds stateLock. */
+	/** Primaries whose reader is not connected now. Holds stateLock. */
+	private Set<RedisNode> disconnectedPrimaries(ClusterTopology fresh) {
+		Set<RedisNode> down = new LinkedHashSet<>();
+		this.subscribers.forEach((node, subscriber) -> {
+			if (fresh.primaries().contains(node) && !subscriber.isConnected()) {
+				down.add(node);
+			}
+		});
+		return down;
+	}
+
+	/** The reader of a node, created (not yet started) if missing. Holds stateLock. */
 	private NodeSubscriber subscriber(RedisNode node) {
 		return this.subscribers.computeIfAbsent(node, (n) -> {
-			logger.info("Subscribing to keyspace notifications on cluster primary {}", n);
+			logger.info("Subscribing to keyspace notifications on cluster node {}", n);
 			this.assigned.put(n, new LinkedHashSet<>());
 			return newSubscriber(n);
 		});

@@ -9,7 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -400,9 +403,11 @@ class ClusterKeyspaceNotificationsIT {
 		List<ClusterNode> nodes = cluster().nodes();
 		Set<RedisNode> primaries = redisNodes(cluster().primaries());
 		try (LogCapture log = new LogCapture(ClusterKeyspaceNotifications.class, Level.DEBUG)) {
+			// The first failure may be the topology read or a replica standing in for a lost
+			// primary, depending on which nodes were still up when it was tried.
 			nodes.forEach((node) -> node.server().kill());
 			await().atMost(Duration.ofSeconds(10))
-				.until(() -> log.messages(Level.WARN).stream().anyMatch((m) -> m.contains("Cannot read the Redis Cluster topology")));
+				.until(() -> log.messages(Level.WARN).stream().anyMatch((m) -> m.contains("retrying with backoff")));
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> log.messages(Level.DEBUG).stream().anyMatch((m) -> m.startsWith("Attempt 3 ")));
 			// Every seed is down: the readers stay and keep reconnecting, so this is still true.
@@ -453,6 +458,94 @@ class ClusterKeyspaceNotificationsIT {
 		assertThat(refresh.isAlive()).isFalse();
 		assertThat(patternSubscription.isAlive()).isFalse();
 		awaitMarkersOnEveryPrimary(handler, "fz:");
+	}
+
+	@Test
+	@Order(13)
+	void everyWriteAcknowledgedByAPromotedReplicaIsDelivered() throws Exception {
+		Set<String> delivered = ConcurrentHashMap.newKeySet();
+		this.notifications.subscribe((n) -> delivered.add(n.key()), new KeyspaceChannel("fw:*"));
+		for (int slot : new int[] { 0, 6000, 12000 }) {
+			ClusterNode primary = cluster().ownerOfSlot(slot);
+			String slotTag = "fw:{" + cluster().keyOn(primary, "fw") + "}:";
+			try (FailoverWriter writer = new FailoverWriter(slotTag, primary, cluster().replicasOf(primary))) {
+				await().until(() -> writer.written() >= 1_000);
+				cluster().killPrimary(primary);
+				await().atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedByReplica().size() >= 2_000);
+				writer.stop();
+				Set<String> acknowledged = writer.acknowledgedByReplica();
+				await().atMost(Duration.ofSeconds(10)).untilAsserted(
+						() -> assertThat(acknowledged).allMatch(delivered::contains, "delivered"));
+			}
+			cluster().restart(primary);
+		}
+	}
+
+	/**
+	 * Writes keys of one slot at about 2,500 SET/s to whichever of a primary and its replicas
+	 * accepts them, and remembers the writes a replica acknowledged: those came after its
+	 * promotion, since a replica answers a write with MOVED.
+	 */
+	private static final class FailoverWriter implements AutoCloseable {
+
+		private final Set<String> acknowledgedByReplica = ConcurrentHashMap.newKeySet();
+
+		private final AtomicInteger written = new AtomicInteger();
+
+		private final AtomicBoolean stopped = new AtomicBoolean();
+
+		private final Thread thread;
+
+		FailoverWriter(String prefix, ClusterNode primary, List<ClusterNode> replicas) {
+			List<ClusterNode> targets = new ArrayList<>(List.of(primary));
+			targets.addAll(replicas);
+			this.thread = new Thread(() -> write(prefix, targets), "failover-writer");
+			this.thread.start();
+		}
+
+		private void write(String prefix, List<ClusterNode> targets) {
+			int target = 0;
+			Jedis jedis = targets.get(0).jedis();
+			long next = System.nanoTime();
+			for (int i = 0; !this.stopped.get(); i++) {
+				String key = prefix + i;
+				try {
+					jedis.set(key, "v");
+					this.written.incrementAndGet();
+					if (target > 0) {
+						this.acknowledgedByReplica.add(key);
+					}
+				}
+				catch (RuntimeException ex) {
+					// Down, or a replica that answers MOVED: try the next node.
+					jedis.close();
+					target = (target + 1) % targets.size();
+					jedis = targets.get(target).jedis();
+				}
+				next += 400_000; // 2,500 writes/s
+				LockSupport.parkNanos(next - System.nanoTime());
+			}
+			jedis.close();
+		}
+
+		int written() {
+			return this.written.get();
+		}
+
+		Set<String> acknowledgedByReplica() {
+			return Set.copyOf(this.acknowledgedByReplica);
+		}
+
+		void stop() throws InterruptedException {
+			this.stopped.set(true);
+			this.thread.join(10_000);
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			stop();
+		}
+
 	}
 
 	private ClusterKeyspaceNotifications create(Duration refreshInterval,

@@ -45,6 +45,30 @@ public final class ClusterRouting {
 	}
 
 	/**
+	 * Adds stand-ins: the replicas of each primary whose connection is down carry that
+	 * primary's channels too. A replica publishes the events of the writes it applies, and the
+	 * one promoted in the primary's place is then already subscribed, so nothing written after
+	 * the promotion is missed; the price is that the same change may arrive twice around a
+	 * switch (from a replica and from its primary when the primary was only cut off from us).
+	 * @param routing the routing to extend, changed in place
+	 * @param down primaries whose connection is down
+	 * @return {@code routing}
+	 */
+	public static Map<RedisNode, Set<NotificationChannel>> withStandIns(Map<RedisNode, Set<NotificationChannel>> routing,
+			ClusterTopology topology, Set<RedisNode> down) {
+		for (RedisNode primary : down) {
+			Set<NotificationChannel> channels = routing.get(primary);
+			if (channels == null) {
+				continue;
+			}
+			for (RedisNode replica : topology.replicasOf(primary)) {
+				routing.computeIfAbsent(replica, (n) -> new LinkedHashSet<>()).addAll(channels);
+			}
+		}
+		return routing;
+	}
+
+	/**
 	 * What turns the current assignment into the wanted one.
 	 * @param current the channels each node carries now
 	 * @param wanted the channels each node should carry

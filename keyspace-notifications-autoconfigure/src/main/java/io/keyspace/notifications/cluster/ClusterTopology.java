@@ -1,7 +1,6 @@
 package io.keyspace.notifications.cluster;
 
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,7 +28,9 @@ public final class ClusterTopology {
 
 	private final Set<RedisNode> replicas;
 
-	ClusterTopology(RedisNode[] owners, Collection<RedisNode> replicas) {
+	private final Map<RedisNode, Set<RedisNode>> replicasByPrimary;
+
+	ClusterTopology(RedisNode[] owners, Map<RedisNode, Set<RedisNode>> replicasByPrimary) {
 		this.owners = owners.clone();
 		Set<RedisNode> found = new LinkedHashSet<>();
 		for (RedisNode owner : owners) {
@@ -38,9 +39,13 @@ public final class ClusterTopology {
 			}
 		}
 		this.primaries = Collections.unmodifiableSet(found);
-		Set<RedisNode> others = new LinkedHashSet<>(replicas);
+		Set<RedisNode> others = new LinkedHashSet<>();
+		replicasByPrimary.values().forEach(others::addAll);
 		others.removeAll(found);
 		this.replicas = Collections.unmodifiableSet(others);
+		Map<RedisNode, Set<RedisNode>> byPrimary = new LinkedHashMap<>();
+		replicasByPrimary.forEach((primary, nodes) -> byPrimary.put(primary, Set.copyOf(nodes)));
+		this.replicasByPrimary = Collections.unmodifiableMap(byPrimary);
 	}
 
 	/**
@@ -51,7 +56,12 @@ public final class ClusterTopology {
 	public static ClusterTopology of(Map<RedisNode, int[]> ranges) {
 		RedisNode[] owners = new RedisNode[SLOTS];
 		ranges.forEach((node, range) -> Arrays.fill(owners, range[0], range[1] + 1, node));
-		return new ClusterTopology(owners, Set.of());
+		return new ClusterTopology(owners, Map.of());
+	}
+
+	/** The same slot table, with replicas for some primaries; for tests. */
+	public ClusterTopology withReplicas(Map<RedisNode, Set<RedisNode>> replicasByPrimary) {
+		return new ClusterTopology(this.owners, replicasByPrimary);
 	}
 
 	/** The nodes that own at least one slot. */
@@ -62,6 +72,11 @@ public final class ClusterTopology {
 	/** The replicas the slot table names; asked for the topology when no primary answers. */
 	public Set<RedisNode> replicas() {
 		return this.replicas;
+	}
+
+	/** The replicas of one primary; empty if it has none or is not a primary. */
+	public Set<RedisNode> replicasOf(RedisNode primary) {
+		return this.replicasByPrimary.getOrDefault(primary, Set.of());
 	}
 
 	/** The primary that owns a key's slot (hash tags respected), if the slot is assigned. */

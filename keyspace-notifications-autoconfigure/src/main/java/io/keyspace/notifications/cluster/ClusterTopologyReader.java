@@ -3,7 +3,11 @@ package io.keyspace.notifications.cluster;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import io.keyspace.notifications.KeyspaceNotificationsException;
 import io.keyspace.notifications.reader.ConnectionSettings;
@@ -69,7 +73,7 @@ public final class ClusterTopologyReader {
 	 */
 	static ClusterTopology parse(List<Object> slots, RedisNode askedNode) {
 		RedisNode[] owners = new RedisNode[ClusterTopology.SLOTS];
-		List<RedisNode> replicas = new ArrayList<>();
+		Map<RedisNode, Set<RedisNode>> replicas = new LinkedHashMap<>();
 		for (Object range : slots) {
 			List<?> entry = (List<?>) range;
 			int start = ((Long) entry.get(0)).intValue();
@@ -78,8 +82,9 @@ public final class ClusterTopologyReader {
 			for (int slot = start; slot <= end; slot++) {
 				owners[slot] = owner;
 			}
+			Set<RedisNode> ownerReplicas = replicas.computeIfAbsent(owner, (n) -> new LinkedHashSet<>());
 			for (int i = 3; i < entry.size(); i++) {
-				replicas.add(node((List<?>) entry.get(i), askedNode));
+				ownerReplicas.add(node((List<?>) entry.get(i), askedNode));
 			}
 		}
 		return new ClusterTopology(owners, replicas);

@@ -187,6 +187,17 @@ public final class NodeSubscriber implements AutoCloseable {
 		}
 	}
 
+	/** Whether a connection is open now. */
+	public boolean isConnected() {
+		this.lock.lock();
+		try {
+			return this.connection != null;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	/** Whether a connection was ever opened: the reader is reading, or reconnecting after an outage. */
 	public boolean hasConnected() {
 		this.lock.lock();

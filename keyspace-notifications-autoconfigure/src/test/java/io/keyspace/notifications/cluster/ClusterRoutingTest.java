@@ -13,6 +13,7 @@ import io.keyspace.notifications.channel.KeyspaceChannel;
 import io.keyspace.notifications.channel.NotificationChannel;
 import io.keyspace.notifications.channel.SubkeyspaceitemChannel;
 import io.keyspace.notifications.reader.RedisNode;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -116,6 +117,20 @@ class ClusterRoutingTest {
 				assertThat(nodes).isEqualTo(topology.primaries());
 			}
 		}
+	}
+
+	@Test
+	void theReplicasOfADisconnectedPrimaryStandInWithItsChannels() {
+		ClusterTopology topology = TWO.withReplicas(Map.of(A, Set.of(A_REPLICA), B, Set.of()));
+
+		Map<RedisNode, Set<NotificationChannel>> routing = ClusterRouting.withStandIns(
+				ClusterRouting.route(ALL, topology), topology, Set.of(A, B));
+
+		assertThat(routing.get(A_REPLICA)).isEqualTo(routing.get(A))
+			.containsExactlyInAnyOrder(PATTERN, EVENT, EXACT_LOW, EXACT_MID, FIELD_OF_MID);
+		assertThat(routing).containsOnlyKeys(A, B, A_REPLICA);
+		assertThat(ClusterRouting.withStandIns(ClusterRouting.route(ALL, topology), topology, Set.of()))
+			.containsOnlyKeys(A, B);
 	}
 
 	private static Map<RedisNode, Set<NotificationChannel>> copy(Map<RedisNode, Set<NotificationChannel>> routing) {
