@@ -20,6 +20,7 @@ import java.util.stream.StreamSupport;
 
 import io.keyspace.notifications.channel.NotificationChannel;
 import io.keyspace.notifications.dispatch.Dispatcher;
+import io.keyspace.notifications.dispatch.NotificationCounters;
 import io.keyspace.notifications.match.SubscriptionRegistry;
 import io.keyspace.notifications.reader.ConnectionSettings;
 import io.keyspace.notifications.reader.NodeSubscriber;
@@ -34,7 +35,7 @@ public abstract class AbstractKeyspaceNotifications implements KeyspaceNotificat
 
 	protected final SubscriptionRegistry registry = new SubscriptionRegistry();
 
-	protected final NotificationMetrics metrics = new NotificationMetrics();
+	protected final NotificationCounters metrics = new NotificationCounters();
 
 	final NotificationRouter router;
 
