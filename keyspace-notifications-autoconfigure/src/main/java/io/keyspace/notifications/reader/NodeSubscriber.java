@@ -235,6 +235,7 @@ public final class NodeSubscriber implements AutoCloseable {
 				pause(this.settings.backoff().delayMillis(this.outage.failedAttempts()));
 			}
 		}
+		endOfBurst(); // closed between two frames: what was read still gets an outcome
 	}
 
 	private PubSubConnection reconnect() {
