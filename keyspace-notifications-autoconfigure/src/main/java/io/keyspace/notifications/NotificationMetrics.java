@@ -18,7 +18,9 @@ package io.keyspace.notifications;
 public interface NotificationMetrics {
 
 	/**
-	 * Messages read from Redis on a subscribed channel or pattern.
+	 * Messages read from Redis on a subscribed channel or pattern. A message for handlers is
+	 * counted when the reader hands its burst to the handler lanes (as soon as nothing more is
+	 * buffered on the connection), any other when its outcome is known, right after reading.
 	 * @return the count
 	 */
 	long received();
@@ -57,8 +59,8 @@ public interface NotificationMetrics {
 	long dropped(DropReason reason);
 
 	/**
-	 * Notifications received and not yet delivered, filtered, found malformed or dropped: read but
-	 * not yet handed over, waiting in a handler lane, or being handled.
+	 * Notifications received and not yet delivered or dropped: waiting in a handler lane, taken by
+	 * a handler thread, or being handled. 0 after {@code close()} returns.
 	 * @return the current number
 	 */
 	long inFlight();

@@ -87,12 +87,12 @@ final class NotificationRouter {
 			enqueueForPull(notification);
 		}
 		if (subscription.hasHandlers()) {
-			this.counters.recordReceived();
 			KeyNotificationHandler[] wanted = subscription.handlersFor(notification);
 			if (wanted.length > 0) {
-				batch.add(notification, wanted);
+				batch.add(notification, wanted); // counted as received when the batch is handed over
 			}
 			else {
+				this.counters.recordReceived();
 				this.counters.recordFiltered();
 			}
 		}

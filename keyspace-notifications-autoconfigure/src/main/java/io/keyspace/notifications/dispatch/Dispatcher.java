@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * queue is full the {@link OverflowPolicy} decides, and every dropped notification is
  * counted and reported.
  * <p>
- * Every notification added to a batch is in flight until it is delivered or dropped, and
- * {@link #close()} settles all of them before it returns (see {@link DispatchLane}).
+ * Every notification handed over in a batch is in flight until it is delivered or dropped,
+ * and {@link #close()} settles all of them before it returns (see {@link DispatchLane}).
  */
 public final class Dispatcher implements AutoCloseable {
 
@@ -219,11 +219,13 @@ public final class Dispatcher implements AutoCloseable {
 			}
 		}
 
-		/** Adds a notification for its handlers; from here on it is in flight. */
+		/**
+		 * Adds a notification for its handlers. It counts as received (and in flight) when the
+		 * batch is handed over: one count per burst instead of two per message on the reader.
+		 */
 		public void add(KeyNotification notification, KeyNotificationHandler[] handlers) {
 			this.pending.get(laneIndex(notification)).add(new Delivery(notification, handlers));
 			this.size++;
-			Dispatcher.this.counters.recordInFlight();
 		}
 
 		public boolean isEmpty() {
@@ -235,6 +237,7 @@ public final class Dispatcher implements AutoCloseable {
 			if (this.size == 0) {
 				return;
 			}
+			Dispatcher.this.counters.recordReceivedInFlight(this.size);
 			for (int i = 0; i < this.pending.size(); i++) {
 				List<Delivery> deliveries = this.pending.get(i);
 				if (deliveries.isEmpty()) {

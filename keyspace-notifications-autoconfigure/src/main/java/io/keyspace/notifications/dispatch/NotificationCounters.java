@@ -95,7 +95,7 @@ public final class NotificationCounters implements NotificationMetrics {
 		return this.disconnects.sum();
 	}
 
-	/** A message read on a subscribed channel or pattern; its outcome is recorded next. */
+	/** A message read on a subscribed channel or pattern that gets its outcome at once (not queued). */
 	public void recordReceived() {
 		this.received.increment();
 	}
@@ -120,9 +120,10 @@ public final class NotificationCounters implements NotificationMetrics {
 		this.dropped.get(DropReason.PULL_OVERFLOW).increment();
 	}
 
-	/** A notification handed to the dispatcher: in flight until delivered or dropped. */
-	public void recordInFlight() {
-		this.inFlight.increment();
+	/** Messages read and handed to the dispatcher: in flight until delivered or dropped. */
+	public void recordReceivedInFlight(int count) {
+		this.received.add(count);
+		this.inFlight.add(count);
 	}
 
 	/** An in-flight notification was handed to all its handlers. */
