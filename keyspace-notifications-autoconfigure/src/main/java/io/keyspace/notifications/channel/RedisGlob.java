@@ -14,6 +14,10 @@ import java.util.Objects;
  * {@code *} never matches. One deliberate difference: a {@code [} without a later unescaped
  * {@code ]} is literal here, consistent with {@link #isPattern(String)}, which subscribes such a
  * name literally; Redis would read the rest of the pattern as an unclosed set.
+ * <p>
+ * Escapes and subscriptions: a string without wildcards stands for its {@link #unescape(String)
+ * unescaped} literal, which is what a {@code SUBSCRIBE} channel name must be, since Redis does
+ * not unescape those; a pattern is sent to {@code PSUBSCRIBE} as written, escapes and all.
  */
 public final class RedisGlob {
 
