@@ -22,6 +22,7 @@ import java.util.stream.StreamSupport;
 
 import io.keyspace.notifications.channel.NotificationChannel;
 import io.keyspace.notifications.dispatch.Dispatcher;
+import io.keyspace.notifications.dispatch.NotificationCounters;
 import io.keyspace.notifications.match.SubscriptionRegistry;
 import io.keyspace.notifications.reader.ConnectionSettings;
 import io.keyspace.notifications.reader.NodeListener;
@@ -42,7 +43,7 @@ public abstract class AbstractKeyspaceNotifications implements KeyspaceNotificat
 
 	protected final SubscriptionRegistry registry = new SubscriptionRegistry();
 
-	protected final NotificationMetrics metrics = new NotificationMetrics();
+	protected final NotificationCounters metrics = new NotificationCounters();
 
 	final NotificationRouter router;
 

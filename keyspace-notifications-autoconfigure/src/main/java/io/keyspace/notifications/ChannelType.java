@@ -1,6 +1,7 @@
 package io.keyspace.notifications;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -10,22 +11,36 @@ import java.util.Optional;
 public enum ChannelType {
 
 	/** {@code __keyspace@<db>__:<key>}, message = event. */
-	KEYSPACE("__keyspace@", true),
+	KEYSPACE("__keyspace@", true, "", Part.KEY),
 
 	/** {@code __keyevent@<db>__:<event>}, message = key. */
-	KEYEVENT("__keyevent@", false),
+	KEYEVENT("__keyevent@", false, "", Part.EVENT),
 
 	/** {@code __subkeyspace@<db>__:<key>}, message = event and subkeys. */
-	SUBKEYSPACE("__subkeyspace@", true),
+	SUBKEYSPACE("__subkeyspace@", true, "", Part.KEY),
 
 	/** {@code __subkeyevent@<db>__:<event>}, message = key and subkeys. */
-	SUBKEYEVENT("__subkeyevent@", false),
+	SUBKEYEVENT("__subkeyevent@", false, "", Part.EVENT),
 
 	/** {@code __subkeyspaceitem@<db>__:<key>\n<subkey>}, message = event. */
-	SUBKEYSPACEITEM("__subkeyspaceitem@", true),
+	SUBKEYSPACEITEM("__subkeyspaceitem@", true, "\n", Part.KEY, Part.SUBKEY),
 
 	/** {@code __subkeyspaceevent@<db>__:<event>|<key>}, message = subkeys. */
-	SUBKEYSPACEEVENT("__subkeyspaceevent@", false);
+	SUBKEYSPACEEVENT("__subkeyspaceevent@", false, "|", Part.EVENT, Part.KEY);
+
+	/** A variable part of a channel name, after {@code __<kind>@<db>__:}. */
+	public enum Part {
+
+		/** The key, or a key glob. */
+		KEY,
+
+		/** The event, or an event glob. */
+		EVENT,
+
+		/** The subkey (hash field), or a subkey glob. */
+		SUBKEY
+
+	}
 
 	// Longest prefix first, so a longer prefix is never shadowed by a shorter one it starts with.
 	private static final ChannelType[] BY_PREFIX_LENGTH = { SUBKEYSPACEEVENT, SUBKEYSPACEITEM, SUBKEYSPACE,
@@ -37,10 +52,48 @@ public enum ChannelType {
 
 	private final boolean keyInChannel;
 
-	ChannelType(String prefix, boolean keyInChannel) {
+	private final String separator;
+
+	private final List<Part> channelParts;
+
+	ChannelType(String prefix, boolean keyInChannel, String separator, Part... channelParts) {
 		this.prefix = prefix;
 		this.prefixBytes = prefix.getBytes(StandardCharsets.US_ASCII);
 		this.keyInChannel = keyInChannel;
+		this.separator = separator;
+		this.channelParts = List.of(channelParts);
+	}
+
+	/**
+	 * The variable parts of this kind's channel name, in the order they appear.
+	 * @return for example {@code [EVENT, KEY]} for SUBKEYSPACEEVENT
+	 */
+	public List<Part> channelParts() {
+		return this.channelParts;
+	}
+
+	/**
+	 * Whether the channel name carries a part; what it does not carry can only be filtered in
+	 * the client.
+	 * @param part the part
+	 * @return true if the part is in {@link #channelParts()}
+	 */
+	public boolean inChannel(Part part) {
+		return this.channelParts.contains(part);
+	}
+
+	/**
+	 * A channel name of this kind.
+	 * @param db the database
+	 * @param parts the values of {@link #channelParts()}, in that order, exactly as they go on the wire
+	 * @return for example {@code __subkeyspaceevent@0__:hset|user:1}
+	 */
+	public String channelName(int db, String... parts) {
+		if (parts.length != this.channelParts.size()) {
+			throw new IllegalArgumentException(this + " channels have the parts " + this.channelParts + ", got "
+					+ parts.length + " value(s)");
+		}
+		return this.prefix + db + "__:" + String.join(this.separator, parts);
 	}
 
 	/**

@@ -1,5 +1,10 @@
 package io.keyspace.notifications;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Names of the common keyspace notification events. Events are plain strings everywhere in
  * this library, so an event a newer server adds works without a library update; these
@@ -109,19 +114,26 @@ public final class EventType {
 	public static final String SETIFEQ = "setifeq";
 	public static final String SETIFNE = "setifne";
 
-	// Lets the parser hand out these constants instead of decoding a new String per message.
-	static final String[] ALL = {
-			SET, SETEX, SETNX, SETRANGE, INCR, INCRBY, INCRBYFLOAT, DECR, DECRBY, APPEND, DEL, UNLINK,
-			RENAME, RENAME_FROM, RENAME_TO, COPY_TO, MOVE, RESTORE, EXPIRE, EXPIREAT, PEXPIRE, PEXPIREAT,
-			EXPIRED, PERSIST, EVICTED, LPUSH, RPUSH, LPOP, RPOP, LINSERT, LSET, LTRIM, LMOVE, BLPOP,
-			BRPOP, BLMOVE, SADD, SREM, SPOP, SMOVE, SINTERSTORE, SUNIONSTORE, SDIFFSTORE, ZADD, ZINCRBY,
-			ZREM, ZREMRANGEBYRANK, ZREMRANGEBYSCORE, ZREMRANGEBYLEX, ZPOPMIN, ZPOPMAX, BZPOPMIN,
-			BZPOPMAX, ZINTERSTORE, ZUNIONSTORE, ZDIFFSTORE, ZRANGESTORE, HSET, HSETNX, HDEL, HINCRBY,
-			HINCRBYFLOAT, XADD, XTRIM, XDEL, XGROUP_CREATE, XGROUP_CREATECONSUMER, XGROUP_DELCONSUMER,
-			XGROUP_DESTROY, XGROUP_SETID, XSETID, XCLAIM, XAUTOCLAIM, XREADGROUP, NEW, SORTSTORE, GETEX,
-			GETDEL, SETIFGT, SETIFLT, SETIFEQ, SETIFNE };
-
 	private EventType() {
+	}
+
+	/**
+	 * Every constant above, read from the fields themselves so that there is one list: the
+	 * parser hands these out instead of decoding a new String per message.
+	 */
+	static List<String> all() {
+		List<String> names = new ArrayList<>();
+		for (Field field : EventType.class.getFields()) {
+			if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+				try {
+					names.add((String) field.get(null));
+				}
+				catch (IllegalAccessException ex) {
+					throw new IllegalStateException(ex); // public fields of this class: cannot happen
+				}
+			}
+		}
+		return List.copyOf(names);
 	}
 
 }

@@ -133,6 +133,16 @@ public final class KeyNotification {
 		return this.key.toArray();
 	}
 
+	/** The key bytes without a copy, for filters on the reader thread. */
+	ByteSlice keySlice() {
+		return this.key;
+	}
+
+	/** The event bytes without a copy, for filters on the reader thread. */
+	ByteSlice eventSlice() {
+		return this.event;
+	}
+
 	/**
 	 * The event, for example {@link EventType#SET}; any name the server sends is passed through.
 	 * @return the event, never empty

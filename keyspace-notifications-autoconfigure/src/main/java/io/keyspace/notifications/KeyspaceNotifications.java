@@ -29,6 +29,15 @@ public interface KeyspaceNotifications extends AutoCloseable {
 	 */
 	void subscribe(KeyNotificationHandler handler, NotificationChannel... channels);
 
+	/**
+	 * Subscribes channels whose notifications go to {@code handler} if {@code filter} passes them;
+	 * the filter runs on the reader thread, so rejected notifications are never queued.
+	 */
+	default void subscribe(KeyNotificationFilter filter, KeyNotificationHandler handler,
+			NotificationChannel... channels) {
+		subscribe(new FilteredHandler(filter, handler), channels);
+	}
+
 	/** Subscribes channels in pull mode: their notifications are read with {@link #poll} or {@link #listen}. */
 	void subscribe(NotificationChannel... channels);
 
@@ -90,7 +99,7 @@ public interface KeyspaceNotifications extends AutoCloseable {
 	/** Whether anything is subscribed and this object is not closed. */
 	boolean isSubscribed();
 
-	/** Counters of received, delivered, malformed and dropped notifications. */
+	/** A read-only view of the counters: received, delivered, filtered, malformed, dropped, in flight. */
 	NotificationMetrics metrics();
 
 	/**

@@ -21,7 +21,7 @@ final class KnownEvents {
 
 	static {
 		int longest = 0;
-		for (String name : EventType.ALL) {
+		for (String name : EventType.all()) {
 			byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
 			int slot = slot(new ByteSlice(bytes, 0, bytes.length));
 			while (NAMES[slot] != null) {

@@ -1,95 +1,86 @@
 package io.keyspace.notifications;
 
-import java.util.concurrent.atomic.LongAdder;
-
 /**
- * Counters for everything that happens to a message between the socket and the handler.
- * Nothing is lost silently: every message read is either delivered or counted in one of
- * the other counters.
+ * A read-only view of what happened to the messages read from Redis, from the socket to the
+ * handlers. Counts only grow, except {@link #inFlight()} and {@link #queued()}.
+ * <p>
+ * Every message read on a subscribed channel or pattern is {@linkplain #received() received}
+ * and then has exactly one outcome, so at any quiet moment (and after {@code close()}):
+ * <pre>
+ * received = delivered + filtered + malformed + dropped + inFlight
+ * </pre>
+ * While notifications move the counters are read one after the other, so a sum taken then can be
+ * off by the few that moved in between. After {@code close()} returns, {@link #inFlight()} is 0.
+ * <p>
+ * A message on a channel that has handlers <em>and</em> is subscribed in pull mode goes two ways
+ * and is counted once for each: once for its handlers, once for the pull queue.
  */
-public final class NotificationMetrics {
+public interface NotificationMetrics {
 
-	private final LongAdder received = new LongAdder();
+	/**
+	 * Messages read from Redis on a subscribed channel or pattern. A message for handlers is
+	 * counted when the reader hands its burst to the handler lanes (as soon as nothing more is
+	 * buffered on the connection), any other when its outcome is known, right after reading.
+	 * @return the count
+	 */
+	long received();
 
-	private final LongAdder malformed = new LongAdder();
+	/**
+	 * Notifications handed to all the handlers that wanted them, whether a handler threw or not
+	 * (see {@link #handlerErrors()}); in pull mode, put in the pull queue.
+	 * @return the count
+	 */
+	long delivered();
 
-	private final LongAdder filtered = new LongAdder();
+	/**
+	 * Valid notifications nobody wanted, skipped on the reader thread before queueing: a key outside
+	 * the key prefix, or a key or event that no handler's {@link KeyNotificationFilter} accepts.
+	 * @return the count
+	 */
+	long filtered();
 
-	private final LongAdder delivered = new LongAdder();
+	/**
+	 * Messages whose channel or payload was not a valid notification (skipped).
+	 * @return the count
+	 */
+	long malformed();
 
-	private final LongAdder handlerErrors = new LongAdder();
+	/**
+	 * Notifications dropped for any {@link DropReason}.
+	 * @return the sum over all reasons
+	 */
+	long dropped();
 
-	private final LongAdder dropped = new LongAdder();
+	/**
+	 * Notifications dropped for one reason.
+	 * @param reason the reason
+	 * @return the count
+	 */
+	long dropped(DropReason reason);
 
-	private final LongAdder disconnects = new LongAdder();
+	/**
+	 * Notifications received and not yet delivered or dropped: waiting in a handler lane, taken by
+	 * a handler thread, or being handled. 0 after {@code close()} returns.
+	 * @return the current number
+	 */
+	long inFlight();
 
-	/** Messages read from Redis on a subscribed channel or pattern. */
-	public long received() {
-		return this.received.sum();
-	}
+	/**
+	 * Notifications waiting in the handler lanes right now.
+	 * @return the current queue depth
+	 */
+	int queued();
 
-	/** Messages whose channel or payload was not a valid notification (skipped). */
-	public long malformed() {
-		return this.malformed.sum();
-	}
+	/**
+	 * Handler calls that threw. Counted on their own: the notification still counts as delivered.
+	 * @return the count
+	 */
+	long handlerErrors();
 
-	/** Valid notifications for keys outside the configured key prefix (skipped). */
-	public long filtered() {
-		return this.filtered.sum();
-	}
-
-	/** Handler invocations and pull-queue insertions that completed. */
-	public long delivered() {
-		return this.delivered.sum();
-	}
-
-	/** Handler invocations that threw. */
-	public long handlerErrors() {
-		return this.handlerErrors.sum();
-	}
-
-	/** Notifications dropped because a dispatch or pull queue was full, or at shutdown. */
-	public long dropped() {
-		return this.dropped.sum();
-	}
-
-	/** Node connections lost (each outage once, however many reconnect attempts it took). */
-	public long disconnects() {
-		return this.disconnects.sum();
-	}
-
-	void recordDisconnect() {
-		this.disconnects.increment();
-	}
-
-	void recordReceived() {
-		this.received.increment();
-	}
-
-	void recordMalformed() {
-		this.malformed.increment();
-	}
-
-	void recordFiltered() {
-		this.filtered.increment();
-	}
-
-	public void recordDelivered() {
-		this.delivered.increment();
-	}
-
-	public void recordHandlerError() {
-		this.handlerErrors.increment();
-	}
-
-	public void recordDropped(long count) {
-		this.dropped.add(count);
-	}
-
-	@Override
-	public String toString() {
-		return "received=" + received() + ", delivered=" + delivered() + ", malformed=" + malformed() + ", filtered="
-				+ filtered() + ", handlerErrors=" + handlerErrors() + ", dropped=" + dropped() + ", disconnects=" + disconnects();
-	}
+	/**
+	 * Node connections lost (each outage once, however many reconnect attempts it took).
+	 * @return the count
+	 */
+	long disconnects();
 
 }

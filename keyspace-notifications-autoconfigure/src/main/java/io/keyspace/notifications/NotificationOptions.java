@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * @param errorHandler called when a handler throws
  * @param handlerThreadFactory creates the handler threads (e.g. virtual threads)
  * @param pullQueueCapacity notifications that {@code poll}/{@code listen} may hold before the
- * oldest is dropped (and counted)
+ * new notification is dropped (and counted as {@link DropReason#PULL_OVERFLOW})
  */
 public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, NotificationErrorHandler errorHandler,
 		ThreadFactory handlerThreadFactory, int pullQueueCapacity) {

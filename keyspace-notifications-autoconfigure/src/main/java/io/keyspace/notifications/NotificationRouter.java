@@ -1,21 +1,22 @@
 package io.keyspace.notifications;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.keyspace.notifications.dispatch.Dispatcher;
+import io.keyspace.notifications.dispatch.NotificationCounters;
+import io.keyspace.notifications.match.Subscription;
 import io.keyspace.notifications.match.SubscriptionRegistry;
-import io.keyspace.notifications.match.SubscriptionRegistry.Subscription;
 import io.keyspace.notifications.reader.MessageListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The path of one message on a reader thread: match (one hash lookup), parse (pure, on
- * bytes), then hand over to the dispatcher or the pull queue. Nothing here runs user code
- * or throws; a malformed message is counted and skipped.
+ * bytes), filter (which handlers want it), then hand over to the dispatcher or the pull
+ * queue. Every message it accepts gets exactly one outcome in the counters (per way it goes,
+ * handlers or pull queue). Nothing here runs user code or throws.
  */
 final class NotificationRouter {
 
@@ -29,23 +30,23 @@ final class NotificationRouter {
 
 	private final BlockingQueue<KeyNotification> pullQueue;
 
-	private final NotificationMetrics metrics;
+	private final NotificationCounters counters;
 
 	private final ThrottledLog malformedReport = new ThrottledLog(10, TimeUnit.SECONDS,
 			(count) -> logger.warn("Skipped {} malformed keyspace notification(s); enable DEBUG for "
 					+ "io.keyspace.notifications.NotificationRouter to see them", count));
 
 	private final ThrottledLog pullOverflowReport = new ThrottledLog(10, TimeUnit.SECONDS,
-			(count) -> logger.warn("Dropped the {} oldest notification(s) of pull mode because nobody polled them; "
+			(count) -> logger.warn("Dropped {} notification(s) of pull mode because its queue was full; "
 					+ "call poll()/listen() faster or raise the pull queue capacity", count));
 
 	NotificationRouter(SubscriptionRegistry registry, byte[] keyPrefix, Dispatcher dispatcher,
-			BlockingQueue<KeyNotification> pullQueue, NotificationMetrics metrics) {
+			BlockingQueue<KeyNotification> pullQueue, NotificationCounters counters) {
 		this.registry = registry;
 		this.keyPrefix = keyPrefix;
 		this.dispatcher = dispatcher;
 		this.pullQueue = pullQueue;
-		this.metrics = metrics;
+		this.counters = counters;
 	}
 
 	/** A listener for one reader thread, with its own dispatch batch. */
@@ -66,32 +67,48 @@ final class NotificationRouter {
 		};
 	}
 
-	private void route(String node, byte[] pattern, byte[] channel, byte[] message, Dispatcher.Batch batch) {
-		Subscription subscription = this.registry.match((pattern != null) ? pattern : channel);
+	void route(String node, byte[] pattern, byte[] channel, byte[] message, Dispatcher.Batch batch) {
+		Subscription subscription = this.registry.match(pattern, channel);
 		if (subscription == null) {
 			return; // unsubscribed while the message was on its way
 		}
-		this.metrics.recordReceived();
-		Optional<KeyNotification> parsed = KeyNotification.parse(channel, message, this.keyPrefix, pattern, node);
-		if (parsed.isEmpty()) {
-			skip(node, channel, message);
+		KeyNotification notification = NotificationParser.parse(channel, message, this.keyPrefix, pattern, node);
+		if (notification == null) {
+			skip(node, channel, message, subscription);
 			return;
 		}
-		KeyNotification notification = parsed.get();
 		if (subscription.pull()) {
+			this.counters.recordReceived();
 			enqueueForPull(notification);
 		}
-		if (subscription.handlers().length > 0) {
-			batch.add(notification, subscription.handlers());
+		if (subscription.hasHandlers()) {
+			KeyNotificationHandler[] wanted = subscription.handlersFor(notification);
+			if (wanted.length > 0) {
+				batch.add(notification, wanted); // counted as received when the batch is handed over
+			}
+			else {
+				this.counters.recordReceived();
+				this.counters.recordFiltered();
+			}
 		}
 	}
 
-	private void skip(String node, byte[] channel, byte[] message) {
-		if (this.keyPrefix.length > 0 && KeyNotification.parse(channel, message, null).isPresent()) {
-			this.metrics.recordFiltered(); // valid, but for a key outside the prefix
+	private void skip(String node, byte[] channel, byte[] message, Subscription subscription) {
+		int ways = (subscription.pull() ? 1 : 0) + (subscription.hasHandlers() ? 1 : 0);
+		boolean outsidePrefix = this.keyPrefix.length > 0 && NotificationParser.parse(channel, message, null, null,
+				null) != null;
+		for (int i = 0; i < ways; i++) {
+			this.counters.recordReceived();
+			if (outsidePrefix) {
+				this.counters.recordFiltered();
+			}
+			else {
+				this.counters.recordMalformed();
+			}
+		}
+		if (outsidePrefix) {
 			return;
 		}
-		this.metrics.recordMalformed();
 		this.malformedReport.record(1);
 		if (logger.isDebugEnabled()) {
 			logger.debug("Malformed notification from {} on channel '{}': '{}'", node,
@@ -99,14 +116,15 @@ final class NotificationRouter {
 		}
 	}
 
+	// A full pull queue drops the new notification: what is in the queue was delivered already.
 	private void enqueueForPull(KeyNotification notification) {
-		while (!this.pullQueue.offer(notification)) {
-			if (this.pullQueue.poll() != null) {
-				this.metrics.recordDropped(1);
-				this.pullOverflowReport.record(1);
-			}
+		if (this.pullQueue.offer(notification)) {
+			this.counters.recordPulled();
 		}
-		this.metrics.recordDelivered();
+		else {
+			this.counters.recordPullOverflow();
+			this.pullOverflowReport.record(1);
+		}
 	}
 
 }

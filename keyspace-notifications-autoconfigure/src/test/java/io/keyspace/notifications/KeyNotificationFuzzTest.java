@@ -202,7 +202,7 @@ class KeyNotificationFuzzTest {
 				prefix = without(prefix, (byte) '\n');
 				key = without(key, (byte) '\n');
 			}
-			byte[] event = (random.nextBoolean()) ? ascii(EventType.ALL[random.nextInt(EventType.ALL.length)])
+			byte[] event = (random.nextBoolean()) ? ascii(EventType.all().get(random.nextInt(EventType.all().size())))
 					: without(concat(new byte[] { 'e' }, randomBytes(random, 6)), (byte) '|');
 			List<byte[]> subkeys = new ArrayList<>();
 			int count = (type == ChannelType.SUBKEYSPACEITEM) ? 1 : 1 + random.nextInt(4);

@@ -177,7 +177,7 @@ class KeyNotificationParseTest {
 
 	@Test
 	void everyKnownEventIsTheSharedConstant() {
-		for (String event : EventType.ALL) {
+		for (String event : EventType.all()) {
 			assertThat(parse("__keyspace@0__:k", event).event()).as(event).isSameAs(event);
 		}
 	}

@@ -1,28 +1,25 @@
 package io.keyspace.notifications.annotation;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.function.Predicate;
+import java.util.Locale;
+import java.util.Map;
 
 import io.keyspace.notifications.ChannelType;
-import io.keyspace.notifications.KeyNotification;
+import io.keyspace.notifications.ChannelType.Part;
+import io.keyspace.notifications.FilteredHandler;
+import io.keyspace.notifications.KeyNotificationFilter;
 import io.keyspace.notifications.KeyNotificationHandler;
-import io.keyspace.notifications.channel.KeyeventChannel;
-import io.keyspace.notifications.channel.KeyspaceChannel;
 import io.keyspace.notifications.channel.NotificationChannel;
-import io.keyspace.notifications.channel.SubkeyeventChannel;
-import io.keyspace.notifications.channel.SubkeyspaceChannel;
-import io.keyspace.notifications.channel.SubkeyspaceeventChannel;
-import io.keyspace.notifications.channel.SubkeyspaceitemChannel;
-import io.keyspace.notifications.listener.FilteringHandler;
-import io.keyspace.notifications.listener.GlobFilter;
 import io.keyspace.notifications.listener.KeyEventEndpoint;
 import io.keyspace.notifications.listener.NamedHandler;
 
 /**
  * Turns the (placeholder-resolved) attributes of one {@code @OnKeyEvent} into channels and
- * a client-side filter: what the channel kind can express goes to the server, the rest is
- * filtered when the notification arrives.
+ * a client-side filter: the parts the channel kind's layout carries ({@link ChannelType#channelParts()})
+ * go to the server, the key or event it does not carry becomes a {@link KeyNotificationFilter},
+ * applied on the reader thread before queueing.
  */
 public final class OnKeyEventEndpointFactory {
 
@@ -44,60 +41,69 @@ public final class OnKeyEventEndpointFactory {
 		String name = attributes.handlerName();
 		ChannelType type = type(attributes);
 		int db = database(attributes);
-		if (!attributes.subkey().isEmpty() && type != ChannelType.SUBKEYSPACEITEM) {
+		if (!attributes.subkey().isEmpty() && !type.inChannel(Part.SUBKEY)) {
 			throw new InvalidOnKeyEventException(name, "subkey is set but type is " + type,
 					"Add type = ChannelType.SUBKEYSPACEITEM, or remove subkey");
 		}
-		List<String> keys = attributes.keys();
-		List<String> events = attributes.events();
-		List<NotificationChannel> channels = new ArrayList<>();
-		Predicate<KeyNotification> filter = null;
-		try {
-			switch (type) {
-				case KEYSPACE -> {
-					require(name, type, "key", keys);
-					keys.forEach((key) -> channels.add(new KeyspaceChannel(this.keyPrefix + key, db)));
-					filter = eventFilter(events);
-				}
-				case KEYEVENT -> {
-					require(name, type, "event", events);
-					events.forEach((event) -> channels.add(new KeyeventChannel(event, db)));
-					filter = keyFilter(keys);
-				}
-				case SUBKEYSPACE -> {
-					require(name, type, "key", keys);
-					keys.forEach((key) -> channels.add(new SubkeyspaceChannel(this.keyPrefix + key, db)));
-					filter = eventFilter(events);
-				}
-				case SUBKEYEVENT -> {
-					require(name, type, "event", events);
-					events.forEach((event) -> channels.add(new SubkeyeventChannel(event, db)));
-					filter = keyFilter(keys);
-				}
-				case SUBKEYSPACEITEM -> {
-					require(name, type, "key", keys);
-					if (attributes.subkey().isEmpty()) {
-						throw new InvalidOnKeyEventException(name, "type SUBKEYSPACEITEM needs a subkey",
-								"Add subkey = \"<field or glob>\"");
-					}
-					keys.forEach((key) -> channels
-						.add(new SubkeyspaceitemChannel(this.keyPrefix + key, attributes.subkey(), db)));
-					filter = eventFilter(events);
-				}
-				case SUBKEYSPACEEVENT -> {
-					require(name, type, "key", keys);
-					require(name, type, "event", events);
-					events.forEach((event) -> keys.forEach(
-							(key) -> channels.add(new SubkeyspaceeventChannel(event, this.keyPrefix + key, db))));
-				}
+		Map<Part, List<String>> values = new EnumMap<>(Part.class);
+		values.put(Part.KEY, attributes.keys().stream().map((key) -> this.keyPrefix + key).toList());
+		values.put(Part.EVENT, attributes.events());
+		values.put(Part.SUBKEY, attributes.subkey().isEmpty() ? List.of() : List.of(attributes.subkey()));
+		for (Part part : Part.values()) {
+			if (type.inChannel(part) && values.get(part).isEmpty()) {
+				throw missing(name, type, part);
 			}
+		}
+		List<NotificationChannel> channels = new ArrayList<>();
+		try {
+			addChannels(type, db, values, 0, new String[type.channelParts().size()], channels);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidOnKeyEventException(name, ex.getMessage(), "Give non-empty keys and events");
 		}
 		String id = attributes.id().isEmpty() ? name : attributes.id();
 		KeyNotificationHandler named = attributes.id().isEmpty() ? handler : new NamedHandler(id, handler);
-		return new KeyEventEndpoint(id, channels, (filter != null) ? new FilteringHandler(filter, named) : named);
+		KeyNotificationFilter filter = clientSideFilter(type, attributes);
+		return new KeyEventEndpoint(id, channels, (filter != null) ? new FilteredHandler(filter, named) : named);
+	}
+
+	/** One channel per combination of the values of the kind's parts, in layout order. */
+	private static void addChannels(ChannelType type, int db, Map<Part, List<String>> values, int index,
+			String[] chosen, List<NotificationChannel> channels) {
+		if (index == chosen.length) {
+			channels.add(NotificationChannel.of(type, db, chosen.clone()));
+			return;
+		}
+		for (String value : values.get(type.channelParts().get(index))) {
+			chosen[index] = value;
+			addChannels(type, db, values, index + 1, chosen, channels);
+		}
+	}
+
+	/** What the channel cannot carry is filtered in the client, before queueing; null when nothing is. */
+	private static KeyNotificationFilter clientSideFilter(ChannelType type, Attributes attributes) {
+		List<String> keys = type.inChannel(Part.KEY) ? List.of() : attributes.keys();
+		List<String> events = type.inChannel(Part.EVENT) ? List.of() : attributes.events();
+		if (keys.isEmpty() && events.isEmpty()) {
+			return null;
+		}
+		try {
+			return KeyNotificationFilter.of(keys, events);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidOnKeyEventException(attributes.handlerName(), ex.getMessage(),
+					"Give non-empty keys and events");
+		}
+	}
+
+	private static InvalidOnKeyEventException missing(String name, ChannelType type, Part part) {
+		if (part == Part.SUBKEY) {
+			return new InvalidOnKeyEventException(name, "type " + type + " needs a subkey",
+					"Add subkey = \"<field or glob>\"");
+		}
+		String attribute = part.name().toLowerCase(Locale.ROOT);
+		return new InvalidOnKeyEventException(name, "type " + type + " needs " + attribute,
+				"Add " + attribute + " = \"...\"");
 	}
 
 	private static ChannelType type(Attributes attributes) {
@@ -135,29 +141,6 @@ public final class OnKeyEventEndpointFactory {
 		}
 		throw new InvalidOnKeyEventException(attributes.handlerName(), "db '" + db + "' is not a database number",
 				"Use a number such as \"0\", or leave db out to use spring.data.redis.database");
-	}
-
-	private static void require(String name, ChannelType type, String attribute, List<String> values) {
-		if (values.isEmpty()) {
-			throw new InvalidOnKeyEventException(name, "type " + type + " needs " + attribute,
-					"Add " + attribute + " = \"...\"");
-		}
-	}
-
-	private static Predicate<KeyNotification> eventFilter(List<String> events) {
-		if (events.isEmpty()) {
-			return null;
-		}
-		GlobFilter globs = new GlobFilter(events);
-		return (notification) -> globs.test(notification.event());
-	}
-
-	private static Predicate<KeyNotification> keyFilter(List<String> keys) {
-		if (keys.isEmpty()) {
-			return null;
-		}
-		GlobFilter globs = new GlobFilter(keys);
-		return (notification) -> globs.test(notification.key());
 	}
 
 	/**

@@ -1,12 +1,8 @@
 package io.keyspace.notifications.channel;
 
-import java.util.Optional;
-
-import io.keyspace.notifications.ChannelType;
-
 /**
- * What the six channel records share: argument checks, the channel name layout and the exact
- * key rule, kept in one place so the records stay declarations.
+ * What the six channel records share: argument checks, the wire name and equality, kept in one
+ * place so the records stay declarations.
  */
 final class Channels {
 
@@ -28,12 +24,30 @@ final class Channels {
 		}
 	}
 
-	static String name(ChannelType type, int db, String variablePart) {
-		return type.prefix() + db + "__:" + variablePart;
+	/** The name to send: unescaped for SUBSCRIBE, a glob (literal parts escaped) for PSUBSCRIBE. */
+	static String wireName(NotificationChannel channel) {
+		boolean pattern = channel.isPattern();
+		String[] parts = channel.type().channelParts().stream().map(channel::part).toArray(String[]::new);
+		for (int i = 0; i < parts.length; i++) {
+			if (!pattern) {
+				parts[i] = RedisGlob.unescape(parts[i]);
+			}
+			else if (!RedisGlob.isPattern(parts[i])) {
+				// e.g. "my[key" next to a subkey glob: literal, but Redis would read '[' as a set
+				parts[i] = RedisGlob.escape(RedisGlob.unescape(parts[i]));
+			}
+		}
+		return channel.type().channelName(channel.db(), parts);
 	}
 
-	static Optional<String> exactKey(String keyOrPattern) {
-		return RedisGlob.isPattern(keyOrPattern) ? Optional.empty() : Optional.of(keyOrPattern);
+	static boolean equal(NotificationChannel channel, Object other) {
+		return other instanceof NotificationChannel that && channel.getClass() == that.getClass()
+				&& channel.isPattern() == that.isPattern() && channel.toString().equals(that.toString());
+	}
+
+	// The name alone: a literal and a pattern with the same name are unequal but may share a hash.
+	static int hash(NotificationChannel channel) {
+		return channel.toString().hashCode();
 	}
 
 }

@@ -1,8 +1,7 @@
 package io.keyspace.notifications.channel;
 
-import java.util.Optional;
-
 import io.keyspace.notifications.ChannelType;
+import io.keyspace.notifications.ChannelType.Part;
 
 /**
  * {@code __keyevent@<db>__:<event>}: one event, or the events matching a pattern, on any key.
@@ -48,28 +47,23 @@ public record KeyeventChannel(String event, int db) implements NotificationChann
 	}
 
 	@Override
-	public boolean isPattern() {
-		return RedisGlob.isPattern(this.event);
-	}
-
-	@Override
-	public Optional<String> exactKey() {
-		return Optional.empty();
+	public String part(Part part) {
+		return (part == Part.EVENT) ? this.event : null;
 	}
 
 	@Override
 	public boolean equals(Object other) {
-		return other instanceof KeyeventChannel that && toString().equals(that.toString());
+		return Channels.equal(this, other);
 	}
 
 	@Override
 	public int hashCode() {
-		return toString().hashCode();
+		return Channels.hash(this);
 	}
 
 	@Override
 	public String toString() {
-		return Channels.name(type(), this.db, this.event);
+		return Channels.wireName(this);
 	}
 
 }

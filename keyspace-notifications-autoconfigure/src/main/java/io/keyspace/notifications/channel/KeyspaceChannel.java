@@ -1,8 +1,7 @@
 package io.keyspace.notifications.channel;
 
-import java.util.Optional;
-
 import io.keyspace.notifications.ChannelType;
+import io.keyspace.notifications.ChannelType.Part;
 
 /**
  * {@code __keyspace@<db>__:<key>}: every event on one key, or on the keys matching a pattern.
@@ -31,28 +30,23 @@ public record KeyspaceChannel(String keyOrPattern, int db) implements Notificati
 	}
 
 	@Override
-	public boolean isPattern() {
-		return RedisGlob.isPattern(this.keyOrPattern);
-	}
-
-	@Override
-	public Optional<String> exactKey() {
-		return Channels.exactKey(this.keyOrPattern);
+	public String part(Part part) {
+		return (part == Part.KEY) ? this.keyOrPattern : null;
 	}
 
 	@Override
 	public boolean equals(Object other) {
-		return other instanceof KeyspaceChannel that && toString().equals(that.toString());
+		return Channels.equal(this, other);
 	}
 
 	@Override
 	public int hashCode() {
-		return toString().hashCode();
+		return Channels.hash(this);
 	}
 
 	@Override
 	public String toString() {
-		return Channels.name(type(), this.db, this.keyOrPattern);
+		return Channels.wireName(this);
 	}
 
 }

@@ -14,6 +14,10 @@ import java.util.Objects;
  * {@code *} never matches. One deliberate difference: a {@code [} without a later unescaped
  * {@code ]} is literal here, consistent with {@link #isPattern(String)}, which subscribes such a
  * name literally; Redis would read the rest of the pattern as an unclosed set.
+ * <p>
+ * Escapes and subscriptions: a string without wildcards stands for its {@link #unescape(String)
+ * unescaped} literal, which is what a {@code SUBSCRIBE} channel name must be, since Redis does
+ * not unescape those; a pattern is sent to {@code PSUBSCRIBE} as written, escapes and all.
  */
 public final class RedisGlob {
 
@@ -63,9 +67,62 @@ public final class RedisGlob {
 	 * @return true on a match
 	 */
 	public static boolean matches(byte[] pattern, byte[] text) {
-		Objects.requireNonNull(pattern, "pattern");
 		Objects.requireNonNull(text, "text");
-		return new Matcher(pattern, text).match(0, 0, 0);
+		return matches(pattern, text, 0, text.length);
+	}
+
+	/**
+	 * Whether a range of binary text matches a binary pattern, without copying the range.
+	 * @param pattern the glob pattern
+	 * @param text the array holding the text
+	 * @param offset where the text starts
+	 * @param length how many bytes it has
+	 * @return true on a match
+	 */
+	public static boolean matches(byte[] pattern, byte[] text, int offset, int length) {
+		Objects.requireNonNull(pattern, "pattern");
+		Objects.checkFromIndexSize(offset, length, text.length);
+		return new Matcher(pattern, text, offset + length).match(0, offset, 0);
+	}
+
+	/**
+	 * The literal a glob without wildcards stands for: every backslash escape replaced by the
+	 * character it escapes ({@code a\*b} is {@code a*b}). Redis takes a {@code SUBSCRIBE} channel
+	 * name literally, so this is the name to subscribe when {@link #isPattern(String)} is false.
+	 * @param glob a string in glob syntax
+	 * @return the string without escapes; a trailing lone backslash stays
+	 */
+	public static String unescape(String glob) {
+		if (glob.indexOf('\\') < 0) {
+			return glob;
+		}
+		StringBuilder literal = new StringBuilder(glob.length());
+		for (int i = 0; i < glob.length(); i++) {
+			char c = glob.charAt(i);
+			if (c == '\\' && i + 1 < glob.length()) {
+				c = glob.charAt(++i);
+			}
+			literal.append(c);
+		}
+		return literal.toString();
+	}
+
+	/**
+	 * A glob that matches exactly one literal string: each glob character ({@code * ? [ ] \})
+	 * escaped with a backslash.
+	 * @param literal the string to match
+	 * @return the glob
+	 */
+	public static String escape(String literal) {
+		StringBuilder glob = new StringBuilder(literal.length() + 4);
+		for (int i = 0; i < literal.length(); i++) {
+			char c = literal.charAt(i);
+			if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+				glob.append('\\');
+			}
+			glob.append(c);
+		}
+		return glob.toString();
 	}
 
 	private static boolean closesAfter(String s, int from) {
@@ -100,13 +157,16 @@ public final class RedisGlob {
 
 		private final byte[] s;
 
+		private final int end; // the text is s[start..end); match() gets start
+
 		// Once the rest of the pattern after a '*' fails at every position, an earlier '*' taking
 		// more bytes cannot help either: Redis's cut-off against exponential backtracking.
 		private boolean skipLongerMatches;
 
-		Matcher(byte[] pattern, byte[] text) {
+		Matcher(byte[] pattern, byte[] text, int end) {
 			this.p = pattern;
 			this.s = text;
+			this.end = end;
 		}
 
 		boolean match(int pi, int si, int nesting) {
@@ -115,7 +175,8 @@ public final class RedisGlob {
 			}
 			byte[] p = this.p;
 			byte[] s = this.s;
-			while (pi < p.length && si < s.length) {
+			int end = this.end;
+			while (pi < p.length && si < end) {
 				byte c = p[pi];
 				if (c == '*') {
 					while (pi + 1 < p.length && p[pi + 1] == '*') {
@@ -124,7 +185,7 @@ public final class RedisGlob {
 					if (pi + 1 == p.length) {
 						return true;
 					}
-					for (; si < s.length; si++) {
+					for (; si < end; si++) {
 						if (match(pi + 1, si, nesting + 1)) {
 							return true;
 						}
@@ -139,11 +200,11 @@ public final class RedisGlob {
 					si++;
 				}
 				else if (c == '[' && closesAfter(p, pi + 1)) {
-					int end = matchSet(pi + 1, s[si]);
-					if (end < 0) {
+					int setEnd = matchSet(pi + 1, s[si]);
+					if (setEnd < 0) {
 						return false;
 					}
-					pi = end;
+					pi = setEnd;
 					si++;
 				}
 				else {
@@ -156,14 +217,14 @@ public final class RedisGlob {
 					si++;
 				}
 				pi++;
-				if (si == s.length) {
+				if (si == end) {
 					while (pi < p.length && p[pi] == '*') {
 						pi++;
 					}
 					break;
 				}
 			}
-			return pi == p.length && si == s.length;
+			return pi == p.length && si == end;
 		}
 
 		/**

@@ -1,8 +1,7 @@
 package io.keyspace.notifications.channel;
 
-import java.util.Optional;
-
 import io.keyspace.notifications.ChannelType;
+import io.keyspace.notifications.ChannelType.Part;
 
 /**
  * {@code __subkeyspace@<db>__:<key>}: subkey (hash field) events on one key, or on the keys
@@ -32,28 +31,23 @@ public record SubkeyspaceChannel(String keyOrPattern, int db) implements Notific
 	}
 
 	@Override
-	public boolean isPattern() {
-		return RedisGlob.isPattern(this.keyOrPattern);
-	}
-
-	@Override
-	public Optional<String> exactKey() {
-		return Channels.exactKey(this.keyOrPattern);
+	public String part(Part part) {
+		return (part == Part.KEY) ? this.keyOrPattern : null;
 	}
 
 	@Override
 	public boolean equals(Object other) {
-		return other instanceof SubkeyspaceChannel that && toString().equals(that.toString());
+		return Channels.equal(this, other);
 	}
 
 	@Override
 	public int hashCode() {
-		return toString().hashCode();
+		return Channels.hash(this);
 	}
 
 	@Override
 	public String toString() {
-		return Channels.name(type(), this.db, this.keyOrPattern);
+		return Channels.wireName(this);
 	}
 
 }

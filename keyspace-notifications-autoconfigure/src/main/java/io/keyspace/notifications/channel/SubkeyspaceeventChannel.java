@@ -1,8 +1,7 @@
 package io.keyspace.notifications.channel;
 
-import java.util.Optional;
-
 import io.keyspace.notifications.ChannelType;
+import io.keyspace.notifications.ChannelType.Part;
 
 /**
  * {@code __subkeyspaceevent@<db>__:<event>|<key>}: one subkey event on one key, each message
@@ -35,29 +34,27 @@ public record SubkeyspaceeventChannel(String event, String keyOrPattern, int db)
 	}
 
 	@Override
-	public boolean isPattern() {
-		return RedisGlob.isPattern(this.event) || RedisGlob.isPattern(this.keyOrPattern);
-	}
-
-	/** The key when it is literal, even if the event is a pattern: one slot owns the key. */
-	@Override
-	public Optional<String> exactKey() {
-		return Channels.exactKey(this.keyOrPattern);
+	public String part(Part part) {
+		return switch (part) {
+			case EVENT -> this.event;
+			case KEY -> this.keyOrPattern;
+			case SUBKEY -> null;
+		};
 	}
 
 	@Override
 	public boolean equals(Object other) {
-		return other instanceof SubkeyspaceeventChannel that && toString().equals(that.toString());
+		return Channels.equal(this, other);
 	}
 
 	@Override
 	public int hashCode() {
-		return toString().hashCode();
+		return Channels.hash(this);
 	}
 
 	@Override
 	public String toString() {
-		return Channels.name(type(), this.db, this.event + "|" + this.keyOrPattern);
+		return Channels.wireName(this);
 	}
 
 }

@@ -1,8 +1,7 @@
 package io.keyspace.notifications.channel;
 
-import java.util.Optional;
-
 import io.keyspace.notifications.ChannelType;
+import io.keyspace.notifications.ChannelType.Part;
 
 /**
  * {@code __subkeyspaceitem@<db>__:<key>\n<subkey>}: events on one subkey (hash field) of a key.
@@ -39,29 +38,27 @@ public record SubkeyspaceitemChannel(String keyOrPattern, String subkeyOrPattern
 	}
 
 	@Override
-	public boolean isPattern() {
-		return RedisGlob.isPattern(this.keyOrPattern) || RedisGlob.isPattern(this.subkeyOrPattern);
-	}
-
-	/** The key when it is literal, even if the subkey is a pattern: one slot owns all its subkeys. */
-	@Override
-	public Optional<String> exactKey() {
-		return Channels.exactKey(this.keyOrPattern);
+	public String part(Part part) {
+		return switch (part) {
+			case KEY -> this.keyOrPattern;
+			case SUBKEY -> this.subkeyOrPattern;
+			case EVENT -> null;
+		};
 	}
 
 	@Override
 	public boolean equals(Object other) {
-		return other instanceof SubkeyspaceitemChannel that && toString().equals(that.toString());
+		return Channels.equal(this, other);
 	}
 
 	@Override
 	public int hashCode() {
-		return toString().hashCode();
+		return Channels.hash(this);
 	}
 
 	@Override
 	public String toString() {
-		return Channels.name(type(), this.db, this.keyOrPattern + "\n" + this.subkeyOrPattern);
+		return Channels.wireName(this);
 	}
 
 }

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
+import io.keyspace.notifications.DropReason;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.NotificationErrorHandler;
-import io.keyspace.notifications.NotificationMetrics;
 import io.keyspace.notifications.ThrottledLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,16 +23,22 @@ import org.slf4j.LoggerFactory;
  * drained, so a burst costs one lock and one wake-up per batch, not per message. When a
  * queue is full the {@link OverflowPolicy} decides, and every dropped notification is
  * counted and reported.
+ * <p>
+ * Every notification handed over in a batch is in flight until it is delivered or dropped,
+ * and {@link #close()} settles all of them before it returns (see {@link DispatchLane}).
  */
 public final class Dispatcher implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Dispatcher.class);
 
+	// How long close() waits for interrupted handler threads before it gives up on them.
+	private static final long INTERRUPT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
 	private final DispatchSettings settings;
 
 	private final NotificationErrorHandler errorHandler;
 
-	private final NotificationMetrics metrics;
+	private final NotificationCounters counters;
 
 	private final DispatchLane[] lanes;
 
@@ -42,13 +48,11 @@ public final class Dispatcher implements AutoCloseable {
 
 	private volatile boolean accepting = true;
 
-	private volatile boolean stopping;
-
 	public Dispatcher(DispatchSettings settings, ThreadFactory threadFactory, NotificationErrorHandler errorHandler,
-			NotificationMetrics metrics) {
+			NotificationCounters counters) {
 		this.settings = settings;
 		this.errorHandler = errorHandler;
-		this.metrics = metrics;
+		this.counters = counters;
 		this.dropReport = new ThrottledLog(10, TimeUnit.SECONDS, (count) -> logger.warn(
 				"Dropped {} keyspace notification(s) because handlers are slower than Redis (queue capacity {}, "
 						+ "overflow {}). Speed up the handlers or raise keyspace-notifications.dispatch.concurrency "
@@ -59,6 +63,7 @@ public final class Dispatcher implements AutoCloseable {
 		for (int i = 0; i < this.lanes.length; i++) {
 			this.lanes[i] = new DispatchLane(capacity);
 		}
+		counters.reportQueueDepthFrom(this::queued);
 		for (int i = 0; i < this.lanes.length; i++) {
 			DispatchLane lane = this.lanes[i];
 			this.threads[i] = threadFactory.newThread(() -> handle(lane));
@@ -88,32 +93,57 @@ public final class Dispatcher implements AutoCloseable {
 	}
 
 	/**
-	 * Stops accepting, lets queued and running handlers finish within the shutdown timeout,
-	 * then interrupts what is left and counts what was never handled.
+	 * Stops accepting and lets queued and running handlers finish within the shutdown timeout.
+	 * Then no further delivery starts: what was not handled is counted as dropped
+	 * ({@link DropReason#SHUTDOWN}), threads still in a handler are interrupted and, if they do
+	 * not end within a second, abandoned. Returns after at most the shutdown timeout plus that
+	 * second; no handler call starts afterwards.
 	 */
 	@Override
-	public void close() {
+	public synchronized void close() {
 		if (!this.accepting) {
 			return;
 		}
 		this.accepting = false;
-		this.stopping = true;
+		for (DispatchLane lane : this.lanes) {
+			lane.drain();
+		}
 		long deadline = System.nanoTime() + this.settings.shutdownTimeout().toNanos();
 		for (Thread thread : this.threads) {
 			joinUntil(thread, deadline);
 		}
-		int abandoned = 0;
-		for (int i = 0; i < this.lanes.length; i++) {
-			if (this.threads[i].isAlive()) {
-				this.threads[i].interrupt();
-				joinUntil(this.threads[i], System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
-			}
-			abandoned += this.lanes[i].clear().size();
+		int queued = 0;
+		int notStarted = 0;
+		int running = 0;
+		for (DispatchLane lane : this.lanes) {
+			DispatchLane.Abandoned abandoned = lane.stop();
+			queued += abandoned.queued();
+			notStarted += abandoned.notStarted();
+			running += abandoned.running() ? 1 : 0;
 		}
-		if (abandoned > 0) {
-			this.metrics.recordDropped(abandoned);
-			logger.warn("{} queued keyspace notification(s) were not handled within the shutdown timeout of {}",
-					abandoned, this.settings.shutdownTimeout());
+		int dropped = queued + notStarted + running;
+		if (dropped > 0) {
+			this.counters.recordDropped(DropReason.SHUTDOWN, dropped);
+			logger.warn("{} keyspace notification(s) were not handled within the shutdown timeout of {} ({} queued, "
+					+ "{} taken by a handler thread but not started, {} interrupted in a handler)", dropped,
+					this.settings.shutdownTimeout(), queued, notStarted, running);
+		}
+		interruptAndAbandonStuck();
+	}
+
+	private void interruptAndAbandonStuck() {
+		for (Thread thread : this.threads) {
+			if (thread.isAlive()) {
+				thread.interrupt();
+			}
+		}
+		long deadline = System.nanoTime() + INTERRUPT_GRACE_NANOS;
+		for (Thread thread : this.threads) {
+			joinUntil(thread, deadline);
+			if (thread.isAlive()) {
+				logger.warn("Handler thread {} is still in a keyspace notification handler after the shutdown timeout "
+						+ "and an interrupt; abandoned (it will not start another notification)", thread.getName());
+			}
 		}
 	}
 
@@ -122,49 +152,39 @@ public final class Dispatcher implements AutoCloseable {
 		return (this.lanes.length == 1) ? 0 : (notification.keyHash() & Integer.MAX_VALUE) % this.lanes.length;
 	}
 
-	private void drop(long count) {
-		this.metrics.recordDropped(count);
-		this.dropReport.record(count);
-	}
-
-	/** The loop of one handler thread. */
+	/** The loop of one handler thread; it ends when its lane is drained or stopped. */
 	private void handle(DispatchLane lane) {
-		List<Delivery> batch = new ArrayList<>();
-		try {
-			while (true) {
-				lane.drainTo(batch, 100, TimeUnit.MILLISECONDS);
-				if (batch.isEmpty()) {
-					if (this.stopping) {
-						return;
-					}
-					continue;
+		Delivery[] taken = new Delivery[DispatchLane.MAX_TAKE];
+		int count;
+		while ((count = lane.take(taken)) >= 0) {
+			for (int i = 0; i < count; i++) {
+				Delivery delivery = taken[i];
+				taken[i] = null;
+				if (!lane.start(i)) {
+					return; // stopped: close() counted this one and the rest
 				}
-				for (int i = 0; i < batch.size(); i++) {
-					if (Thread.currentThread().isInterrupted()) {
-						// Interrupted past the shutdown timeout: what is left is not handled.
-						this.metrics.recordDropped(batch.size() - i);
-						return;
-					}
-					deliver(batch.get(i));
+				deliver(delivery, lane, i);
+				if (!lane.finish(i)) {
+					return; // stopped while running: close() counted it
 				}
-				batch.clear();
+				this.counters.recordDelivered();
 			}
 		}
-		catch (InterruptedException ex) {
-			// interrupted while idle: nothing was taken from the queue
-		}
 	}
 
-	private void deliver(Delivery delivery) {
-		for (KeyNotificationHandler handler : delivery.handlers()) {
+	private void deliver(Delivery delivery, DispatchLane lane, int index) {
+		KeyNotificationHandler[] handlers = delivery.handlers();
+		for (int h = 0; h < handlers.length; h++) {
+			if (h > 0 && !lane.isRunning(index)) {
+				return; // stopped between two handlers: the others must not run after close()
+			}
 			try {
-				handler.onNotification(delivery.notification());
-				this.metrics.recordDelivered();
+				handlers[h].onNotification(delivery.notification());
 			}
 			catch (Throwable ex) {
-				this.metrics.recordHandlerError();
+				this.counters.recordHandlerError();
 				try {
-					this.errorHandler.handleError(delivery.notification(), handler, ex);
+					this.errorHandler.handleError(delivery.notification(), handlers[h], ex);
 				}
 				catch (Throwable errorHandlerFailure) {
 					logger.error("The keyspace notification error handler failed", errorHandlerFailure);
@@ -199,6 +219,10 @@ public final class Dispatcher implements AutoCloseable {
 			}
 		}
 
+		/**
+		 * Adds a notification for its handlers. It counts as received (and in flight) when the
+		 * batch is handed over: one count per burst instead of two per message on the reader.
+		 */
 		public void add(KeyNotification notification, KeyNotificationHandler[] handlers) {
 			this.pending.get(laneIndex(notification)).add(new Delivery(notification, handlers));
 			this.size++;
@@ -213,17 +237,22 @@ public final class Dispatcher implements AutoCloseable {
 			if (this.size == 0) {
 				return;
 			}
+			Dispatcher.this.counters.recordReceivedInFlight(this.size);
 			for (int i = 0; i < this.pending.size(); i++) {
 				List<Delivery> deliveries = this.pending.get(i);
 				if (deliveries.isEmpty()) {
 					continue;
 				}
-				int dropped = Dispatcher.this.accepting
+				DispatchLane.Rejected rejected = Dispatcher.this.accepting
 						? Dispatcher.this.lanes[i].offerAll(deliveries, Dispatcher.this.settings.overflow(),
 								Dispatcher.this.settings.blockTimeout().toNanos())
-						: deliveries.size();
-				if (dropped > 0) {
-					drop(dropped);
+						: new DispatchLane.Rejected(0, deliveries.size());
+				if (rejected.overflow() > 0) {
+					Dispatcher.this.counters.recordDropped(DropReason.OVERFLOW, rejected.overflow());
+					Dispatcher.this.dropReport.record(rejected.overflow());
+				}
+				if (rejected.shutdown() > 0) {
+					Dispatcher.this.counters.recordDropped(DropReason.SHUTDOWN, rejected.shutdown());
 				}
 				deliveries.clear();
 			}

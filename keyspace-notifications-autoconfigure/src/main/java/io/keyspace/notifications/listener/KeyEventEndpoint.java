@@ -11,7 +11,8 @@ import io.keyspace.notifications.channel.NotificationChannel;
  *
  * @param id a name for logs and metrics, e.g. {@code BeanClass#method}
  * @param channels the channels subscribed on the server
- * @param handler the handler, including any client-side filter
+ * @param handler the handler; a {@link io.keyspace.notifications.FilteredHandler} when a key or
+ * event the channels cannot carry is filtered in the client (on the reader thread, before queueing)
  */
 public record KeyEventEndpoint(String id, List<NotificationChannel> channels, KeyNotificationHandler handler) {
 

@@ -303,6 +303,7 @@ public final class NodeSubscriber implements AutoCloseable {
 				pause(this.settings.backoff().delayMillis(this.outage.failedAttempts()));
 			}
 		}
+		endOfBurst(); // closed between two frames: what was read still gets an outcome
 	}
 
 	/** Opens a connection (no lock held) and makes it current, subscribing everything wanted. */

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.keyspace.notifications.ChannelType;
+import io.keyspace.notifications.FilteredHandler;
 import io.keyspace.notifications.KeyNotification;
+import io.keyspace.notifications.KeyNotificationFilter;
 import io.keyspace.notifications.RecordingHandler;
 import io.keyspace.notifications.channel.KeyeventChannel;
 import io.keyspace.notifications.channel.KeyspaceChannel;
@@ -32,6 +34,11 @@ class OnKeyEventEndpointFactoryTest {
 		endpoint.handler().onNotification(keyspace("product:1", "del"));
 		assertThat(handler.received()).extracting(KeyNotification::event).containsExactly("set", "del");
 		assertThat(endpoint.id()).isEqualTo("Bean#method");
+		// a FilteredHandler: the registry runs its filter on the reader thread, before queueing
+		assertThat(endpoint.handler()).isInstanceOfSatisfying(FilteredHandler.class, (filtered) -> {
+			assertThat(filtered.filter()).isEqualTo(KeyNotificationFilter.events("set", "del"));
+			assertThat(filtered.handler()).isSameAs(handler);
+		});
 	}
 
 	@Test
@@ -76,6 +83,9 @@ class OnKeyEventEndpointFactoryTest {
 			.create(attributes(List.of("h:1", "h:2"), List.of("hset"), ChannelType.SUBKEYSPACEEVENT), handler)
 			.channels()).containsExactly(new SubkeyspaceeventChannel("hset", "h:1"),
 					new SubkeyspaceeventChannel("hset", "h:2"));
+		assertThat(this.factory
+			.create(attributes(List.of("h:1"), List.of("hset"), ChannelType.SUBKEYSPACEEVENT), handler)
+			.handler()).as("key and event both in the channel: nothing left to filter").isSameAs(handler);
 	}
 
 	@Test

@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.keyspace.notifications.ChannelType;
 import io.keyspace.notifications.KeyNotification;
+import io.keyspace.notifications.KeyspaceNotifications;
+import io.keyspace.notifications.NotificationMetrics;
 import io.keyspace.notifications.NotificationErrorHandler;
 import io.keyspace.notifications.annotation.InvalidOnKeyEventException;
 import io.keyspace.notifications.annotation.OnKeyEvent;
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
 
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -85,6 +88,8 @@ class OnKeyEventIT {
 			this.jedis.set("rep:b", "v");
 			this.jedis.set("product:2", "v");
 			this.jedis.pexpire("product:2", 1);
+			this.jedis.set("a*b", "v");
+			this.jedis.set("axb", "v");
 			this.jedis.publish("__subkeyspace@0__:h:1".getBytes(StandardCharsets.UTF_8),
 					"hset|6:日本,1:x".getBytes(StandardCharsets.UTF_8));
 			await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
@@ -96,10 +101,37 @@ class OnKeyEventIT {
 				assertThat(handlers.calls("noArguments")).containsExactly("called");
 				assertThat(handlers.calls("repeated")).containsExactlyInAnyOrder("rep:a", "rep:b");
 				assertThat(handlers.calls("subkeys")).containsExactly("h:1 [日本, x]");
+				assertThat(handlers.calls("escaped")).containsExactly("a*b set");
 			});
 			assertThat(context.getBean(KeyspaceNotificationListenerContainer.class).endpoints())
 				.extracting((endpoint) -> endpoint.id())
 				.contains("Handlers#keyPattern", "custom-id");
+		});
+	}
+
+	@Test
+	void notificationsTheEventFilterRejectsNeverEnterAQueue() {
+		this.runner.withBean(ExpiryHandler.class).run((context) -> {
+			NotificationMetrics metrics = context.getBean(KeyspaceNotifications.class).metrics();
+			AtomicInteger deepestQueue = new AtomicInteger();
+			int sets = 100_000;
+			try (Pipeline pipeline = this.jedis.pipelined()) {
+				for (int i = 0; i < sets; i++) {
+					pipeline.set("k:" + i, "v");
+					if (i % 1_000 == 0) {
+						deepestQueue.accumulateAndGet(metrics.queued(), Math::max);
+					}
+				}
+			}
+			await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+				deepestQueue.accumulateAndGet(metrics.queued(), Math::max);
+				assertThat(metrics.received()).isEqualTo(sets);
+			});
+			assertThat(metrics.filtered()).isEqualTo(sets);
+			assertThat(metrics.delivered()).isZero();
+			assertThat(metrics.inFlight()).isZero();
+			assertThat(deepestQueue).hasValue(0);
+			assertThat(context.getBean(ExpiryHandler.class).calls).hasValue(0);
 		});
 	}
 
@@ -269,6 +301,11 @@ class OnKeyEventIT {
 			record("subkeys", key + " " + subkeys);
 		}
 
+		@OnKeyEvent(key = "a\\*b")
+		void escaped(KeyNotification notification) {
+			record("escaped", notification.key() + " " + notification.event());
+		}
+
 		@OnKeyEvent(key = "seq:*")
 		void ordered(KeyNotification notification) {
 			record("ordered", notification.key() + " " + notification.event());
@@ -282,6 +319,17 @@ class OnKeyEventIT {
 		@OnKeyEvent(key = "boom:*")
 		void afterBoom(String key) {
 			record("afterBoom", key);
+		}
+
+	}
+
+	static class ExpiryHandler {
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		@OnKeyEvent(key = "k:*", event = "expired")
+		void expired(String key) {
+			this.calls.incrementAndGet();
 		}
 
 	}

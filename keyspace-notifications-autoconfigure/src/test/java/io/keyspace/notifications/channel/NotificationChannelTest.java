@@ -103,6 +103,46 @@ class NotificationChannelTest {
 	}
 
 	@Test
+	void aLiteralChannelIsSubscribedByItsUnescapedNameAndAPatternKeepsItsEscapes() {
+		KeyspaceChannel literal = new KeyspaceChannel("a\\*b");
+		assertThat(literal).hasToString("__keyspace@0__:a*b");
+		assertThat(literal.exactKey()).contains("a*b");
+		assertThat(new KeyeventChannel("odd\\?").toString()).isEqualTo("__keyevent@0__:odd?");
+		assertThat(new KeyspaceChannel("a\\*b*")).hasToString("__keyspace@0__:a\\*b*");
+		assertThat(new KeyspaceChannel("a\\*b*").exactKey()).isEmpty();
+		// a literal part next to a pattern part is escaped, or PSUBSCRIBE would read '[' as a set
+		assertThat(new SubkeyspaceitemChannel("my[key", "f*")).hasToString("__subkeyspaceitem@0__:my\\[key\nf*");
+		assertThat(new SubkeyspaceitemChannel("a\\*b", "f")).hasToString("__subkeyspaceitem@0__:a*b\nf");
+		assertThat(new SubkeyspaceeventChannel("hset", "a\\*b").exactKey()).contains("a*b");
+	}
+
+	@Test
+	void theLiteralAndThePatternOfOneNameAreDifferentSubscriptions() {
+		KeyspaceChannel literal = new KeyspaceChannel("a\\*b");
+		KeyspaceChannel pattern = new KeyspaceChannel("a*b");
+		assertThat(literal).hasToString(pattern.toString()).isNotEqualTo(pattern);
+		assertThat(literal.isPattern()).isFalse();
+		assertThat(pattern.isPattern()).isTrue();
+	}
+
+	@Test
+	void channelsAreBuiltFromTheLayoutOfTheirKind() {
+		assertThat(NotificationChannel.of(ChannelType.SUBKEYSPACEEVENT, 3, "hset", "user:1"))
+			.isEqualTo(new SubkeyspaceeventChannel("hset", "user:1", 3));
+		assertThat(NotificationChannel.of(ChannelType.SUBKEYSPACEITEM, 0, "h", "f"))
+			.isEqualTo(new SubkeyspaceitemChannel("h", "f"));
+		for (ChannelType type : ChannelType.values()) {
+			String[] parts = type.channelParts().stream().map((part) -> part.name().toLowerCase()).toArray(String[]::new);
+			NotificationChannel channel = NotificationChannel.of(type, 1, parts);
+			assertThat(channel.type()).isEqualTo(type);
+			assertThat(type.channelParts()).allSatisfy((part) -> assertThat(channel.part(part)).isNotNull());
+			assertThat(ChannelType.of(channel.toString())).contains(type);
+		}
+		assertThatIllegalArgumentException().isThrownBy(() -> NotificationChannel.of(ChannelType.KEYSPACE, 0, "a", "b"))
+			.withMessage("KEYSPACE channels have the parts [KEY], got 2 value(s)");
+	}
+
+	@Test
 	void equalityIsByWireName() {
 		assertThat(new KeyspaceChannel("k")).isEqualTo(new KeyspaceChannel("k", 0))
 			.hasSameHashCodeAs(new KeyspaceChannel("k", 0))

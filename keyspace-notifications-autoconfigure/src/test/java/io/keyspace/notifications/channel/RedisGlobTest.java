@@ -1,5 +1,7 @@
 package io.keyspace.notifications.channel;
 
+import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -107,6 +109,28 @@ class RedisGlobTest {
 		assertThatNullPointerException().isThrownBy(() -> RedisGlob.isPattern(null));
 		assertThatNullPointerException().isThrownBy(() -> RedisGlob.matches((String) null, "a"));
 		assertThatNullPointerException().isThrownBy(() -> RedisGlob.matches(new byte[0], null));
+	}
+
+	@Test
+	void unescapeGivesTheLiteralAndEscapeGivesAGlobForIt() {
+		assertThat(RedisGlob.unescape("a\\*b")).isEqualTo("a*b");
+		assertThat(RedisGlob.unescape("a\\\\b")).isEqualTo("a\\b");
+		assertThat(RedisGlob.unescape("plain")).isEqualTo("plain");
+		assertThat(RedisGlob.unescape("trailing\\")).isEqualTo("trailing\\");
+		for (String literal : new String[] { "a*b", "q?", "my[key]", "back\\slash", "plain" }) {
+			String glob = RedisGlob.escape(literal);
+			assertThat(RedisGlob.isPattern(glob)).as(glob).isFalse();
+			assertThat(RedisGlob.unescape(glob)).isEqualTo(literal);
+			assertThat(RedisGlob.matches(glob, literal)).as(glob).isTrue();
+		}
+	}
+
+	@Test
+	void matchesARangeOfAnArrayInPlace() {
+		byte[] text = "xxuser:42yy".getBytes(StandardCharsets.UTF_8);
+		assertThat(RedisGlob.matches("user:*".getBytes(StandardCharsets.UTF_8), text, 2, 7)).isTrue();
+		assertThat(RedisGlob.matches("user:4".getBytes(StandardCharsets.UTF_8), text, 2, 7)).isFalse();
+		assertThat(RedisGlob.matches("*yy".getBytes(StandardCharsets.UTF_8), text, 2, 7)).isFalse();
 	}
 
 }

@@ -9,11 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import ch.qos.logback.classic.Level;
+import io.keyspace.notifications.DropReason;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.NotificationErrorHandler;
-import io.keyspace.notifications.NotificationMetrics;
+import io.keyspace.notifications.LogCapture;
 import io.keyspace.notifications.NotificationOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 
 class DispatcherTest {
 
-	private final NotificationMetrics metrics = new NotificationMetrics();
+	private final NotificationCounters metrics = new NotificationCounters();
 
 	private final List<Throwable> errors = new CopyOnWriteArrayList<>();
 
@@ -176,17 +179,68 @@ class DispatcherTest {
 	}
 
 	@Test
-	void closeInterruptsHandlersThatOutliveTheShutdownTimeoutAndCountsTheRest() {
-		this.dispatcher = dispatcher(new DispatchSettings(1, 100, OverflowPolicy.BLOCK, Duration.ofSeconds(1),
+	void aHandlerThatSwallowsInterruptsStartsNothingAfterCloseAndEveryNotificationIsCounted() {
+		this.dispatcher = dispatcher(new DispatchSettings(2, 10_000, OverflowPolicy.BLOCK, Duration.ofSeconds(1),
 				Duration.ofMillis(200)));
-		CountDownLatch never = new CountDownLatch(1);
-		KeyNotificationHandler stuck = (n) -> awaitLatch(never);
-		for (int i = 0; i < 5; i++) {
-			this.dispatcher.dispatch(notification("k", "e" + i), new KeyNotificationHandler[] { stuck });
+		AtomicInteger calls = new AtomicInteger();
+		KeyNotificationHandler stubborn = (n) -> {
+			calls.incrementAndGet();
+			sleepSwallowingInterrupts(5);
+		};
+		int dispatched = 2_000;
+		try (LogCapture log = new LogCapture(Dispatcher.class, Level.WARN)) {
+			dispatchMany(dispatched, stubborn);
+			long start = System.nanoTime();
+			this.dispatcher.close();
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+			assertSettled(dispatched);
+			assertThat(this.metrics.dropped(DropReason.SHUTDOWN)).isPositive();
+			assertThat(log.messages(Level.WARN)).anySatisfy((message) -> assertThat(message)
+				.startsWith(this.metrics.dropped(DropReason.SHUTDOWN) + " keyspace notification(s) were not handled"));
 		}
-		this.dispatcher.close();
+		int callsAtClose = calls.get();
+		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> calls.get() == callsAtClose);
 		assertThat(this.threads).noneMatch(Thread::isAlive);
-		assertThat(this.metrics.dropped()).isGreaterThanOrEqualTo(3);
+	}
+
+	@Test
+	void aHandlerThatNeverReturnsIsAbandonedAndCloseStillReturnsWithEverythingCounted() {
+		this.dispatcher = dispatcher(new DispatchSettings(2, 10_000, OverflowPolicy.BLOCK, Duration.ofSeconds(1),
+				Duration.ofMillis(200)));
+		CountDownLatch endOfTest = new CountDownLatch(1);
+		AtomicInteger calls = new AtomicInteger();
+		KeyNotificationHandler stuck = (n) -> {
+			calls.incrementAndGet();
+			awaitIgnoringInterrupts(endOfTest);
+		};
+		int dispatched = 200;
+		dispatchMany(dispatched, stuck);
+		await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 2); // both lanes are stuck
+		long start = System.nanoTime();
+		this.dispatcher.close();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+		assertSettled(dispatched);
+		assertThat(this.metrics.dropped(DropReason.SHUTDOWN)).isEqualTo(dispatched);
+		assertThat(this.threads).allMatch(Thread::isAlive); // abandoned, still inside the handler
+		endOfTest.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.threads.stream().noneMatch(Thread::isAlive));
+		assertThat(calls).hasValue(2); // released, the threads ended without starting another delivery
+		assertSettled(dispatched);
+	}
+
+	private void dispatchMany(int count, KeyNotificationHandler handler) {
+		Dispatcher.Batch batch = this.dispatcher.newBatch();
+		for (int i = 0; i < count; i++) {
+			batch.add(notification("key" + (i % 50), "e" + i), new KeyNotificationHandler[] { handler });
+		}
+		batch.flush();
+	}
+
+	/** Without a reader, every dispatched notification must end delivered or dropped. */
+	private void assertSettled(int dispatched) {
+		assertThat(this.metrics.inFlight()).isZero();
+		assertThat(this.metrics.queued()).isZero();
+		assertThat(this.metrics.delivered() + this.metrics.dropped()).isEqualTo(dispatched);
 	}
 
 	/** A handler that blocks until released, recording the events it handled. */
@@ -239,6 +293,31 @@ class DispatcherTest {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static void sleepSwallowingInterrupts(long millis) {
+		long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+		for (long left = millis; left > 0; left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())) {
+			try {
+				Thread.sleep(left); // a handler doing slow work that ignores being interrupted
+			}
+			catch (InterruptedException ex) {
+				// swallowed on purpose: the dispatcher must cope with such handlers
+			}
+		}
+	}
+
+	private static void awaitIgnoringInterrupts(CountDownLatch latch) {
+		while (true) {
+			try {
+				if (latch.await(30, TimeUnit.SECONDS)) {
+					return;
+				}
+			}
+			catch (InterruptedException ex) {
+				// swallowed on purpose: a handler that never gives up
+			}
 		}
 	}
 
