@@ -122,16 +122,23 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 	}
 
 	/**
-	 * The primaries read from: those carrying at least one channel whose reader has
-	 * connected (and is reading, or reconnecting after an outage).
+	 * The primaries read from: those of the current topology carrying at least one channel
+	 * whose reader has connected (and is reading, or reconnecting after an outage). Replicas
+	 * standing in for a lost primary are not listed.
 	 */
 	public Set<RedisNode> primaries() {
 		Set<RedisNode> connected = new LinkedHashSet<>();
-		snapshot().forEach((node, subscriber) -> {
-			if (subscriber.hasConnected()) {
-				connected.add(node);
-			}
-		});
+		this.stateLock.lock();
+		try {
+			this.subscribers.forEach((node, subscriber) -> {
+				if (this.topology.primaries().contains(node) && subscriber.hasConnected()) {
+					connected.add(node);
+				}
+			});
+		}
+		finally {
+			this.stateLock.unlock();
+		}
 		return connected;
 	}
 

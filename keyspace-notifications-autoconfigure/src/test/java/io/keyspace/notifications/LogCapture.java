@@ -26,7 +26,12 @@ public final class LogCapture implements AutoCloseable {
 	}
 
 	public List<String> messages(Level level) {
-		return this.appender.list.stream()
+		List<ILoggingEvent> events;
+		// The appender adds under its own monitor, from whichever thread logs.
+		synchronized (this.appender) {
+			events = List.copyOf(this.appender.list);
+		}
+		return events.stream()
 			.filter((event) -> event.getLevel() == level)
 			.map(ILoggingEvent::getFormattedMessage)
 			.toList();
