@@ -76,17 +76,17 @@ final class KeyspaceNotificationsSettings {
 	static NotificationOptions options(KeyspaceNotificationsProperties properties, NotificationErrorHandler errorHandler,
 			ThreadFactory handlerThreads) {
 		KeyspaceNotificationsProperties.Dispatch dispatch = properties.getDispatch();
+		// Checked one property at a time so that the report names the value that is wrong;
+		// DispatchSettings would only say which rule failed.
 		int concurrency = (dispatch.getConcurrency() != null) ? dispatch.getConcurrency()
 				: DispatchSettings.DEFAULT.concurrency();
-		DispatchSettings settings;
-		try {
-			settings = new DispatchSettings(concurrency, dispatch.getQueueCapacity(), dispatch.getOverflow(),
-					dispatch.getBlockTimeout(), dispatch.getShutdownTimeout());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidConfigurationPropertyValueException("keyspace-notifications.dispatch",
-					"concurrency=" + concurrency + ", queue-capacity=" + dispatch.getQueueCapacity(), ex.getMessage());
-		}
+		atLeast("keyspace-notifications.dispatch.concurrency", concurrency, 1, "must be at least 1");
+		atLeast("keyspace-notifications.dispatch.queue-capacity", dispatch.getQueueCapacity(), concurrency,
+				"must be at least keyspace-notifications.dispatch.concurrency (" + concurrency + ")");
+		notNegative("keyspace-notifications.dispatch.block-timeout", dispatch.getBlockTimeout());
+		notNegative("keyspace-notifications.dispatch.shutdown-timeout", dispatch.getShutdownTimeout());
+		DispatchSettings settings = new DispatchSettings(concurrency, dispatch.getQueueCapacity(),
+				dispatch.getOverflow(), dispatch.getBlockTimeout(), dispatch.getShutdownTimeout());
 		NotificationOptions.Builder options = NotificationOptions.builder()
 			.keyPrefix(properties.getKeyPrefix())
 			.dispatch(settings)
@@ -117,6 +117,18 @@ final class KeyspaceNotificationsSettings {
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException(property, value, ex.getMessage());
+		}
+	}
+
+	private static void atLeast(String property, int value, int minimum, String rule) {
+		if (value < minimum) {
+			throw new InvalidConfigurationPropertyValueException(property, value, rule);
+		}
+	}
+
+	private static void notNegative(String property, Duration value) {
+		if (value == null || value.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(property, value, "must not be negative");
 		}
 	}
 

@@ -17,6 +17,8 @@ import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
 import io.keyspace.notifications.reader.ConnectionSettings;
 import io.keyspace.notifications.reader.RedisNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -167,9 +169,11 @@ class KeyspaceNotificationsAutoConfigurationTest {
 		this.runner.withPropertyValues("keyspace-notifications.dispatch.concurrency=0")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
-				.hasMessageContaining("keyspace-notifications.dispatch")
-				.hasMessageContaining("concurrency must be at least 1"));
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("keyspace-notifications.dispatch.concurrency");
+					assertThat(ex.getValue()).isEqualTo(0);
+					assertThat(ex.getReason()).isEqualTo("must be at least 1");
+				}));
 		this.runner.withPropertyValues("keyspace-notifications.reconnect.initial-backoff=0s")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
@@ -180,6 +184,25 @@ class KeyspaceNotificationsAutoConfigurationTest {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("keyspace-notifications.cluster.refresh-interval"));
+	}
+
+	@ParameterizedTest(name = "{0}={1}")
+	@CsvSource({ "dispatch.block-timeout, -1ms, PT-0.001S, must not be negative",
+			"dispatch.shutdown-timeout, -2s, PT-2S, must not be negative",
+			"dispatch.queue-capacity, 3, 3, must be at least keyspace-notifications.dispatch.concurrency (4)",
+			"health-check-interval, -1s, PT-1S, healthCheckInterval must not be negative",
+			"reconnect.max-backoff, 1ms, PT0.001S, max" })
+	void eachInvalidPropertyNamesItselfAndItsValue(String property, String value, String boundValue, String reason) {
+		this.runner
+			.withPropertyValues("keyspace-notifications.dispatch.concurrency=4",
+					"keyspace-notifications." + property + "=" + value)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("keyspace-notifications." + property);
+					assertThat(String.valueOf(ex.getValue())).isEqualTo(boundValue);
+					assertThat(ex.getReason()).contains(reason);
+				}));
 	}
 
 	@Test
