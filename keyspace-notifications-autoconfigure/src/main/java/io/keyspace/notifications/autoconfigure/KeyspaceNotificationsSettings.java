@@ -13,6 +13,8 @@ import io.keyspace.notifications.dispatch.DispatchSettings;
 import io.keyspace.notifications.reader.Backoff;
 import io.keyspace.notifications.reader.ConnectionSettings;
 import io.keyspace.notifications.reader.RedisNode;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.JedisClientConfig;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
@@ -30,13 +32,22 @@ final class KeyspaceNotificationsSettings {
 	private KeyspaceNotificationsSettings() {
 	}
 
-	static ConnectionSettings connection(DataRedisConnectionDetails details, DataRedisProperties redis,
-			KeyspaceNotificationsProperties properties) {
-		ConnectionSettings.Builder builder = ConnectionSettings.builder()
-			.username(details.getUsername())
+	/**
+	 * The Jedis client configuration from {@code spring.data.redis.*}, for the customizers to
+	 * adjust. Credentials are set as user and password, not as a provider, so that a
+	 * customizer can still replace them either way.
+	 */
+	static DefaultJedisClientConfig.Builder clientConfig(DataRedisConnectionDetails details, DataRedisProperties redis) {
+		DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
+			.user(details.getUsername())
 			.password(details.getPassword())
 			.clientName(redis.getClientName());
-		builder.database(database(details));
+		int database = database(details);
+		if (database < 0) {
+			throw new InvalidConfigurationPropertyValueException("spring.data.redis.database", database,
+					"must not be negative");
+		}
+		builder.database(database);
 		SslBundle bundle = details.getSslBundle();
 		if (bundle != null) {
 			builder.ssl(true).sslSocketFactory(bundle.createSslContext().getSocketFactory());
@@ -45,7 +56,17 @@ final class KeyspaceNotificationsSettings {
 		else if (redis.getUrl() != null && redis.getUrl().startsWith("rediss://")) {
 			builder.ssl(true);
 		}
-		apply("spring.data.redis.connect-timeout", redis.getConnectTimeout(), builder::connectTimeout);
+		if (redis.getConnectTimeout() != null) {
+			Duration connectTimeout = positive("spring.data.redis.connect-timeout", redis.getConnectTimeout());
+			builder.connectionTimeoutMillis(Math.toIntExact(connectTimeout.toMillis()));
+		}
+		return builder;
+	}
+
+	/** Our own connection settings on top of the (customized) Jedis client configuration. */
+	static ConnectionSettings connection(JedisClientConfig clientConfig, DataRedisProperties redis,
+			KeyspaceNotificationsProperties properties) {
+		ConnectionSettings.Builder builder = ConnectionSettings.builder(clientConfig);
 		apply("spring.data.redis.timeout", redis.getTimeout(), builder::commandTimeout);
 		apply("keyspace-notifications.health-check-interval", properties.getHealthCheckInterval(),
 				builder::healthCheckInterval);

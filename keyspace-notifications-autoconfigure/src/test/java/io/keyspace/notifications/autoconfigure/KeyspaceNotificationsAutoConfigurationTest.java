@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.keyspace.notifications.ClusterKeyspaceNotifications;
 import io.keyspace.notifications.KeyspaceNotifications;
@@ -20,12 +21,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.DefaultRedisCredentials;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.HostAndPortMapper;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.RedisCredentials;
+import redis.clients.jedis.RedisProtocol;
+
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,15 +74,65 @@ class KeyspaceNotificationsAutoConfigurationTest {
 				StandaloneKeyspaceNotifications notifications = context.getBean(StandaloneKeyspaceNotifications.class);
 				assertThat(notifications.node()).isEqualTo(new RedisNode("redis.example", 6391));
 				ConnectionSettings settings = notifications.connectionSettings();
-				assertThat(settings.username()).isEqualTo("alice");
-				assertThat(settings.password()).isEqualTo("secret");
+				assertThat(settings).isSameAs(context.getBean(ConnectionSettings.class));
+				JedisClientConfig client = settings.clientConfig();
+				assertThat(client.getCredentialsProvider().get().getUser()).isEqualTo("alice");
+				assertThat(client.getCredentialsProvider().get().getPassword()).isEqualTo("secret".toCharArray());
 				assertThat(settings.database()).isEqualTo(4);
-				assertThat(settings.clientName()).isEqualTo("orders");
+				assertThat(client.getClientName()).isEqualTo("orders");
 				assertThat(settings.commandTimeout()).isEqualTo(Duration.ofSeconds(3));
 				assertThat(settings.connectTimeout()).isEqualTo(Duration.ofMillis(750));
-				assertThat(settings.ssl()).isTrue();
-				assertThat(settings.sslSocketFactory()).isNotNull();
+				assertThat(client.isSsl()).isTrue();
+				assertThat(client.getSslSocketFactory()).isNotNull();
+				assertThat(settings.toString()).doesNotContain("secret").doesNotContain("alice");
 			});
+	}
+
+	@Test
+	void customizersAdjustTheJedisClientConfigInOrderAndKeepWhatTheyDoNotTouch() {
+		HostAndPortMapper mapper = (address) -> new HostAndPort("10.1.1.1", address.getPort());
+		Supplier<RedisCredentials> credentials = () -> new DefaultRedisCredentials("token-user", "token");
+		this.runner
+			.withPropertyValues("spring.data.redis.host=redis.example", "spring.data.redis.password=secret",
+					"spring.data.redis.client-name=orders")
+			.withBean("second", KeyspaceNotificationsClientConfigCustomizer.class,
+					() -> new OrderedCustomizer(2, (builder) -> builder.credentialsProvider(credentials)))
+			.withBean("first", KeyspaceNotificationsClientConfigCustomizer.class,
+					() -> new OrderedCustomizer(1, (builder) -> builder.hostAndPortMapper(mapper)
+						.credentialsProvider(() -> new DefaultRedisCredentials("overridden", "x"))))
+			.run((context) -> {
+				JedisClientConfig client = context.getBean(ConnectionSettings.class).clientConfig();
+				assertThat(client.getHostAndPortMapper()).isSameAs(mapper);
+				assertThat(client.getCredentialsProvider()).isSameAs(credentials);
+				assertThat(client.getClientName()).isEqualTo("orders");
+				JedisClientConfig subscriber = context.getBean(ConnectionSettings.class).jedisConfig(Duration.ofSeconds(1));
+				assertThat(subscriber.getHostAndPortMapper()).isSameAs(mapper);
+				assertThat(subscriber.getCredentialsProvider()).isSameAs(credentials);
+				assertThat(subscriber.getRedisProtocol()).isEqualTo(RedisProtocol.RESP2);
+			});
+	}
+
+	@Test
+	void aUserDefinedConnectionSettingsBeanIsUsed() {
+		ConnectionSettings own = ConnectionSettings.builder().commandTimeout(Duration.ofSeconds(9)).build();
+		this.runner.withBean(ConnectionSettings.class, () -> own)
+			.run((context) -> assertThat(context.getBean(StandaloneKeyspaceNotifications.class).connectionSettings())
+				.isSameAs(own));
+	}
+
+	private record OrderedCustomizer(int order, KeyspaceNotificationsClientConfigCustomizer delegate)
+			implements KeyspaceNotificationsClientConfigCustomizer, Ordered {
+
+		@Override
+		public void customize(DefaultJedisClientConfig.Builder builder) {
+			this.delegate.customize(builder);
+		}
+
+		@Override
+		public int getOrder() {
+			return this.order;
+		}
+
 	}
 
 	@Test
