@@ -40,7 +40,12 @@ public final class LogCapture implements AutoCloseable {
 
 	/** Every captured event at any level: its message and, if any, its exception with causes and stack trace. */
 	public List<String> everything() {
-		return this.appender.list.stream()
+		List<ILoggingEvent> events;
+		// The appender adds under its own monitor, from whichever thread logs.
+		synchronized (this.appender) {
+			events = List.copyOf(this.appender.list);
+		}
+		return events.stream()
 			.map((event) -> event.getFormattedMessage()
 					+ ((event.getThrowableProxy() != null) ? "\n" + ThrowableProxyUtil.asString(event.getThrowableProxy()) : ""))
 			.toList();
