@@ -15,7 +15,11 @@ import io.keyspace.notifications.testing.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.DefaultRedisCredentials;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.SslVerifyMode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -73,6 +77,31 @@ class TlsAndAuthIT {
 				assertThat(writer.clientList()).contains("name=tls-watcher").contains("user=watcher");
 			}
 			handler.awaitNotification("secure:1", "set");
+		}
+	}
+
+	@Test
+	void jedisSslOptionsCredentialsProviderAndHostMapperAreUsed() {
+		SslOptions ssl = SslOptions.builder()
+			.truststore(certificate.keyStoreFile().toFile(), certificate.keyStorePassword())
+			.trustStoreType("PKCS12")
+			.sslVerifyMode(SslVerifyMode.FULL)
+			.build();
+		ConnectionSettings settings = ConnectionSettings.builder()
+			.clientConfig((client) -> client.ssl(true)
+				.sslOptions(ssl)
+				.credentialsProvider(() -> new DefaultRedisCredentials("watcher", "s3cret"))
+				.hostAndPortMapper((address) -> new HostAndPort("127.0.0.1", tlsPort)))
+			.build();
+		RecordingHandler handler = new RecordingHandler();
+		// Only the mapper knows where the server is.
+		try (StandaloneKeyspaceNotifications notifications = new StandaloneKeyspaceNotifications(
+				new RedisNode("redis.invalid", 1), settings, NotificationOptions.defaults())) {
+			notifications.subscribe(handler, new KeyspaceChannel("secure:*"));
+			try (Jedis writer = server.jedis()) {
+				writer.set("secure:mapped", "v");
+			}
+			handler.awaitNotification("secure:mapped", "set");
 		}
 	}
 

@@ -11,6 +11,7 @@ import io.keyspace.notifications.annotation.OnKeyEventBeanPostProcessor;
 import io.keyspace.notifications.annotation.OnKeyEventEndpointFactory;
 import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
 import io.keyspace.notifications.reader.ConnectionSettings;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -34,7 +35,8 @@ import org.springframework.core.task.VirtualThreadTaskExecutor;
 /**
  * Subscribes to Redis keyspace notifications with the application's Redis connection
  * ({@code spring.data.redis.*}, or any {@link DataRedisConnectionDetails} such as a
- * Testcontainers service connection) and calls {@code @OnKeyEvent} methods. A cluster
+ * Testcontainers service connection), adjusted by any
+ * {@link KeyspaceNotificationsClientConfigCustomizer}, and calls {@code @OnKeyEvent} methods. A cluster
  * configuration gets a client that subscribes on every primary. Every bean can be replaced
  * by defining one of the same type.
  */
@@ -53,9 +55,19 @@ public class KeyspaceNotificationsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(DataRedisConnectionDetails.class)
-	KeyspaceNotifications keyspaceNotifications(DataRedisConnectionDetails details, DataRedisProperties redis,
+	ConnectionSettings keyspaceNotificationsConnectionSettings(DataRedisConnectionDetails details,
+			DataRedisProperties redis, KeyspaceNotificationsProperties properties,
+			ObjectProvider<KeyspaceNotificationsClientConfigCustomizer> customizers) {
+		DefaultJedisClientConfig.Builder clientConfig = KeyspaceNotificationsSettings.clientConfig(details, redis);
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(clientConfig));
+		return KeyspaceNotificationsSettings.connection(clientConfig.build(), redis, properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(DataRedisConnectionDetails.class)
+	KeyspaceNotifications keyspaceNotifications(DataRedisConnectionDetails details, ConnectionSettings connection,
 			KeyspaceNotificationsProperties properties, NotificationErrorHandler errorHandler, Environment environment) {
-		ConnectionSettings connection = KeyspaceNotificationsSettings.connection(details, redis, properties);
 		NotificationOptions options = KeyspaceNotificationsSettings.options(properties, errorHandler,
 				handlerThreads(environment));
 		if (details.getSentinel() != null) {

@@ -13,6 +13,8 @@ import io.keyspace.notifications.dispatch.DispatchSettings;
 import io.keyspace.notifications.reader.Backoff;
 import io.keyspace.notifications.reader.ConnectionSettings;
 import io.keyspace.notifications.reader.RedisNode;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.JedisClientConfig;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
@@ -30,13 +32,22 @@ final class KeyspaceNotificationsSettings {
 	private KeyspaceNotificationsSettings() {
 	}
 
-	static ConnectionSettings connection(DataRedisConnectionDetails details, DataRedisProperties redis,
-			KeyspaceNotificationsProperties properties) {
-		ConnectionSettings.Builder builder = ConnectionSettings.builder()
-			.username(details.getUsername())
+	/**
+	 * The Jedis client configuration from {@code spring.data.redis.*}, for the customizers to
+	 * adjust. Credentials are set as user and password, not as a provider, so that a
+	 * customizer can still replace them either way.
+	 */
+	static DefaultJedisClientConfig.Builder clientConfig(DataRedisConnectionDetails details, DataRedisProperties redis) {
+		DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
+			.user(details.getUsername())
 			.password(details.getPassword())
 			.clientName(redis.getClientName());
-		builder.database(database(details));
+		int database = database(details);
+		if (database < 0) {
+			throw new InvalidConfigurationPropertyValueException("spring.data.redis.database", database,
+					"must not be negative");
+		}
+		builder.database(database);
 		SslBundle bundle = details.getSslBundle();
 		if (bundle != null) {
 			builder.ssl(true).sslSocketFactory(bundle.createSslContext().getSocketFactory());
@@ -45,7 +56,17 @@ final class KeyspaceNotificationsSettings {
 		else if (redis.getUrl() != null && redis.getUrl().startsWith("rediss://")) {
 			builder.ssl(true);
 		}
-		apply("spring.data.redis.connect-timeout", redis.getConnectTimeout(), builder::connectTimeout);
+		if (redis.getConnectTimeout() != null) {
+			Duration connectTimeout = positive("spring.data.redis.connect-timeout", redis.getConnectTimeout());
+			builder.connectionTimeoutMillis(Math.toIntExact(connectTimeout.toMillis()));
+		}
+		return builder;
+	}
+
+	/** Our own connection settings on top of the (customized) Jedis client configuration. */
+	static ConnectionSettings connection(JedisClientConfig clientConfig, DataRedisProperties redis,
+			KeyspaceNotificationsProperties properties) {
+		ConnectionSettings.Builder builder = ConnectionSettings.builder(clientConfig);
 		apply("spring.data.redis.timeout", redis.getTimeout(), builder::commandTimeout);
 		apply("keyspace-notifications.health-check-interval", properties.getHealthCheckInterval(),
 				builder::healthCheckInterval);
@@ -76,17 +97,17 @@ final class KeyspaceNotificationsSettings {
 	static NotificationOptions options(KeyspaceNotificationsProperties properties, NotificationErrorHandler errorHandler,
 			ThreadFactory handlerThreads) {
 		KeyspaceNotificationsProperties.Dispatch dispatch = properties.getDispatch();
+		// Checked one property at a time so that the report names the value that is wrong;
+		// DispatchSettings would only say which rule failed.
 		int concurrency = (dispatch.getConcurrency() != null) ? dispatch.getConcurrency()
 				: DispatchSettings.DEFAULT.concurrency();
-		DispatchSettings settings;
-		try {
-			settings = new DispatchSettings(concurrency, dispatch.getQueueCapacity(), dispatch.getOverflow(),
-					dispatch.getBlockTimeout(), dispatch.getShutdownTimeout());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidConfigurationPropertyValueException("keyspace-notifications.dispatch",
-					"concurrency=" + concurrency + ", queue-capacity=" + dispatch.getQueueCapacity(), ex.getMessage());
-		}
+		atLeast("keyspace-notifications.dispatch.concurrency", concurrency, 1, "must be at least 1");
+		atLeast("keyspace-notifications.dispatch.queue-capacity", dispatch.getQueueCapacity(), concurrency,
+				"must be at least keyspace-notifications.dispatch.concurrency (" + concurrency + ")");
+		notNegative("keyspace-notifications.dispatch.block-timeout", dispatch.getBlockTimeout());
+		notNegative("keyspace-notifications.dispatch.shutdown-timeout", dispatch.getShutdownTimeout());
+		DispatchSettings settings = new DispatchSettings(concurrency, dispatch.getQueueCapacity(),
+				dispatch.getOverflow(), dispatch.getBlockTimeout(), dispatch.getShutdownTimeout());
 		NotificationOptions.Builder options = NotificationOptions.builder()
 			.keyPrefix(properties.getKeyPrefix())
 			.dispatch(settings)
@@ -117,6 +138,18 @@ final class KeyspaceNotificationsSettings {
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException(property, value, ex.getMessage());
+		}
+	}
+
+	private static void atLeast(String property, int value, int minimum, String rule) {
+		if (value < minimum) {
+			throw new InvalidConfigurationPropertyValueException(property, value, rule);
+		}
+	}
+
+	private static void notNegative(String property, Duration value) {
+		if (value == null || value.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(property, value, "must not be negative");
 		}
 	}
 

@@ -10,15 +10,30 @@ import io.keyspace.notifications.channel.NotificationChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * Owns the subscriptions of all registered handlers. Reading starts when the application
  * context has been refreshed (so no handler is called on a half-built context) and stops
- * first on shutdown; the handler threads are released when the {@link KeyspaceNotifications}
- * bean is closed, after running handlers finished within the shutdown timeout.
+ * first on shutdown.
+ * <p>
+ * While running, the container keeps the JVM alive with one non-daemon thread of its own
+ * (the library's reader and handler threads are daemons), so that an application whose only
+ * work is handling notifications does not exit after startup; nothing else is needed, in
+ * particular not {@code spring.main.keep-alive}.
+ * <p>
+ * When the application context closes, the container closes its {@link KeyspaceNotifications}
+ * during its own lifecycle phase: running and queued handlers finish within the dispatch
+ * shutdown timeout before any bean is destroyed, and the shutdown phase's timeout applies.
+ * A plain {@link #stop()} (e.g. {@code context.stop()}) only unsubscribes, so the container
+ * can be started again.
  */
-public class KeyspaceNotificationListenerContainer implements SmartLifecycle {
+public class KeyspaceNotificationListenerContainer
+		implements SmartLifecycle, ApplicationListener<ContextClosedEvent>, ApplicationContextAware {
 
 	private static final Logger logger = LoggerFactory.getLogger(KeyspaceNotificationListenerContainer.class);
 
@@ -26,7 +41,13 @@ public class KeyspaceNotificationListenerContainer implements SmartLifecycle {
 
 	private final List<KeyEventEndpoint> endpoints = new CopyOnWriteArrayList<>();
 
+	private ApplicationContext applicationContext;
+
+	private volatile boolean contextClosing;
+
 	private volatile boolean running;
+
+	private KeepAliveThread keepAlive; // guarded by this; non-null while running
 
 	public KeyspaceNotificationListenerContainer(KeyspaceNotifications notifications) {
 		this.notifications = notifications;
@@ -49,6 +70,23 @@ public class KeyspaceNotificationListenerContainer implements SmartLifecycle {
 	}
 
 	@Override
+	public void setApplicationContext(ApplicationContext applicationContext) {
+		this.applicationContext = applicationContext;
+	}
+
+	/**
+	 * Published before the lifecycle beans are stopped, and only when the context closes:
+	 * that is how {@link #stop(Runnable)} tells a shutdown from a {@code context.stop()}.
+	 */
+	@Override
+	public void onApplicationEvent(ContextClosedEvent event) {
+		// A child context's event reaches the parent's listeners too; only our own counts.
+		if (event.getApplicationContext() == this.applicationContext) {
+			this.contextClosing = true;
+		}
+	}
+
+	@Override
 	public synchronized void start() {
 		if (this.running) {
 			return;
@@ -56,17 +94,84 @@ public class KeyspaceNotificationListenerContainer implements SmartLifecycle {
 		for (KeyEventEndpoint endpoint : this.endpoints) {
 			subscribe(endpoint);
 		}
+		this.keepAlive = new KeepAliveThread();
+		this.keepAlive.start();
 		this.running = true;
 		logger.info("Listening for keyspace notifications with {} handler(s) on {}", this.endpoints.size(),
 				this.notifications);
 	}
 
 	@Override
-	public synchronized void stop() {
-		if (!this.running) {
+	public void stop() {
+		stop(() -> {
+		}, false);
+	}
+
+	/**
+	 * On shutdown, closes the notifications (draining the handlers) on the container's own
+	 * thread and reports back through {@code callback}, so the lifecycle processor can stop
+	 * other beans of the same phase meanwhile and bounds the wait by the phase's timeout.
+	 */
+	@Override
+	public void stop(Runnable callback) {
+		stop(callback, true);
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public String toString() {
+		return "KeyspaceNotificationListenerContainer[" + this.endpoints.size() + " handler(s) on "
+				+ this.notifications + (this.running ? ", running" : "") + "]";
+	}
+
+	private void stop(Runnable callback, boolean async) {
+		KeepAliveThread thread;
+		synchronized (this) {
+			if (!this.running) {
+				callback.run();
+				return;
+			}
+			this.running = false;
+			thread = this.keepAlive;
+			this.keepAlive = null;
+		}
+		if (this.contextClosing && async) {
+			// Draining may take up to the dispatch shutdown timeout: not on the caller's thread.
+			thread.endWith(() -> {
+				try {
+					closeNotifications();
+				}
+				finally {
+					callback.run();
+				}
+			});
 			return;
 		}
-		this.running = false;
+		if (this.contextClosing) {
+			closeNotifications();
+		}
+		else {
+			unsubscribeAll();
+		}
+		thread.endWith(() -> {
+		});
+		callback.run();
+	}
+
+	private void closeNotifications() {
+		try {
+			this.notifications.close();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Closing {} on shutdown failed", this.notifications, ex);
+		}
+	}
+
+	private void unsubscribeAll() {
 		List<NotificationChannel> channels = new ArrayList<>();
 		this.endpoints.forEach((endpoint) -> channels.addAll(endpoint.channels()));
 		try {
@@ -75,11 +180,6 @@ public class KeyspaceNotificationListenerContainer implements SmartLifecycle {
 		catch (RuntimeException ex) {
 			logger.debug("Unsubscribing on stop failed; the connections are closed anyway", ex);
 		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
 	}
 
 	private void subscribe(KeyEventEndpoint endpoint) {

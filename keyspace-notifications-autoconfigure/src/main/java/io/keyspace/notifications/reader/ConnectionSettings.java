@@ -1,80 +1,116 @@
 package io.keyspace.notifications.reader;
 
 import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;
 
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.DefaultRedisCredentials;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisProtocol;
 
 /**
- * Everything needed to open a subscriber connection to a Redis node: credentials, database,
- * TLS, client name, timeouts, the idle health check and the reconnect backoff. Immutable;
- * build one with {@link #builder()}.
- *
- * @param username ACL user name, or {@code null}
- * @param password password, or {@code null}
- * @param database the database selected on connect (keyspace channels name their own
- * database, so this only matters for the commands a subscriber itself sends)
- * @param ssl whether to use TLS
- * @param sslSocketFactory TLS socket factory, or {@code null} for the JVM default
- * @param sslParameters TLS parameters, or {@code null}
- * @param hostnameVerifier TLS host name verifier, or {@code null}
- * @param clientName the name shown by {@code CLIENT LIST}, or {@code null}
- * @param connectTimeout how long to wait for the TCP (and TLS) handshake
- * @param commandTimeout how long to wait for the reply of a command such as SUBSCRIBE
- * @param healthCheckInterval how long a subscriber connection may stay silent before a PING
- * checks it; {@link Duration#ZERO} disables the check
- * @param backoff delays between reconnect attempts
+ * Everything needed to open a subscriber connection to a Redis node. How to reach and log
+ * in to a node (credentials or a credentials provider, database, TLS and {@code SslOptions},
+ * client name, connect timeout, host-and-port mapper) is Jedis' own
+ * {@link JedisClientConfig}, taken as a whole so that nothing Jedis supports is lost on the
+ * way. What a subscriber needs beyond that is ours: the command timeout, the idle health
+ * check (which also sets the read timeout) and the reconnect backoff. Immutable; build one
+ * with {@link #builder()} or {@link #builder(JedisClientConfig)}.
+ * <p>
+ * {@link #toString()} never shows credentials.
  */
-public record ConnectionSettings(String username, String password, int database, boolean ssl,
-		SSLSocketFactory sslSocketFactory, SSLParameters sslParameters, HostnameVerifier hostnameVerifier,
-		String clientName, Duration connectTimeout, Duration commandTimeout, Duration healthCheckInterval,
-		Backoff backoff) {
+public final class ConnectionSettings {
+
+	private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+	private final JedisClientConfig clientConfig;
+
+	private final Duration commandTimeout;
+
+	private final Duration healthCheckInterval;
+
+	private final Backoff backoff;
+
+	private ConnectionSettings(Builder builder) {
+		this.clientConfig = builder.clientConfig.build();
+		this.commandTimeout = builder.commandTimeout;
+		this.healthCheckInterval = builder.healthCheckInterval;
+		this.backoff = builder.backoff;
+	}
 
 	public static ConnectionSettings defaults() {
 		return builder().build();
 	}
 
+	/** A builder with the defaults of a local Redis: no auth, db 0, plain TCP, 2 s connect timeout. */
 	public static Builder builder() {
-		return new Builder();
-	}
-
-	public Builder toBuilder() {
-		return new Builder().username(this.username).password(this.password).database(this.database)
-			.ssl(this.ssl).sslSocketFactory(this.sslSocketFactory).sslParameters(this.sslParameters)
-			.hostnameVerifier(this.hostnameVerifier).clientName(this.clientName)
-			.connectTimeout(this.connectTimeout).commandTimeout(this.commandTimeout)
-			.healthCheckInterval(this.healthCheckInterval).backoff(this.backoff);
+		return new Builder(DefaultJedisClientConfig.builder()
+			.connectionTimeoutMillis(Math.toIntExact(DEFAULT_CONNECT_TIMEOUT.toMillis())));
 	}
 
 	/**
-	 * The Jedis configuration for a subscriber connection. RESP2 is forced because the reader
-	 * decodes RESP2 pub/sub frames; the socket timeout is the read timeout of a subscribed
-	 * connection, so it leaves room for one health-check round trip.
+	 * A builder that connects as {@code clientConfig} says: credentials provider, TLS and
+	 * {@code SslOptions}, host-and-port mapper, database, client name and connect timeout are
+	 * all kept. Its protocol and socket timeout are replaced, see {@link #clientConfig()}.
 	 */
+	public static Builder builder(JedisClientConfig clientConfig) {
+		return new Builder(DefaultJedisClientConfig.builder().from(Objects.requireNonNull(clientConfig, "clientConfig")));
+	}
+
+	/**
+	 * The Jedis configuration node connections start from. A subscriber connection always
+	 * speaks RESP2 (the reader decodes RESP2 pub/sub frames) and gets its own read timeout,
+	 * derived from the health check; a command connection gets the command timeout.
+	 */
+	public JedisClientConfig clientConfig() {
+		return this.clientConfig;
+	}
+
+	/** The database selected on connect; keyspace channels name their own database. */
+	public int database() {
+		return this.clientConfig.getDatabase();
+	}
+
+	/** How long to wait for the TCP (and TLS) handshake. */
+	public Duration connectTimeout() {
+		return Duration.ofMillis(this.clientConfig.getConnectionTimeoutMillis());
+	}
+
+	/** How long to wait for the reply to a command such as SUBSCRIBE. */
+	public Duration commandTimeout() {
+		return this.commandTimeout;
+	}
+
+	/**
+	 * How long a subscriber connection may stay silent before a PING checks it;
+	 * {@link Duration#ZERO} disables the check.
+	 */
+	public Duration healthCheckInterval() {
+		return this.healthCheckInterval;
+	}
+
+	/** Delays between reconnect attempts. */
+	public Backoff backoff() {
+		return this.backoff;
+	}
+
+	/** The Jedis configuration for a subscriber connection. */
 	JedisClientConfig toJedisConfig() {
 		return jedisConfig(readTimeout());
 	}
 
-	/** The Jedis configuration for a short-lived command connection, e.g. to read a cluster's topology. */
+	/** The Jedis configuration for a connection whose reads wait at most {@code socketTimeout}. */
 	public JedisClientConfig jedisConfig(Duration socketTimeout) {
-		DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
+		return DefaultJedisClientConfig.builder()
+			.from(this.clientConfig)
 			.protocol(RedisProtocol.RESP2)
-			.user(this.username)
-			.password(this.password)
-			.database(this.database)
-			.clientName(this.clientName)
-			.ssl(this.ssl)
-			.sslSocketFactory(this.sslSocketFactory)
-			.sslParameters(this.sslParameters)
-			.hostnameVerifier(this.hostnameVerifier)
-			.connectionTimeoutMillis(Math.toIntExact(this.connectTimeout.toMillis()))
-			.socketTimeoutMillis(Math.toIntExact(socketTimeout.toMillis()));
-		return builder.build();
+			.socketTimeoutMillis(Math.toIntExact(socketTimeout.toMillis()))
+			.build();
 	}
 
 	/**
@@ -88,26 +124,31 @@ public record ConnectionSettings(String username, String password, int database,
 		return this.healthCheckInterval.multipliedBy(2).plus(this.commandTimeout);
 	}
 
-	/** Builder with the defaults of a local Redis: no auth, db 0, plain TCP. */
+	/**
+	 * Shows what helps to diagnose a connection problem. Credentials are left out on
+	 * purpose, and so is the user name: asking a credentials provider for it may fetch a
+	 * token.
+	 */
+	@Override
+	public String toString() {
+		return "ConnectionSettings[database=" + database() + ", ssl=" + this.clientConfig.isSsl() + ", clientName="
+				+ this.clientConfig.getClientName() + ", connectTimeout=" + connectTimeout() + ", commandTimeout="
+				+ this.commandTimeout + ", healthCheckInterval=" + this.healthCheckInterval + ", backoff="
+				+ this.backoff + "]";
+	}
+
+	/**
+	 * Builds {@link ConnectionSettings}. The connection setters write to a Jedis
+	 * {@link DefaultJedisClientConfig.Builder}; {@link #clientConfig(Consumer)} reaches
+	 * everything else it offers.
+	 */
 	public static final class Builder {
+
+		private final DefaultJedisClientConfig.Builder clientConfig;
 
 		private String username;
 
 		private String password;
-
-		private int database;
-
-		private boolean ssl;
-
-		private SSLSocketFactory sslSocketFactory;
-
-		private SSLParameters sslParameters;
-
-		private HostnameVerifier hostnameVerifier;
-
-		private String clientName;
-
-		private Duration connectTimeout = Duration.ofSeconds(2);
 
 		private Duration commandTimeout = Duration.ofSeconds(2);
 
@@ -115,16 +156,36 @@ public record ConnectionSettings(String username, String password, int database,
 
 		private Backoff backoff = Backoff.DEFAULT;
 
-		private Builder() {
+		private Builder(DefaultJedisClientConfig.Builder clientConfig) {
+			this.clientConfig = clientConfig;
 		}
 
-		public Builder username(String username) {
-			this.username = username;
+		/**
+		 * Adjusts the Jedis client configuration, e.g. to set a credentials provider,
+		 * {@code SslOptions} or a {@code HostAndPortMapper}. Protocol and socket timeout are
+		 * ours and replaced on every connection.
+		 */
+		public Builder clientConfig(Consumer<DefaultJedisClientConfig.Builder> customizer) {
+			customizer.accept(this.clientConfig);
 			return this;
 		}
 
+		/** The ACL user name; replaces any credentials provider set before. */
+		public Builder username(String username) {
+			this.username = username;
+			return credentials();
+		}
+
+		/** The password; replaces any credentials provider set before. */
 		public Builder password(String password) {
 			this.password = password;
+			return credentials();
+		}
+
+		// Jedis ignores user(..)/password(..) once its builder holds a credentials provider, as
+		// one copied from a JedisClientConfig always does: set the credentials themselves.
+		private Builder credentials() {
+			this.clientConfig.credentials(new DefaultRedisCredentials(this.username, this.password));
 			return this;
 		}
 
@@ -132,37 +193,37 @@ public record ConnectionSettings(String username, String password, int database,
 			if (database < 0) {
 				throw new IllegalArgumentException("database must be >= 0, was " + database);
 			}
-			this.database = database;
+			this.clientConfig.database(database);
 			return this;
 		}
 
 		public Builder ssl(boolean ssl) {
-			this.ssl = ssl;
+			this.clientConfig.ssl(ssl);
 			return this;
 		}
 
 		public Builder sslSocketFactory(SSLSocketFactory sslSocketFactory) {
-			this.sslSocketFactory = sslSocketFactory;
+			this.clientConfig.sslSocketFactory(sslSocketFactory);
 			return this;
 		}
 
 		public Builder sslParameters(SSLParameters sslParameters) {
-			this.sslParameters = sslParameters;
+			this.clientConfig.sslParameters(sslParameters);
 			return this;
 		}
 
 		public Builder hostnameVerifier(HostnameVerifier hostnameVerifier) {
-			this.hostnameVerifier = hostnameVerifier;
+			this.clientConfig.hostnameVerifier(hostnameVerifier);
 			return this;
 		}
 
 		public Builder clientName(String clientName) {
-			this.clientName = clientName;
+			this.clientConfig.clientName(clientName);
 			return this;
 		}
 
 		public Builder connectTimeout(Duration connectTimeout) {
-			this.connectTimeout = positive(connectTimeout, "connectTimeout");
+			this.clientConfig.connectionTimeoutMillis(Math.toIntExact(positive(connectTimeout, "connectTimeout").toMillis()));
 			return this;
 		}
 
@@ -180,14 +241,12 @@ public record ConnectionSettings(String username, String password, int database,
 		}
 
 		public Builder backoff(Backoff backoff) {
-			this.backoff = backoff;
+			this.backoff = Objects.requireNonNull(backoff, "backoff");
 			return this;
 		}
 
 		public ConnectionSettings build() {
-			return new ConnectionSettings(this.username, this.password, this.database, this.ssl,
-					this.sslSocketFactory, this.sslParameters, this.hostnameVerifier, this.clientName,
-					this.connectTimeout, this.commandTimeout, this.healthCheckInterval, this.backoff);
+			return new ConnectionSettings(this);
 		}
 
 		private static Duration positive(Duration value, String name) {

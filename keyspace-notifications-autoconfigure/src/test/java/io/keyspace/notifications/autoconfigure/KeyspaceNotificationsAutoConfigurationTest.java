@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.keyspace.notifications.ClusterKeyspaceNotifications;
 import io.keyspace.notifications.KeyspaceNotifications;
@@ -17,6 +18,16 @@ import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
 import io.keyspace.notifications.reader.ConnectionSettings;
 import io.keyspace.notifications.reader.RedisNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.DefaultRedisCredentials;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.HostAndPortMapper;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.RedisCredentials;
+import redis.clients.jedis.RedisProtocol;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -24,6 +35,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,15 +74,65 @@ class KeyspaceNotificationsAutoConfigurationTest {
 				StandaloneKeyspaceNotifications notifications = context.getBean(StandaloneKeyspaceNotifications.class);
 				assertThat(notifications.node()).isEqualTo(new RedisNode("redis.example", 6391));
 				ConnectionSettings settings = notifications.connectionSettings();
-				assertThat(settings.username()).isEqualTo("alice");
-				assertThat(settings.password()).isEqualTo("secret");
+				assertThat(settings).isSameAs(context.getBean(ConnectionSettings.class));
+				JedisClientConfig client = settings.clientConfig();
+				assertThat(client.getCredentialsProvider().get().getUser()).isEqualTo("alice");
+				assertThat(client.getCredentialsProvider().get().getPassword()).isEqualTo("secret".toCharArray());
 				assertThat(settings.database()).isEqualTo(4);
-				assertThat(settings.clientName()).isEqualTo("orders");
+				assertThat(client.getClientName()).isEqualTo("orders");
 				assertThat(settings.commandTimeout()).isEqualTo(Duration.ofSeconds(3));
 				assertThat(settings.connectTimeout()).isEqualTo(Duration.ofMillis(750));
-				assertThat(settings.ssl()).isTrue();
-				assertThat(settings.sslSocketFactory()).isNotNull();
+				assertThat(client.isSsl()).isTrue();
+				assertThat(client.getSslSocketFactory()).isNotNull();
+				assertThat(settings.toString()).doesNotContain("secret").doesNotContain("alice");
 			});
+	}
+
+	@Test
+	void customizersAdjustTheJedisClientConfigInOrderAndKeepWhatTheyDoNotTouch() {
+		HostAndPortMapper mapper = (address) -> new HostAndPort("10.1.1.1", address.getPort());
+		Supplier<RedisCredentials> credentials = () -> new DefaultRedisCredentials("token-user", "token");
+		this.runner
+			.withPropertyValues("spring.data.redis.host=redis.example", "spring.data.redis.password=secret",
+					"spring.data.redis.client-name=orders")
+			.withBean("second", KeyspaceNotificationsClientConfigCustomizer.class,
+					() -> new OrderedCustomizer(2, (builder) -> builder.credentialsProvider(credentials)))
+			.withBean("first", KeyspaceNotificationsClientConfigCustomizer.class,
+					() -> new OrderedCustomizer(1, (builder) -> builder.hostAndPortMapper(mapper)
+						.credentialsProvider(() -> new DefaultRedisCredentials("overridden", "x"))))
+			.run((context) -> {
+				JedisClientConfig client = context.getBean(ConnectionSettings.class).clientConfig();
+				assertThat(client.getHostAndPortMapper()).isSameAs(mapper);
+				assertThat(client.getCredentialsProvider()).isSameAs(credentials);
+				assertThat(client.getClientName()).isEqualTo("orders");
+				JedisClientConfig subscriber = context.getBean(ConnectionSettings.class).jedisConfig(Duration.ofSeconds(1));
+				assertThat(subscriber.getHostAndPortMapper()).isSameAs(mapper);
+				assertThat(subscriber.getCredentialsProvider()).isSameAs(credentials);
+				assertThat(subscriber.getRedisProtocol()).isEqualTo(RedisProtocol.RESP2);
+			});
+	}
+
+	@Test
+	void aUserDefinedConnectionSettingsBeanIsUsed() {
+		ConnectionSettings own = ConnectionSettings.builder().commandTimeout(Duration.ofSeconds(9)).build();
+		this.runner.withBean(ConnectionSettings.class, () -> own)
+			.run((context) -> assertThat(context.getBean(StandaloneKeyspaceNotifications.class).connectionSettings())
+				.isSameAs(own));
+	}
+
+	private record OrderedCustomizer(int order, KeyspaceNotificationsClientConfigCustomizer delegate)
+			implements KeyspaceNotificationsClientConfigCustomizer, Ordered {
+
+		@Override
+		public void customize(DefaultJedisClientConfig.Builder builder) {
+			this.delegate.customize(builder);
+		}
+
+		@Override
+		public int getOrder() {
+			return this.order;
+		}
+
 	}
 
 	@Test
@@ -167,9 +229,11 @@ class KeyspaceNotificationsAutoConfigurationTest {
 		this.runner.withPropertyValues("keyspace-notifications.dispatch.concurrency=0")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
-				.hasMessageContaining("keyspace-notifications.dispatch")
-				.hasMessageContaining("concurrency must be at least 1"));
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("keyspace-notifications.dispatch.concurrency");
+					assertThat(ex.getValue()).isEqualTo(0);
+					assertThat(ex.getReason()).isEqualTo("must be at least 1");
+				}));
 		this.runner.withPropertyValues("keyspace-notifications.reconnect.initial-backoff=0s")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
@@ -180,6 +244,25 @@ class KeyspaceNotificationsAutoConfigurationTest {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("keyspace-notifications.cluster.refresh-interval"));
+	}
+
+	@ParameterizedTest(name = "{0}={1}")
+	@CsvSource({ "dispatch.block-timeout, -1ms, PT-0.001S, must not be negative",
+			"dispatch.shutdown-timeout, -2s, PT-2S, must not be negative",
+			"dispatch.queue-capacity, 3, 3, must be at least keyspace-notifications.dispatch.concurrency (4)",
+			"health-check-interval, -1s, PT-1S, healthCheckInterval must not be negative",
+			"reconnect.max-backoff, 1ms, PT0.001S, max" })
+	void eachInvalidPropertyNamesItselfAndItsValue(String property, String value, String boundValue, String reason) {
+		this.runner
+			.withPropertyValues("keyspace-notifications.dispatch.concurrency=4",
+					"keyspace-notifications." + property + "=" + value)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("keyspace-notifications." + property);
+					assertThat(String.valueOf(ex.getValue())).isEqualTo(boundValue);
+					assertThat(ex.getReason()).contains(reason);
+				}));
 	}
 
 	@Test

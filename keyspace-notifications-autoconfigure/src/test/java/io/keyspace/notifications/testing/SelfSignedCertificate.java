@@ -28,11 +28,14 @@ public final class SelfSignedCertificate {
 
 	private final Path keyFile;
 
+	private final Path keyStoreFile;
+
 	private final KeyStore keyStore;
 
-	private SelfSignedCertificate(Path certificateFile, Path keyFile, KeyStore keyStore) {
+	private SelfSignedCertificate(Path certificateFile, Path keyFile, Path keyStoreFile, KeyStore keyStore) {
 		this.certificateFile = certificateFile;
 		this.keyFile = keyFile;
+		this.keyStoreFile = keyStoreFile;
 		this.keyStore = keyStore;
 	}
 
@@ -57,7 +60,7 @@ public final class SelfSignedCertificate {
 		Certificate certificate = keyStore.getCertificate("redis");
 		Path certificateFile = Files.writeString(dir.resolve("redis.crt"), pem("CERTIFICATE", certificate.getEncoded()));
 		Path keyFile = Files.writeString(dir.resolve("redis.key"), pem("PRIVATE KEY", key.getEncoded()));
-		return new SelfSignedCertificate(certificateFile, keyFile, keyStore);
+		return new SelfSignedCertificate(certificateFile, keyFile, keyStoreFile, keyStore);
 	}
 
 	public Path certificateFile() {
@@ -66,6 +69,15 @@ public final class SelfSignedCertificate {
 
 	public Path keyFile() {
 		return this.keyFile;
+	}
+
+	/** The certificate and its key as a PKCS12 store, e.g. as a client's trust store. */
+	public Path keyStoreFile() {
+		return this.keyStoreFile;
+	}
+
+	public char[] keyStorePassword() {
+		return PASSWORD.clone();
 	}
 
 	/** A TLS context that trusts this certificate only. */

@@ -1,9 +1,12 @@
 package io.keyspace.sample.localredis;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.commons.logging.Log;
+import redis.embedded.RedisExecProvider;
+import redis.embedded.RedisServer;
 
 import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -21,13 +24,15 @@ import org.springframework.core.env.MapPropertySource;
  * Makes {@code ./mvnw -pl sample-app -am spring-boot:run} work without a Redis: when the
  * application configures none ({@code spring.data.redis.host}, {@code port}, {@code url},
  * {@code cluster.nodes}, {@code sentinel.master} are all unset), it starts a local
- * {@link LocalRedisServer} with keyspace notifications on and points
+ * redis-server with keyspace notifications on ({@link LocalRedis}) and points
  * {@code spring.data.redis.host/port} at it. The server is stopped when the application
- * context is closed (after every bean that uses it), or at the latest when the JVM exits.
+ * context is closed (after every bean that uses it), or at the latest when the JVM exits
+ * (embedded-redis registers a shutdown hook).
  * <p>
  * Set {@code sample.local-redis.enabled=false} to never start one (the tests do, since
  * their {@code @DynamicPropertySource} or {@code @ServiceConnection} is applied after this
- * runs), and {@code sample.local-redis.binary} to choose the executable.
+ * runs), and {@code sample.local-redis.binary} (or the {@code REDIS_SERVER} environment
+ * variable) to choose the executable.
  */
 public class LocalRedisEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -72,16 +77,19 @@ public class LocalRedisEnvironmentPostProcessor implements EnvironmentPostProces
 					+ "; not starting a local redis-server. Make sure it has notify-keyspace-events set (e.g. KEA).");
 			return;
 		}
-		LocalRedisServer server = LocalRedisServer.start(binder.bind(BINARY_PROPERTY, String.class).orElse(null));
+		Path binary = LocalRedis.binary(binder.bind(BINARY_PROPERTY, String.class).orElse(null),
+				System.getenv(LocalRedis.ENV_VARIABLE), System.getenv("PATH"));
+		RedisServer server = LocalRedis.start(binary);
+		int port = server.ports().get(0);
 		environment.getPropertySources()
 			.addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME,
-					Map.of("spring.data.redis.host", server.host(), "spring.data.redis.port", server.port())));
-		this.logger.info("No Redis configured (spring.data.redis.host/url/cluster.nodes unset): started " + server
-				+ " with notify-keyspace-events " + LocalRedisServer.NOTIFY_KEYSPACE_EVENTS
+					Map.of("spring.data.redis.host", LocalRedis.HOST, "spring.data.redis.port", port)));
+		this.logger.info("No Redis configured (spring.data.redis.host/url/cluster.nodes unset): started redis-server on "
+				+ LocalRedis.HOST + ":" + port + " (" + ((binary != null) ? binary
+						: "the embedded-redis jar's " + RedisExecProvider.redisVersion)
+				+ ") with notify-keyspace-events " + LocalRedis.NOTIFY_KEYSPACE_EVENTS
 				+ ". It stops with the application. Set spring.data.redis.host/port to use your own Redis.");
 		application.addListeners(new StopWithContext(server));
-		// At the latest on JVM exit; these handlers run after the application contexts have closed.
-		SpringApplication.getShutdownHandlers().add(server::close);
 	}
 
 	private static boolean isSet(Binder binder, String name) {
@@ -93,14 +101,14 @@ public class LocalRedisEnvironmentPostProcessor implements EnvironmentPostProces
 	 * destroyed last: the keyspace subscriber and the connection pool close first, and
 	 * nothing logs a lost connection on a normal shutdown.
 	 */
-	private record StopWithContext(LocalRedisServer server) implements ApplicationListener<ApplicationPreparedEvent> {
+	private record StopWithContext(RedisServer server) implements ApplicationListener<ApplicationPreparedEvent> {
 
 		@Override
 		public void onApplicationEvent(ApplicationPreparedEvent event) {
 			if (event.getApplicationContext().getBeanFactory() instanceof DefaultSingletonBeanRegistry registry
 					&& !registry.containsSingleton(BEAN_NAME)) {
 				registry.registerSingleton(BEAN_NAME, this.server);
-				registry.registerDisposableBean(BEAN_NAME, this.server::close);
+				registry.registerDisposableBean(BEAN_NAME, this.server::stop);
 			}
 		}
 

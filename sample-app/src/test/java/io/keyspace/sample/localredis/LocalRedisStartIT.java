@@ -7,6 +7,8 @@ import io.keyspace.sample.feed.FeedEntry;
 import io.keyspace.sample.feed.NotificationFeed;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
+import redis.embedded.RedisExecProvider;
+import redis.embedded.RedisServer;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -23,15 +25,15 @@ class LocalRedisStartIT {
 
 	@Test
 	void startsALocalRedisWhenNoneIsConfiguredAndStopsItWithTheApplication() {
-		LocalRedisServer server;
+		RedisServer server;
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class)
 			.run("--server.port=0", "--sample.demo-writer.enabled=false")) {
-			server = context.getBean(LocalRedisEnvironmentPostProcessor.BEAN_NAME, LocalRedisServer.class);
-			assertThat(server.isRunning()).isTrue();
-			assertThat(context.getEnvironment().getProperty("spring.data.redis.port", Integer.class))
-				.isEqualTo(server.port());
+			server = context.getBean(LocalRedisEnvironmentPostProcessor.BEAN_NAME, RedisServer.class);
+			assertThat(server.isActive()).isTrue();
+			int port = server.ports().get(0);
+			assertThat(context.getEnvironment().getProperty("spring.data.redis.port", Integer.class)).isEqualTo(port);
 
-			try (Jedis jedis = new Jedis(server.host(), server.port())) {
+			try (Jedis jedis = new Jedis(LocalRedis.HOST, port)) {
 				assertThat(jedis.configGet("notify-keyspace-events").get("notify-keyspace-events")).contains("K", "E", "A");
 				jedis.set("product:probe", "{}");
 			}
@@ -39,7 +41,20 @@ class LocalRedisStartIT {
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> feed.recent().stream().map(FeedEntry::key).anyMatch("product:probe"::equals));
 		}
-		assertThat(server.isRunning()).isFalse();
+		assertThat(server.isActive()).isFalse();
+	}
+
+	@Test
+	void withoutABinaryOnThePathTheEmbeddedOneRuns() {
+		RedisServer server = LocalRedis.start(null);
+		try (Jedis jedis = new Jedis(LocalRedis.HOST, server.ports().get(0))) {
+			assertThat(jedis.info("server")).contains("redis_version:" + RedisExecProvider.redisVersion);
+			assertThat(jedis.configGet("notify-keyspace-events").get("notify-keyspace-events")).contains("K", "E", "A");
+		}
+		finally {
+			server.stop();
+		}
+		assertThat(server.isActive()).isFalse();
 	}
 
 	@Test

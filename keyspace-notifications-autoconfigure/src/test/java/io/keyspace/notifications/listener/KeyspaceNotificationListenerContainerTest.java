@@ -1,0 +1,120 @@
+package io.keyspace.notifications.listener;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.keyspace.notifications.KeyspaceNotifications;
+import io.keyspace.notifications.channel.KeyspaceChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.support.GenericApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+
+/** The container's lifecycle: the keep-alive thread, stop versus shutdown, and the stop callback. */
+class KeyspaceNotificationListenerContainerTest {
+
+	private static final String KEEP_ALIVE = "keyspace-notifications-keep-alive";
+
+	private final KeyspaceNotifications notifications = mock(KeyspaceNotifications.class);
+
+	private final GenericApplicationContext context = new GenericApplicationContext();
+
+	private final KeyspaceNotificationListenerContainer container = new KeyspaceNotificationListenerContainer(
+			this.notifications);
+
+	KeyspaceNotificationListenerContainerTest() {
+		this.container.setApplicationContext(this.context);
+		this.container.register(new KeyEventEndpoint("Bean#method", List.of(new KeyspaceChannel("k:*")), (n) -> {
+		}));
+	}
+
+	@AfterEach
+	void stopContainer() {
+		this.container.stop();
+	}
+
+	@Test
+	void aRunningContainerOwnsOneNonDaemonThreadThatEndsWithStop() {
+		this.container.start();
+		assertThat(keepAliveThread()).hasValueSatisfying((thread) -> assertThat(thread.isDaemon()).isFalse());
+
+		this.container.stop();
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> keepAliveThread().isEmpty());
+		assertThat(this.container.isRunning()).isFalse();
+	}
+
+	@Test
+	void aPlainStopUnsubscribesAndCanBeStartedAgain() {
+		this.container.start();
+		Runnable callback = mock(Runnable.class);
+		this.container.stop(callback);
+
+		verify(callback).run();
+		verify(this.notifications).unsubscribe(any());
+		verify(this.notifications, never()).close();
+
+		this.container.start();
+		assertThat(this.container.isRunning()).isTrue();
+		verify(this.notifications, times(2)).subscribe(any(), any());
+	}
+
+	@Test
+	void onShutdownTheNotificationsAreClosedOnTheContainersThreadBeforeTheCallback() throws InterruptedException {
+		CountDownLatch closing = new CountDownLatch(1);
+		CountDownLatch mayFinish = new CountDownLatch(1);
+		AtomicReference<String> closedOn = new AtomicReference<>();
+		doAnswer((invocation) -> {
+			closedOn.set(Thread.currentThread().getName());
+			closing.countDown();
+			assertThat(mayFinish.await(10, TimeUnit.SECONDS)).isTrue();
+			return null;
+		}).when(this.notifications).close();
+		this.container.start();
+		this.container.onApplicationEvent(new ContextClosedEvent(this.context));
+
+		CountDownLatch stopped = new CountDownLatch(1);
+		this.container.stop(stopped::countDown);
+
+		assertThat(closing.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(stopped.getCount()).as("callback while draining").isEqualTo(1);
+		assertThat(this.container.isRunning()).isFalse();
+		mayFinish.countDown();
+		assertThat(stopped.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(closedOn.get()).isEqualTo(KEEP_ALIVE);
+		await().atMost(Duration.ofSeconds(5)).until(() -> keepAliveThread().isEmpty());
+	}
+
+	@Test
+	void aChildContextClosingIsNotAShutdown() {
+		GenericApplicationContext child = new GenericApplicationContext();
+		child.setParent(this.context);
+		this.container.start();
+		this.container.onApplicationEvent(new ContextClosedEvent(child));
+
+		this.container.stop(() -> {
+		});
+
+		verify(this.notifications, never()).close();
+		verify(this.notifications).unsubscribe(any());
+	}
+
+	private static Optional<Thread> keepAliveThread() {
+		return Thread.getAllStackTraces().keySet().stream().filter((t) -> t.getName().equals(KEEP_ALIVE)).findFirst();
+	}
+
+}
