@@ -21,13 +21,14 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 import io.keyspace.notifications.channel.NotificationChannel;
-import io.keyspace.notifications.dispatch.Dispatcher;
-import io.keyspace.notifications.dispatch.NotificationCounters;
-import io.keyspace.notifications.match.SubscriptionRegistry;
-import io.keyspace.notifications.reader.ConnectionSettings;
-import io.keyspace.notifications.reader.NodeListener;
-import io.keyspace.notifications.reader.NodeSubscriber;
-import io.keyspace.notifications.reader.RedisNode;
+import io.keyspace.notifications.internal.dispatch.Dispatcher;
+import io.keyspace.notifications.internal.dispatch.NotificationCounters;
+import io.keyspace.notifications.internal.match.SubscriptionRegistry;
+import io.keyspace.notifications.ConnectionSettings;
+import io.keyspace.notifications.internal.reader.NodeListener;
+import io.keyspace.notifications.internal.reader.NodeSubscriber;
+import io.keyspace.notifications.RedisNode;
+import io.keyspace.notifications.internal.match.NotificationRouter;
 
 /**
  * What standalone and cluster notifications share: the registry of wanted channels, the
@@ -39,7 +40,7 @@ import io.keyspace.notifications.reader.RedisNode;
  * send and wait for the server's confirmation without any lock. Reader threads read the
  * registry without locking and report node events through one {@link NodeListener}.
  */
-public abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
+abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 
 	protected final SubscriptionRegistry registry = new SubscriptionRegistry();
 
@@ -90,7 +91,7 @@ public abstract class AbstractKeyspaceNotifications implements KeyspaceNotificat
 		this.dispatcher = new Dispatcher(options.dispatch(), options.handlerThreadFactory(), options.errorHandler(),
 				this.metrics);
 		this.router = new NotificationRouter(this.registry, options.keyPrefix(), this.dispatcher, this.pullQueue,
-				this.metrics);
+				this.metrics, NotificationParser::parse);
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 			Thread thread = new Thread(runnable, "keyspace-scheduler");
 			thread.setDaemon(true);

@@ -13,12 +13,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import io.keyspace.notifications.channel.NotificationChannel;
-import io.keyspace.notifications.cluster.ClusterRouting;
-import io.keyspace.notifications.cluster.ClusterTopology;
-import io.keyspace.notifications.cluster.ClusterTopologyReader;
-import io.keyspace.notifications.reader.ConnectionSettings;
-import io.keyspace.notifications.reader.NodeSubscriber;
-import io.keyspace.notifications.reader.RedisNode;
+import io.keyspace.notifications.internal.cluster.ClusterRouting;
+import io.keyspace.notifications.internal.cluster.ClusterTopology;
+import io.keyspace.notifications.internal.cluster.ClusterTopologyReader;
+import io.keyspace.notifications.ConnectionSettings;
+import io.keyspace.notifications.internal.reader.NodeSubscriber;
+import io.keyspace.notifications.RedisNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.keyspace.notifications.dispatch.DispatchSettings;
+import io.keyspace.notifications.DispatchSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,13 +1,15 @@
 /**
- * The public API and the core model, free of Spring: the six channel kinds
- * ({@link io.keyspace.notifications.ChannelType}), the well-known event names
- * ({@link io.keyspace.notifications.EventType}), the parsed notification
- * ({@link io.keyspace.notifications.KeyNotification}) with its binary-safe parser, the
- * client-side {@link io.keyspace.notifications.KeyNotificationFilter}, the read-only
- * {@link io.keyspace.notifications.NotificationMetrics}, and
- * {@link io.keyspace.notifications.KeyspaceNotifications} with its standalone and cluster
- * implementations. A message travels: node reader ({@code reader}) → parse (here) → match
- * ({@code match}) → dispatch ({@code dispatch}) → handler; the router in this package joins
- * the steps on each reader thread.
+ * The public API, free of Spring: {@link io.keyspace.notifications.KeyspaceNotifications}
+ * with its standalone and cluster implementations, the parsed
+ * {@link io.keyspace.notifications.KeyNotification} (with its binary-safe parser, kept
+ * package-private beside it), the six channel kinds ({@link io.keyspace.notifications.ChannelType}),
+ * the well-known event names ({@link io.keyspace.notifications.EventType}), handlers and the
+ * client-side {@link io.keyspace.notifications.KeyNotificationFilter}, the settings
+ * ({@link io.keyspace.notifications.ConnectionSettings},
+ * {@link io.keyspace.notifications.NotificationOptions},
+ * {@link io.keyspace.notifications.DispatchSettings}) and the read-only
+ * {@link io.keyspace.notifications.NotificationMetrics}. The machinery lives in
+ * {@code io.keyspace.notifications.internal}, which these docs do not promise; only the two
+ * implementations (and their package-private base) reach into it.
  */
 package io.keyspace.notifications;

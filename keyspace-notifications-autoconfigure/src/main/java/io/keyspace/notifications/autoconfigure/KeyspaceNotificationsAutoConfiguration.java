@@ -10,7 +10,7 @@ import io.keyspace.notifications.StandaloneKeyspaceNotifications;
 import io.keyspace.notifications.annotation.OnKeyEventBeanPostProcessor;
 import io.keyspace.notifications.annotation.OnKeyEventEndpointFactory;
 import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
-import io.keyspace.notifications.reader.ConnectionSettings;
+import io.keyspace.notifications.ConnectionSettings;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 

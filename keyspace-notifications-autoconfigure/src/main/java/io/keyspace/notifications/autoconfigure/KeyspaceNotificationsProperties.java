@@ -2,7 +2,7 @@ package io.keyspace.notifications.autoconfigure;
 
 import java.time.Duration;
 
-import io.keyspace.notifications.dispatch.OverflowPolicy;
+import io.keyspace.notifications.OverflowPolicy;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 

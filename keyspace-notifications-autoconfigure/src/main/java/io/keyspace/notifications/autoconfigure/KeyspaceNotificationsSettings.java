@@ -9,10 +9,10 @@ import javax.net.ssl.SSLParameters;
 
 import io.keyspace.notifications.NotificationErrorHandler;
 import io.keyspace.notifications.NotificationOptions;
-import io.keyspace.notifications.dispatch.DispatchSettings;
-import io.keyspace.notifications.reader.Backoff;
-import io.keyspace.notifications.reader.ConnectionSettings;
-import io.keyspace.notifications.reader.RedisNode;
+import io.keyspace.notifications.DispatchSettings;
+import io.keyspace.notifications.Backoff;
+import io.keyspace.notifications.ConnectionSettings;
+import io.keyspace.notifications.RedisNode;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.JedisClientConfig;
 

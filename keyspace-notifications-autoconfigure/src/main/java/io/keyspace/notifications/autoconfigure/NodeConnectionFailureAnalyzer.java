@@ -1,6 +1,6 @@
 package io.keyspace.notifications.autoconfigure;
 
-import io.keyspace.notifications.reader.NodeConnectionException;
+import io.keyspace.notifications.NodeConnectionException;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;

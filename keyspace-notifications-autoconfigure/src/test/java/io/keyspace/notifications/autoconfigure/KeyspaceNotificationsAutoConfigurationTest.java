@@ -13,10 +13,10 @@ import io.keyspace.notifications.NotificationErrorHandler;
 import io.keyspace.notifications.StandaloneKeyspaceNotifications;
 import io.keyspace.notifications.annotation.OnKeyEventBeanPostProcessor;
 import io.keyspace.notifications.annotation.OnKeyEventEndpointFactory;
-import io.keyspace.notifications.dispatch.OverflowPolicy;
+import io.keyspace.notifications.OverflowPolicy;
 import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
-import io.keyspace.notifications.reader.ConnectionSettings;
-import io.keyspace.notifications.reader.RedisNode;
+import io.keyspace.notifications.ConnectionSettings;
+import io.keyspace.notifications.RedisNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,6 +40,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
+import io.keyspace.notifications.ChannelType;
 
 /**
  * The auto-configuration's wiring. Nothing here subscribes, so no Redis server is needed:

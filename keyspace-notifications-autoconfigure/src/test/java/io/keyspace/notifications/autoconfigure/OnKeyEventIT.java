@@ -48,6 +48,7 @@ import org.springframework.core.annotation.AliasFor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import io.keyspace.notifications.KeyNotificationHandler;
 
 /** {@code @OnKeyEvent} methods in a Spring application context, against a real redis-server. */
 class OnKeyEventIT {

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.keyspace.notifications.NotificationOptions;
 import io.keyspace.notifications.StandaloneKeyspaceNotifications;
 import io.keyspace.notifications.channel.KeyspaceChannel;
-import io.keyspace.notifications.reader.ConnectionSettings;
-import io.keyspace.notifications.reader.RedisNode;
+import io.keyspace.notifications.ConnectionSettings;
+import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.testing.RedisServer;
 import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.Jedis;
@@ -22,6 +22,8 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
 import org.springframework.data.redis.listener.PatternTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import io.keyspace.notifications.DispatchSettings;
+import io.keyspace.notifications.OverflowPolicy;
 
 /**
  * How many notifications per second each consumer receives from a burst of SETs, and how
@@ -50,8 +52,8 @@ public final class BurstBenchmark {
 	private static final NotificationOptions OPTIONS = Integer.getInteger("concurrency") == null
 			? NotificationOptions.defaults()
 			: NotificationOptions.builder()
-				.dispatch(new io.keyspace.notifications.dispatch.DispatchSettings(Integer.getInteger("concurrency"),
-						65_536, io.keyspace.notifications.dispatch.OverflowPolicy.BLOCK, Duration.ofMillis(500),
+				.dispatch(new DispatchSettings(Integer.getInteger("concurrency"),
+						65_536, OverflowPolicy.BLOCK, Duration.ofMillis(500),
 						Duration.ofSeconds(10)))
 				.build();
 

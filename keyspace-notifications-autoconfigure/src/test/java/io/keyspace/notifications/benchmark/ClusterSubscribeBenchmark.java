@@ -8,8 +8,8 @@ import io.keyspace.notifications.ClusterKeyspaceNotifications;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.NotificationOptions;
 import io.keyspace.notifications.channel.KeyspaceChannel;
-import io.keyspace.notifications.reader.ConnectionSettings;
-import io.keyspace.notifications.reader.RedisNode;
+import io.keyspace.notifications.ConnectionSettings;
+import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.testing.LocalRedisCluster;
 
 /**

@@ -1,8 +1,0 @@
-package io.keyspace.notifications.dispatch;
-
-import io.keyspace.notifications.KeyNotification;
-import io.keyspace.notifications.KeyNotificationHandler;
-
-/** A notification on its way to its handlers. */
-record Delivery(KeyNotification notification, KeyNotificationHandler[] handlers) {
-}

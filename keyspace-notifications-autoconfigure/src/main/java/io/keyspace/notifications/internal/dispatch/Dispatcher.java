@@ -1,0 +1,265 @@
+package io.keyspace.notifications.internal.dispatch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+import io.keyspace.notifications.DropReason;
+import io.keyspace.notifications.KeyNotification;
+import io.keyspace.notifications.KeyNotificationHandler;
+import io.keyspace.notifications.NotificationErrorHandler;
+import io.keyspace.notifications.internal.dispatch.ThrottledLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import io.keyspace.notifications.DispatchSettings;
+
+/**
+ * Hands notifications from reader threads to a fixed set of handler threads.
+ * <p>
+ * Each handler thread owns one bounded queue; a notification goes to the queue chosen by
+ * its key's hash, so notifications for one key are handled in the order Redis sent them
+ * while different keys are handled in parallel. No thread is started per message. A reader
+ * collects what it reads into a {@link Batch} and hands it over when its socket buffer is
+ * drained, so a burst costs one lock and one wake-up per batch, not per message. When a
+ * queue is full the {@link OverflowPolicy} decides, and every dropped notification is
+ * counted and reported.
+ * <p>
+ * Every notification handed over in a batch is in flight until it is delivered or dropped,
+ * and {@link #close()} settles all of them before it returns (see {@link DispatchLane}).
+ */
+public final class Dispatcher implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(Dispatcher.class);
+
+	// How long close() waits for interrupted handler threads before it gives up on them.
+	private static final long INTERRUPT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private final DispatchSettings settings;
+
+	private final NotificationErrorHandler errorHandler;
+
+	private final NotificationCounters counters;
+
+	private final DispatchLane[] lanes;
+
+	private final Thread[] threads;
+
+	private final ThrottledLog dropReport;
+
+	private volatile boolean accepting = true;
+
+	public Dispatcher(DispatchSettings settings, ThreadFactory threadFactory, NotificationErrorHandler errorHandler,
+			NotificationCounters counters) {
+		this.settings = settings;
+		this.errorHandler = errorHandler;
+		this.counters = counters;
+		this.dropReport = new ThrottledLog(10, TimeUnit.SECONDS, (count) -> logger.warn(
+				"Dropped {} keyspace notification(s) because handlers are slower than Redis (queue capacity {}, "
+						+ "overflow {}). Speed up the handlers or raise keyspace-notifications.dispatch.concurrency "
+						+ "or queue-capacity.", count, settings.queueCapacity(), settings.overflow()));
+		this.lanes = new DispatchLane[settings.concurrency()];
+		this.threads = new Thread[settings.concurrency()];
+		int capacity = Math.max(1, settings.queueCapacity() / settings.concurrency());
+		for (int i = 0; i < this.lanes.length; i++) {
+			this.lanes[i] = new DispatchLane(capacity);
+		}
+		counters.reportQueueDepthFrom(this::queued);
+		for (int i = 0; i < this.lanes.length; i++) {
+			DispatchLane lane = this.lanes[i];
+			this.threads[i] = threadFactory.newThread(() -> handle(lane));
+			this.threads[i].start();
+		}
+	}
+
+	/** A batch for one reader thread; not thread-safe. */
+	public Batch newBatch() {
+		return new Batch();
+	}
+
+	/** Queues one notification for its handlers at once. */
+	public void dispatch(KeyNotification notification, KeyNotificationHandler[] handlers) {
+		Batch batch = new Batch();
+		batch.add(notification, handlers);
+		batch.flush();
+	}
+
+	/** Notifications waiting for a handler thread. */
+	public int queued() {
+		int total = 0;
+		for (DispatchLane lane : this.lanes) {
+			total += lane.size();
+		}
+		return total;
+	}
+
+	/**
+	 * Stops accepting and lets queued and running handlers finish within the shutdown timeout.
+	 * Then no further delivery starts: what was not handled is counted as dropped
+	 * ({@link DropReason#SHUTDOWN}), threads still in a handler are interrupted and, if they do
+	 * not end within a second, abandoned. Returns after at most the shutdown timeout plus that
+	 * second; no handler call starts afterwards.
+	 */
+	@Override
+	public synchronized void close() {
+		if (!this.accepting) {
+			return;
+		}
+		this.accepting = false;
+		for (DispatchLane lane : this.lanes) {
+			lane.drain();
+		}
+		long deadline = System.nanoTime() + this.settings.shutdownTimeout().toNanos();
+		for (Thread thread : this.threads) {
+			joinUntil(thread, deadline);
+		}
+		int queued = 0;
+		int notStarted = 0;
+		int running = 0;
+		for (DispatchLane lane : this.lanes) {
+			DispatchLane.Abandoned abandoned = lane.stop();
+			queued += abandoned.queued();
+			notStarted += abandoned.notStarted();
+			running += abandoned.running() ? 1 : 0;
+		}
+		int dropped = queued + notStarted + running;
+		if (dropped > 0) {
+			this.counters.recordDropped(DropReason.SHUTDOWN, dropped);
+			logger.warn("{} keyspace notification(s) were not handled within the shutdown timeout of {} ({} queued, "
+					+ "{} taken by a handler thread but not started, {} interrupted in a handler)", dropped,
+					this.settings.shutdownTimeout(), queued, notStarted, running);
+		}
+		interruptAndAbandonStuck();
+	}
+
+	private void interruptAndAbandonStuck() {
+		for (Thread thread : this.threads) {
+			if (thread.isAlive()) {
+				thread.interrupt();
+			}
+		}
+		long deadline = System.nanoTime() + INTERRUPT_GRACE_NANOS;
+		for (Thread thread : this.threads) {
+			joinUntil(thread, deadline);
+			if (thread.isAlive()) {
+				logger.warn("Handler thread {} is still in a keyspace notification handler after the shutdown timeout "
+						+ "and an interrupt; abandoned (it will not start another notification)", thread.getName());
+			}
+		}
+	}
+
+	/** Same key, same lane: that is what keeps one key's notifications in order. */
+	private int laneIndex(KeyNotification notification) {
+		return (this.lanes.length == 1) ? 0 : (notification.keyHash() & Integer.MAX_VALUE) % this.lanes.length;
+	}
+
+	/** The loop of one handler thread; it ends when its lane is drained or stopped. */
+	private void handle(DispatchLane lane) {
+		Delivery[] taken = new Delivery[DispatchLane.MAX_TAKE];
+		int count;
+		while ((count = lane.take(taken)) >= 0) {
+			for (int i = 0; i < count; i++) {
+				Delivery delivery = taken[i];
+				taken[i] = null;
+				if (!lane.start(i)) {
+					return; // stopped: close() counted this one and the rest
+				}
+				deliver(delivery, lane, i);
+				if (!lane.finish(i)) {
+					return; // stopped while running: close() counted it
+				}
+				this.counters.recordDelivered();
+			}
+		}
+	}
+
+	private void deliver(Delivery delivery, DispatchLane lane, int index) {
+		KeyNotificationHandler[] handlers = delivery.handlers();
+		for (int h = 0; h < handlers.length; h++) {
+			if (h > 0 && !lane.isRunning(index)) {
+				return; // stopped between two handlers: the others must not run after close()
+			}
+			try {
+				handlers[h].onNotification(delivery.notification());
+			}
+			catch (Throwable ex) {
+				this.counters.recordHandlerError();
+				try {
+					this.errorHandler.handleError(delivery.notification(), handlers[h], ex);
+				}
+				catch (Throwable errorHandlerFailure) {
+					logger.error("The keyspace notification error handler failed", errorHandlerFailure);
+				}
+			}
+		}
+	}
+
+	private static void joinUntil(Thread thread, long deadlineNanos) {
+		long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+		try {
+			thread.join(Math.max(remainingMillis, 1));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Notifications one reader has read but not yet handed over, sorted by lane. The reader
+	 * calls {@link #flush()} whenever it has nothing more to read without waiting.
+	 */
+	public final class Batch {
+
+		private final List<List<Delivery>> pending = new ArrayList<>();
+
+		private int size;
+
+		private Batch() {
+			for (int i = 0; i < Dispatcher.this.lanes.length; i++) {
+				this.pending.add(new ArrayList<>());
+			}
+		}
+
+		/**
+		 * Adds a notification for its handlers. It counts as received (and in flight) when the
+		 * batch is handed over: one count per burst instead of two per message on the reader.
+		 */
+		public void add(KeyNotification notification, KeyNotificationHandler[] handlers) {
+			this.pending.get(laneIndex(notification)).add(new Delivery(notification, handlers));
+			this.size++;
+		}
+
+		public boolean isEmpty() {
+			return this.size == 0;
+		}
+
+		/** Hands everything over to the handler threads. */
+		public void flush() {
+			if (this.size == 0) {
+				return;
+			}
+			Dispatcher.this.counters.recordReceivedInFlight(this.size);
+			for (int i = 0; i < this.pending.size(); i++) {
+				List<Delivery> deliveries = this.pending.get(i);
+				if (deliveries.isEmpty()) {
+					continue;
+				}
+				DispatchLane.Rejected rejected = Dispatcher.this.accepting
+						? Dispatcher.this.lanes[i].offerAll(deliveries, Dispatcher.this.settings.overflow(),
+								Dispatcher.this.settings.blockTimeout().toNanos())
+						: new DispatchLane.Rejected(0, deliveries.size());
+				if (rejected.overflow() > 0) {
+					Dispatcher.this.counters.recordDropped(DropReason.OVERFLOW, rejected.overflow());
+					Dispatcher.this.dropReport.record(rejected.overflow());
+				}
+				if (rejected.shutdown() > 0) {
+					Dispatcher.this.counters.recordDropped(DropReason.SHUTDOWN, rejected.shutdown());
+				}
+				deliveries.clear();
+			}
+			this.size = 0;
+		}
+
+	}
+
+}

@@ -1,0 +1,166 @@
+package io.keyspace.notifications.internal.dispatch;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
+
+import io.keyspace.notifications.DropReason;
+import io.keyspace.notifications.NotificationMetrics;
+
+/**
+ * The recording side of {@link NotificationMetrics}: reader threads, handler threads and
+ * {@code close()} record here, users only read. {@code inFlight} is counted on its own, not
+ * derived from the others, so that a notification that never reaches an outcome shows.
+ */
+public final class NotificationCounters implements NotificationMetrics {
+
+	private final LongAdder received = new LongAdder();
+
+	private final LongAdder delivered = new LongAdder();
+
+	private final LongAdder filtered = new LongAdder();
+
+	private final LongAdder malformed = new LongAdder();
+
+	private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
+
+	private final LongAdder inFlight = new LongAdder();
+
+	private final LongAdder handlerErrors = new LongAdder();
+
+	private final LongAdder disconnects = new LongAdder();
+
+	// The dispatcher reports its lanes' depth; until one is attached there is no queue.
+	private volatile IntSupplier queueDepth = () -> 0;
+
+	public NotificationCounters() {
+		for (DropReason reason : DropReason.values()) {
+			this.dropped.put(reason, new LongAdder());
+		}
+	}
+
+	@Override
+	public long received() {
+		return this.received.sum();
+	}
+
+	@Override
+	public long delivered() {
+		return this.delivered.sum();
+	}
+
+	@Override
+	public long filtered() {
+		return this.filtered.sum();
+	}
+
+	@Override
+	public long malformed() {
+		return this.malformed.sum();
+	}
+
+	@Override
+	public long dropped() {
+		long total = 0;
+		for (LongAdder count : this.dropped.values()) {
+			total += count.sum();
+		}
+		return total;
+	}
+
+	@Override
+	public long dropped(DropReason reason) {
+		return this.dropped.get(reason).sum();
+	}
+
+	@Override
+	public long inFlight() {
+		return this.inFlight.sum();
+	}
+
+	@Override
+	public int queued() {
+		return this.queueDepth.getAsInt();
+	}
+
+	@Override
+	public long handlerErrors() {
+		return this.handlerErrors.sum();
+	}
+
+	@Override
+	public long disconnects() {
+		return this.disconnects.sum();
+	}
+
+	/** A message read on a subscribed channel or pattern that gets its outcome at once (not queued). */
+	public void recordReceived() {
+		this.received.increment();
+	}
+
+	/** A message that nobody wanted. */
+	public void recordFiltered() {
+		this.filtered.increment();
+	}
+
+	/** A message that was not a valid notification. */
+	public void recordMalformed() {
+		this.malformed.increment();
+	}
+
+	/** A notification put in the pull queue: delivered without being in flight. */
+	public void recordPulled() {
+		this.delivered.increment();
+	}
+
+	/** A notification the full pull queue could not take. */
+	public void recordPullOverflow() {
+		this.dropped.get(DropReason.PULL_OVERFLOW).increment();
+	}
+
+	/** Messages read and handed to the dispatcher: in flight until delivered or dropped. */
+	public void recordReceivedInFlight(int count) {
+		this.received.add(count);
+		this.inFlight.add(count);
+	}
+
+	/** An in-flight notification was handed to all its handlers. */
+	public void recordDelivered() {
+		this.delivered.increment();
+		this.inFlight.decrement();
+	}
+
+	/** In-flight notifications were dropped. */
+	public void recordDropped(DropReason reason, long count) {
+		this.dropped.get(reason).add(count);
+		this.inFlight.add(-count);
+	}
+
+	public void recordHandlerError() {
+		this.handlerErrors.increment();
+	}
+
+	public void recordDisconnect() {
+		this.disconnects.increment();
+	}
+
+	void reportQueueDepthFrom(IntSupplier depth) {
+		this.queueDepth = depth;
+	}
+
+	@Override
+	public String toString() {
+		return "received=" + received() + ", delivered=" + delivered() + ", filtered=" + filtered() + ", malformed="
+				+ malformed() + ", dropped=" + dropped() + " " + droppedByReason() + ", inFlight=" + inFlight()
+				+ ", queued=" + queued() + ", handlerErrors=" + handlerErrors() + ", disconnects=" + disconnects();
+	}
+
+	private Map<String, Long> droppedByReason() {
+		Map<String, Long> byReason = new LinkedHashMap<>();
+		this.dropped.forEach((reason, count) -> byReason.put(reason.tag(), count.sum()));
+		return byReason;
+	}
+
+}

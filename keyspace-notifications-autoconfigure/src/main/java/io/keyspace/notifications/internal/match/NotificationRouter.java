@@ -1,0 +1,135 @@
+package io.keyspace.notifications.internal.match;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.keyspace.notifications.internal.dispatch.Dispatcher;
+import io.keyspace.notifications.internal.dispatch.NotificationCounters;
+import io.keyspace.notifications.internal.match.Subscription;
+import io.keyspace.notifications.internal.match.SubscriptionRegistry;
+import io.keyspace.notifications.internal.reader.MessageListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import io.keyspace.notifications.internal.dispatch.ThrottledLog;
+import io.keyspace.notifications.KeyNotification;
+import io.keyspace.notifications.KeyNotificationHandler;
+
+/**
+ * The path of one message on a reader thread: match (one hash lookup), parse (pure, on
+ * bytes), filter (which handlers want it), then hand over to the dispatcher or the pull
+ * queue. Every message it accepts gets exactly one outcome in the counters (per way it goes,
+ * handlers or pull queue). Nothing here runs user code or throws.
+ */
+public final class NotificationRouter {
+
+	private static final Logger logger = LoggerFactory.getLogger(NotificationRouter.class);
+
+	private final SubscriptionRegistry registry;
+
+	private final byte[] keyPrefix;
+
+	private final Dispatcher dispatcher;
+
+	private final BlockingQueue<KeyNotification> pullQueue;
+
+	private final NotificationCounters counters;
+
+	private final NotificationDecoder decoder;
+
+	private final ThrottledLog malformedReport = new ThrottledLog(10, TimeUnit.SECONDS,
+			(count) -> logger.warn("Skipped {} malformed keyspace notification(s); enable DEBUG for "
+					+ "io.keyspace.notifications.internal.match.NotificationRouter to see them", count));
+
+	private final ThrottledLog pullOverflowReport = new ThrottledLog(10, TimeUnit.SECONDS,
+			(count) -> logger.warn("Dropped {} notification(s) of pull mode because its queue was full; "
+					+ "call poll()/listen() faster or raise the pull queue capacity", count));
+
+	public NotificationRouter(SubscriptionRegistry registry, byte[] keyPrefix, Dispatcher dispatcher,
+			BlockingQueue<KeyNotification> pullQueue, NotificationCounters counters, NotificationDecoder decoder) {
+		this.decoder = decoder;
+		this.registry = registry;
+		this.keyPrefix = keyPrefix;
+		this.dispatcher = dispatcher;
+		this.pullQueue = pullQueue;
+		this.counters = counters;
+	}
+
+	/** A listener for one reader thread, with its own dispatch batch. */
+	public MessageListener newReaderListener() {
+		Dispatcher.Batch batch = this.dispatcher.newBatch();
+		return new MessageListener() {
+
+			@Override
+			public void onMessage(String node, byte[] pattern, byte[] channel, byte[] message) {
+				route(node, pattern, channel, message, batch);
+			}
+
+			@Override
+			public void endOfBurst() {
+				batch.flush();
+			}
+
+		};
+	}
+
+	void route(String node, byte[] pattern, byte[] channel, byte[] message, Dispatcher.Batch batch) {
+		Subscription subscription = this.registry.match(pattern, channel);
+		if (subscription == null) {
+			return; // unsubscribed while the message was on its way
+		}
+		KeyNotification notification = this.decoder.decode(channel, message, this.keyPrefix, pattern, node);
+		if (notification == null) {
+			skip(node, channel, message, subscription);
+			return;
+		}
+		if (subscription.pull()) {
+			this.counters.recordReceived();
+			enqueueForPull(notification);
+		}
+		if (subscription.hasHandlers()) {
+			KeyNotificationHandler[] wanted = subscription.handlersFor(notification);
+			if (wanted.length > 0) {
+				batch.add(notification, wanted); // counted as received when the batch is handed over
+			}
+			else {
+				this.counters.recordReceived();
+				this.counters.recordFiltered();
+			}
+		}
+	}
+
+	private void skip(String node, byte[] channel, byte[] message, Subscription subscription) {
+		int ways = (subscription.pull() ? 1 : 0) + (subscription.hasHandlers() ? 1 : 0);
+		boolean outsidePrefix = this.keyPrefix.length > 0 && this.decoder.decode(channel, message, null, null, null) != null;
+		for (int i = 0; i < ways; i++) {
+			this.counters.recordReceived();
+			if (outsidePrefix) {
+				this.counters.recordFiltered();
+			}
+			else {
+				this.counters.recordMalformed();
+			}
+		}
+		if (outsidePrefix) {
+			return;
+		}
+		this.malformedReport.record(1);
+		if (logger.isDebugEnabled()) {
+			logger.debug("Malformed notification from {} on channel '{}': '{}'", node,
+					new String(channel, StandardCharsets.UTF_8), new String(message, StandardCharsets.UTF_8));
+		}
+	}
+
+	// A full pull queue drops the new notification: what is in the queue was delivered already.
+	private void enqueueForPull(KeyNotification notification) {
+		if (this.pullQueue.offer(notification)) {
+			this.counters.recordPulled();
+		}
+		else {
+			this.counters.recordPullOverflow();
+			this.pullOverflowReport.record(1);
+		}
+	}
+
+}

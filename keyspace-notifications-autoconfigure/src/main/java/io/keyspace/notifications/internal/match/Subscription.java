@@ -1,0 +1,121 @@
+package io.keyspace.notifications.internal.match;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+import io.keyspace.notifications.KeyNotification;
+import io.keyspace.notifications.KeyNotificationFilter;
+import io.keyspace.notifications.KeyNotificationHandler;
+import io.keyspace.notifications.channel.NotificationChannel;
+
+/**
+ * One channel with its handlers, each with an optional filter. Immutable: the registry replaces
+ * it on every change, so reader threads use it without a lock.
+ */
+public final class Subscription {
+
+	private static final KeyNotificationHandler[] NONE = {};
+
+	private final NotificationChannel channel;
+
+	private final KeyNotificationHandler[] handlers;
+
+	// Parallel to handlers; null when no handler has a filter, the common case that costs nothing.
+	private final KeyNotificationFilter[] filters;
+
+	private final boolean pull;
+
+	private Subscription(NotificationChannel channel, KeyNotificationHandler[] handlers,
+			KeyNotificationFilter[] filters, boolean pull) {
+		this.channel = channel;
+		this.handlers = handlers;
+		this.filters = filters;
+		this.pull = pull;
+	}
+
+	static Subscription empty(NotificationChannel channel) {
+		return new Subscription(channel, NONE, null, false);
+	}
+
+	public NotificationChannel channel() {
+		return this.channel;
+	}
+
+	/** Whether notifications also go to the pull queue. */
+	public boolean pull() {
+		return this.pull;
+	}
+
+	/** Whether any handler is registered, whatever its filter. */
+	public boolean hasHandlers() {
+		return this.handlers.length > 0;
+	}
+
+	/**
+	 * The handlers that want a notification, in registration order. Allocates only when some but
+	 * not all of them want it.
+	 * @param notification the notification
+	 * @return the handlers, empty if none wants it
+	 */
+	public KeyNotificationHandler[] handlersFor(KeyNotification notification) {
+		if (this.filters == null) {
+			return this.handlers;
+		}
+		int count = 0;
+		for (int i = 0; i < this.handlers.length; i++) {
+			count += wants(i, notification) ? 1 : 0;
+		}
+		if (count == this.handlers.length) {
+			return this.handlers;
+		}
+		if (count == 0) {
+			return NONE;
+		}
+		// Some but not all: test again rather than keep a per-message array of answers.
+		KeyNotificationHandler[] wanted = new KeyNotificationHandler[count];
+		for (int i = 0, w = 0; w < count; i++) {
+			if (wants(i, notification)) {
+				wanted[w++] = this.handlers[i];
+			}
+		}
+		return wanted;
+	}
+
+	private boolean wants(int index, KeyNotification notification) {
+		return this.filters[index] == null || this.filters[index].test(notification);
+	}
+
+	Subscription withPull() {
+		return new Subscription(this.channel, this.handlers, this.filters, true);
+	}
+
+	/** Adds a handler with its filter ({@code null} for none); the same pair twice counts once. */
+	Subscription with(KeyNotificationHandler handler, KeyNotificationFilter filter) {
+		for (int i = 0; i < this.handlers.length; i++) {
+			if (this.handlers[i].equals(handler) && Objects.equals(filterAt(i), filter)) {
+				return this;
+			}
+		}
+		int size = this.handlers.length;
+		KeyNotificationHandler[] moreHandlers = Arrays.copyOf(this.handlers, size + 1);
+		moreHandlers[size] = handler;
+		KeyNotificationFilter[] moreFilters = null;
+		if (this.filters != null || filter != null) {
+			moreFilters = (this.filters != null) ? Arrays.copyOf(this.filters, size + 1)
+					: new KeyNotificationFilter[size + 1];
+			moreFilters[size] = filter;
+		}
+		return new Subscription(this.channel, moreHandlers, moreFilters, this.pull);
+	}
+
+	private KeyNotificationFilter filterAt(int index) {
+		return (this.filters != null) ? this.filters[index] : null;
+	}
+
+	@Override
+	public String toString() {
+		return "Subscription[" + this.channel + ", handlers=" + Arrays.toString(this.handlers) + ", filters="
+				+ Arrays.toString(this.filters) + ", pull=" + this.pull + "]";
+	}
+
+}

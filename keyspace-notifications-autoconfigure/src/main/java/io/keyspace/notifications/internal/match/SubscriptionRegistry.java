@@ -1,0 +1,96 @@
+package io.keyspace.notifications.internal.match;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.keyspace.notifications.FilteredHandler;
+import io.keyspace.notifications.KeyNotificationFilter;
+import io.keyspace.notifications.KeyNotificationHandler;
+import io.keyspace.notifications.channel.NotificationChannel;
+
+/**
+ * The wanted channels and who wants them: the single source of truth from which every node
+ * connection is (re)subscribed.
+ * <p>
+ * Redis tells us which subscription a message matched (the channel of a {@code message},
+ * the pattern of a {@code pmessage}), so matching is one hash lookup on those bytes. Channels
+ * and patterns are kept apart because the same name can be both: {@code a*b} subscribed
+ * literally (from the escaped key {@code a\*b}) is not the pattern {@code a*b}. Writes are rare
+ * and synchronized; reads happen per message on reader threads and take no lock.
+ */
+public final class SubscriptionRegistry {
+
+	private final Map<String, Subscription> channels = new ConcurrentHashMap<>();
+
+	private final Map<String, Subscription> patterns = new ConcurrentHashMap<>();
+
+	/**
+	 * Adds a handler ({@code null} for pull mode) to a channel. A {@link FilteredHandler} is
+	 * unwrapped so that its filter runs before queueing.
+	 * @return {@code true} if the channel is new and must be subscribed on the server
+	 */
+	public synchronized boolean add(NotificationChannel channel, KeyNotificationHandler handler) {
+		Map<String, Subscription> map = mapOf(channel);
+		String key = key(channel.toBytes());
+		Subscription existing = map.get(key);
+		Subscription updated = (existing != null) ? existing : Subscription.empty(channel);
+		if (handler == null) {
+			updated = updated.withPull();
+		}
+		else if (handler instanceof FilteredHandler filtered) {
+			updated = updated.with(filtered.handler(), filtered.filter());
+		}
+		else {
+			updated = updated.with(handler, null);
+		}
+		map.put(key, updated);
+		return existing == null;
+	}
+
+	/**
+	 * Removes a channel and all its handlers.
+	 * @return {@code true} if it was subscribed
+	 */
+	public synchronized boolean remove(NotificationChannel channel) {
+		return mapOf(channel).remove(key(channel.toBytes())) != null;
+	}
+
+	/**
+	 * The subscription a message belongs to.
+	 * @param pattern the pattern of a {@code pmessage}, or null for a {@code message}
+	 * @param channel the channel the message was published on
+	 * @return the subscription, or {@code null} if none (unsubscribed while the message was on its way)
+	 */
+	public Subscription match(byte[] pattern, byte[] channel) {
+		return (pattern != null) ? this.patterns.get(key(pattern)) : this.channels.get(key(channel));
+	}
+
+	public List<NotificationChannel> channels() {
+		List<NotificationChannel> all = new ArrayList<>();
+		this.channels.values().forEach((subscription) -> all.add(subscription.channel()));
+		this.patterns.values().forEach((subscription) -> all.add(subscription.channel()));
+		return all;
+	}
+
+	public boolean isEmpty() {
+		return this.channels.isEmpty() && this.patterns.isEmpty();
+	}
+
+	public synchronized void clear() {
+		this.channels.clear();
+		this.patterns.clear();
+	}
+
+	private Map<String, Subscription> mapOf(NotificationChannel channel) {
+		return channel.isPattern() ? this.patterns : this.channels;
+	}
+
+	// ISO-8859-1 maps each byte to one char: a lossless, cheap hash key for binary names.
+	private static String key(byte[] bytes) {
+		return new String(bytes, StandardCharsets.ISO_8859_1);
+	}
+
+}

@@ -1,0 +1,541 @@
+package io.keyspace.notifications.internal.reader;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.Protocol.Command;
+import redis.clients.jedis.exceptions.JedisDataException;
+import io.keyspace.notifications.ConnectionSettings;
+import io.keyspace.notifications.RedisNode;
+import io.keyspace.notifications.NodeConnectionException;
+
+/**
+ * One subscriber connection and one reader thread for one Redis node.
+ * <p>
+ * The reader thread connects, reads frames and hands each message to a
+ * {@link MessageListener}; it never runs user code, so a slow handler cannot make the server
+ * drop the connection for exceeding its pub/sub output buffer. It reports connected, lost
+ * and confirmed to one {@link NodeListener}.
+ * <p>
+ * Subscriptions are desired state: {@link #want} and {@link #unwant} change what this node
+ * should have (memory only), {@link #sync()} sends the difference on the current connection,
+ * and every new connection gets all of it, so a dropped connection, a {@code CLIENT KILL} or
+ * a server restart only costs the messages published while nobody was connected.
+ * <p>
+ * Threading: {@code lock} guards the wanted/sent sets and the connection; it is held for
+ * memory updates and for writing a short command, never while connecting or reading, so a
+ * caller never waits behind another node or behind this node's network. It is the last lock
+ * in any lock order: nothing is called out of this class while it is held.
+ */
+public final class NodeSubscriber implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(NodeSubscriber.class);
+
+	private final RedisNode node;
+
+	private final String nodeName;
+
+	private final ConnectionSettings settings;
+
+	private final JedisClientConfig jedisConfig;
+
+	private final MessageListener messageListener;
+
+	private final NodeListener nodeListener;
+
+	private final OutageReport outage;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Condition changed = this.lock.newCondition();
+
+	private final SubscriptionSet channels = new SubscriptionSet();
+
+	private final SubscriptionSet patterns = new SubscriptionSet();
+
+	private final AtomicLong framesRead = new AtomicLong();
+
+	private long framesAtLastHealthCheck = -1; // the health-check thread's own
+
+	// Guarded by lock.
+	private PubSubConnection connection; // null while disconnected
+
+	private boolean everConnected;
+
+	private NodeConnectionException firstConnectFailure; // set while the first connection cannot be made
+
+	private int rejections; // error replies, e.g. NOPERM for a channel
+
+	private String lastRejection;
+
+	private boolean confirmedReported;
+
+	private Thread reader;
+
+	private volatile boolean closed;
+
+	public NodeSubscriber(RedisNode node, ConnectionSettings settings, MessageListener messageListener,
+			NodeListener nodeListener) {
+		this.node = node;
+		this.nodeName = node.toString();
+		this.settings = settings;
+		this.jedisConfig = settings.jedisConfig(settings.readTimeout());
+		this.messageListener = messageListener;
+		this.nodeListener = nodeListener;
+		this.outage = new OutageReport(this.nodeName, settings.backoff().max());
+	}
+
+	public RedisNode node() {
+		return this.node;
+	}
+
+	/** Starts the reader thread, which connects; idempotent. Never blocks on the network. */
+	public void start() {
+		this.lock.lock();
+		try {
+			if (this.reader != null || this.closed) {
+				return;
+			}
+			this.reader = new Thread(this::readUntilClosed, "keyspace-reader-" + this.nodeName);
+			this.reader.setDaemon(true);
+			this.reader.start();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Adds channels (SUBSCRIBE) and patterns (PSUBSCRIBE) to the wanted set; {@link #sync()} sends them. */
+	public void want(Collection<byte[]> newChannels, Collection<byte[]> newPatterns) {
+		this.lock.lock();
+		try {
+			this.channels.want(newChannels);
+			this.patterns.want(newPatterns);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Removes channels and patterns from the wanted set; messages already in flight are ignored by the registry. */
+	public void unwant(Collection<byte[]> oldChannels, Collection<byte[]> oldPatterns) {
+		this.lock.lock();
+		try {
+			this.channels.unwant(oldChannels);
+			this.patterns.unwant(oldPatterns);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Sends what the wanted sets gained or lost since the last send, if connected. */
+	public void sync() {
+		this.lock.lock();
+		try {
+			sendDifference();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Waits until the server confirmed the given names (those still wanted). Returns at once
+	 * while an established connection is down: the reconnect subscribes them.
+	 * @throws NodeConnectionException if the first connection cannot be made, the server
+	 * rejected a subscription, or a connected server did not confirm within {@code timeout}
+	 */
+	public void awaitConfirmed(Collection<byte[]> wantedChannels, Collection<byte[]> wantedPatterns,
+			Duration timeout) {
+		long remaining = timeout.toNanos();
+		this.lock.lock();
+		try {
+			int rejectionsBefore = this.rejections;
+			while (!this.closed && !(this.channels.settled(wantedChannels) && this.patterns.settled(wantedPatterns))) {
+				if (this.rejections != rejectionsBefore) {
+					throw new NodeConnectionException(this.node,
+							"the server rejected the subscription: " + this.lastRejection,
+							"Grant the Redis user these channels: an ACL rule such as &__keyspace@0__:* (PSUBSCRIBE "
+									+ "needs the pattern itself to be allowed), or allchannels");
+				}
+				if (!this.everConnected && this.firstConnectFailure != null) {
+					throw this.firstConnectFailure;
+				}
+				if (this.everConnected && this.connection == null) {
+					return;
+				}
+				if (remaining <= 0) {
+					throw new NodeConnectionException(this.node,
+							new IllegalStateException("SUBSCRIBE was not confirmed within " + timeout));
+				}
+				remaining = this.changed.awaitNanos(remaining);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Whether a connection is open now. */
+	public boolean isConnected() {
+		this.lock.lock();
+		try {
+			return this.connection != null;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Whether a connection was ever opened: the reader is reading, or reconnecting after an outage. */
+	public boolean hasConnected() {
+		this.lock.lock();
+		try {
+			return this.everConnected;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Whether a connection is open and the server confirmed every wanted subscription on it. */
+	public boolean isFullySubscribed() {
+		this.lock.lock();
+		try {
+			return this.connection != null && this.channels.allConfirmed() && this.patterns.allConfirmed();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** The channels and patterns the server has confirmed on the current connection. */
+	public Set<String> confirmedSubscriptions() {
+		Set<String> all = new TreeSet<>();
+		this.channels.copyConfirmedTo(all);
+		this.patterns.copyConfirmedTo(all);
+		return all;
+	}
+
+	/**
+	 * Sends a PING when nothing arrived since the previous check. The reader's read timeout
+	 * is two intervals plus the command timeout, so a peer that stopped answering is noticed
+	 * and reconnected instead of silently delivering nothing. Called by one scheduler thread
+	 * every health-check interval.
+	 */
+	public void checkHealth() {
+		long frames = this.framesRead.get();
+		if (frames != this.framesAtLastHealthCheck) {
+			this.framesAtLastHealthCheck = frames;
+			return;
+		}
+		this.lock.lock();
+		try {
+			send(Command.PING, List.of());
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Closes the connection and stops the reader thread; idempotent. */
+	@Override
+	public void close() {
+		Thread readerThread;
+		this.lock.lock();
+		try {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			detach();
+			this.changed.signalAll();
+			readerThread = this.reader;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (readerThread != null && readerThread != Thread.currentThread()) {
+			try {
+				readerThread.join(this.settings.commandTimeout().toMillis() + 1000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "NodeSubscriber[" + this.nodeName + "]";
+	}
+
+	private void readUntilClosed() {
+		PubSubConnection current = null;
+		while (!this.closed) {
+			try {
+				if (current == null) {
+					current = connect();
+				}
+				readFrames(current);
+			}
+			catch (RuntimeException ex) {
+				endOfBurst(); // hand over what was read before the connection broke
+				boolean wasConnected = detachIfCurrent(current);
+				current = null;
+				if (this.closed) {
+					break;
+				}
+				if (this.outage.failed(ex, wasConnected)) {
+					notifyListener(() -> this.nodeListener.onDisconnected(this.node, ex));
+				}
+				pause(this.settings.backoff().delayMillis(this.outage.failedAttempts()));
+			}
+		}
+		endOfBurst(); // closed between two frames: what was read still gets an outcome
+	}
+
+	/** Opens a connection (no lock held) and makes it current, subscribing everything wanted. */
+	private PubSubConnection connect() {
+		PubSubConnection fresh;
+		try {
+			fresh = new PubSubConnection(this.node, this.jedisConfig);
+			fresh.setSoTimeout(Math.toIntExact(this.settings.readTimeout().toMillis()));
+		}
+		catch (RuntimeException ex) {
+			throw connectFailed(new NodeConnectionException(this.node, ex));
+		}
+		boolean reconnect;
+		int channelCount;
+		int patternCount;
+		this.lock.lock();
+		try {
+			if (this.closed) {
+				fresh.close();
+				throw new NodeConnectionException(this.node, new IllegalStateException("closed"));
+			}
+			reconnect = this.everConnected;
+			this.everConnected = true;
+			this.firstConnectFailure = null;
+			this.confirmedReported = false;
+			this.connection = fresh;
+			this.channels.newConnection();
+			this.patterns.newConnection();
+			sendDifference();
+			channelCount = this.channels.size();
+			patternCount = this.patterns.size();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		this.outage.recovered(channelCount, patternCount);
+		notifyListener(() -> this.nodeListener.onConnected(this.node, reconnect));
+		return fresh;
+	}
+
+	/** Remembers why the first connection failed, for callers waiting for confirmations. */
+	private NodeConnectionException connectFailed(NodeConnectionException failure) {
+		this.lock.lock();
+		try {
+			if (!this.everConnected) {
+				this.firstConnectFailure = failure;
+				this.changed.signalAll();
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		return failure;
+	}
+
+	/** @return whether {@code broken} was the open connection (rather than a failed attempt) */
+	private boolean detachIfCurrent(PubSubConnection broken) {
+		this.lock.lock();
+		try {
+			if (broken != null && this.connection == broken) {
+				detach();
+				return true;
+			}
+			return false;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Drops the current connection; the reader notices and reconnects unless closed. Holds lock. */
+	private void detach() {
+		PubSubConnection old = this.connection;
+		this.connection = null;
+		this.channels.newConnection();
+		this.patterns.newConnection();
+		this.changed.signalAll();
+		if (old != null) {
+			try {
+				old.close();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Closing the connection to {} failed", this.nodeName, ex);
+			}
+		}
+	}
+
+	/** Holds lock. */
+	private void sendDifference() {
+		if (this.connection == null) {
+			return;
+		}
+		send(Command.UNSUBSCRIBE, this.channels.toUnsubscribe());
+		send(Command.PUNSUBSCRIBE, this.patterns.toUnsubscribe());
+		send(Command.SUBSCRIBE, this.channels.toSubscribe());
+		send(Command.PSUBSCRIBE, this.patterns.toSubscribe());
+		this.channels.sentAll();
+		this.patterns.sentAll();
+	}
+
+	/** Writes a command if connected. A write error is left for the reader to notice. Holds lock. */
+	private void send(Command command, List<byte[]> args) {
+		if (this.connection == null || (args.isEmpty() && command != Command.PING)) {
+			return;
+		}
+		try {
+			this.connection.send(command, args.toArray(new byte[0][]));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Writing {} to {} failed; the reader will reconnect", command, this.nodeName, ex);
+			this.connection.setBroken();
+		}
+	}
+
+	private void readFrames(PubSubConnection connection) {
+		while (!this.closed) {
+			Object reply;
+			try {
+				reply = connection.getUnflushedObject();
+			}
+			catch (JedisDataException ex) {
+				// An error reply (e.g. NOPERM for a channel) answers one command; the connection is fine.
+				logger.warn("{} rejected a subscription command: {}", this.nodeName, ex.getMessage());
+				rejected(ex.getMessage());
+				continue;
+			}
+			this.framesRead.lazySet(this.framesRead.get() + 1);
+			if (reply instanceof List<?> frame) {
+				handleFrame(frame);
+			}
+			if (!connection.hasBufferedInput()) {
+				endOfBurst();
+			}
+		}
+	}
+
+	private void handleFrame(List<?> frame) {
+		FrameKind kind = FrameKind.of((byte[]) frame.get(0));
+		if (kind == null) {
+			return;
+		}
+		switch (kind) {
+			case MESSAGE -> deliver(null, (byte[]) frame.get(1), (byte[]) frame.get(2));
+			case PMESSAGE -> deliver((byte[]) frame.get(1), (byte[]) frame.get(2), (byte[]) frame.get(3));
+			case SUBSCRIBE -> confirm(this.channels, frame, true);
+			case PSUBSCRIBE -> confirm(this.patterns, frame, true);
+			case UNSUBSCRIBE -> confirm(this.channels, frame, false);
+			case PUNSUBSCRIBE -> confirm(this.patterns, frame, false);
+			case PONG -> {
+				// only proves the connection is alive
+			}
+		}
+	}
+
+	private void rejected(String reason) {
+		this.lock.lock();
+		try {
+			this.rejections++;
+			this.lastRejection = reason;
+			this.changed.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void deliver(byte[] pattern, byte[] channel, byte[] message) {
+		try {
+			this.messageListener.onMessage(this.nodeName, pattern, channel, message);
+		}
+		catch (RuntimeException ex) {
+			// The listener is ours and should not throw; if it does, keep reading anyway.
+			logger.error("Processing a message from {} failed", this.nodeName, ex);
+		}
+	}
+
+	private void confirm(SubscriptionSet set, List<?> frame, boolean subscribed) {
+		boolean complete;
+		this.lock.lock();
+		try {
+			set.confirm((byte[]) frame.get(1), subscribed);
+			this.changed.signalAll();
+			complete = !this.confirmedReported && this.channels.allConfirmed() && this.patterns.allConfirmed();
+			if (complete) {
+				this.confirmedReported = true;
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (complete) {
+			notifyListener(() -> this.nodeListener.onSubscriptionsConfirmed(this.node));
+		}
+	}
+
+	/** A listener that throws must neither kill the reader nor count as a connection failure. */
+	private void notifyListener(Runnable call) {
+		try {
+			call.run();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("The node listener of {} failed", this.nodeName, ex);
+		}
+	}
+
+	private void endOfBurst() {
+		try {
+			this.messageListener.endOfBurst();
+		}
+		catch (RuntimeException ex) {
+			logger.error("Handing over messages from {} failed", this.nodeName, ex);
+		}
+	}
+
+	private void pause(long millis) {
+		this.lock.lock();
+		try {
+			long remaining = TimeUnit.MILLISECONDS.toNanos(millis);
+			while (!this.closed && remaining > 0) {
+				remaining = this.changed.awaitNanos(remaining);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.closed = true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+}

@@ -1,0 +1,163 @@
+package io.keyspace.notifications.internal.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import io.keyspace.notifications.channel.KeyeventChannel;
+import io.keyspace.notifications.channel.KeyspaceChannel;
+import io.keyspace.notifications.channel.NotificationChannel;
+import io.keyspace.notifications.channel.SubkeyspaceitemChannel;
+import io.keyspace.notifications.RedisNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import redis.clients.jedis.util.JedisClusterCRC16;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Routing and the per-node diff as a table: topology before, topology after, what changes where. */
+class ClusterRoutingTest {
+
+	private static final RedisNode A = new RedisNode("10.0.0.1", 7000);
+
+	private static final RedisNode B = new RedisNode("10.0.0.2", 7000);
+
+	private static final RedisNode C = new RedisNode("10.0.0.3", 7000);
+
+	private static final RedisNode A_REPLICA = new RedisNode("10.0.0.4", 7000);
+
+	/** A key in slot 100, so in the first range of every topology below. */
+	private static final String LOW_KEY = keyInSlotRange(0, 4000);
+
+	/** A key in the middle ranges, which move in the slot-move rows. */
+	private static final String MID_KEY = keyInSlotRange(6000, 8000);
+
+	private static final NotificationChannel PATTERN = new KeyspaceChannel("user:*");
+
+	private static final NotificationChannel EVENT = new KeyeventChannel("expired");
+
+	private static final NotificationChannel EXACT_LOW = new KeyspaceChannel(LOW_KEY);
+
+	private static final NotificationChannel EXACT_MID = new KeyspaceChannel(MID_KEY);
+
+	private static final NotificationChannel FIELD_OF_MID = new SubkeyspaceitemChannel(MID_KEY, "f*");
+
+	private static final List<NotificationChannel> ALL = List.of(PATTERN, EVENT, EXACT_LOW, EXACT_MID, FIELD_OF_MID);
+
+	private static final ClusterTopology TWO = topology(A, 0, 8191, B, 8192, 16383);
+
+	static Stream<Arguments> changes() {
+		return Stream.of(
+				Arguments.of("nothing changed", TWO, TWO, Map.of(), Map.of(), Set.of()),
+				Arguments.of("slots moved from A to B: exact keys follow, patterns stay",
+						TWO, topology(A, 0, 4999, B, 5000, 16383),
+						Map.of(B, List.of(EXACT_MID, FIELD_OF_MID)), Map.of(A, List.of(EXACT_MID, FIELD_OF_MID)), Set.of()),
+				Arguments.of("primary C added with slots: it gets the patterns and its exact keys",
+						TWO, topology(A, 0, 5000, C, 5001, 9999, B, 10000, 16383),
+						Map.of(C, List.of(PATTERN, EVENT, EXACT_MID, FIELD_OF_MID)),
+						Map.of(A, List.of(EXACT_MID, FIELD_OF_MID)), Set.of()),
+				Arguments.of("primary B removed, its slots taken by A: B closed, A gets B's exact keys",
+						TWO, topology(A, 0, 16383, null, 0, -1), Map.of(), Map.of(), Set.of(B)),
+				Arguments.of("A failed over to its replica: A closed, the replica gets all of A's",
+						TWO, topology(A_REPLICA, 0, 8191, B, 8192, 16383),
+						Map.of(A_REPLICA, List.of(PATTERN, EVENT, EXACT_LOW, EXACT_MID, FIELD_OF_MID)), Map.of(),
+						Set.of(A)));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("changes")
+	void appliesTheDifferencePerNode(String name, ClusterTopology before, ClusterTopology after,
+			Map<RedisNode, List<NotificationChannel>> subscribe, Map<RedisNode, List<NotificationChannel>> unsubscribe,
+			Set<RedisNode> close) {
+		ClusterRouting.Changes changes = ClusterRouting.diff(ClusterRouting.route(ALL, before),
+				ClusterRouting.route(ALL, after));
+
+		assertThat(changes.subscribe()).containsOnlyKeys(subscribe.keySet());
+		subscribe.forEach((node, channels) -> assertThat(changes.subscribe().get(node))
+			.containsExactlyInAnyOrderElementsOf(channels));
+		assertThat(changes.unsubscribe()).containsOnlyKeys(unsubscribe.keySet());
+		unsubscribe.forEach((node, channels) -> assertThat(changes.unsubscribe().get(node))
+			.containsExactlyInAnyOrderElementsOf(channels));
+		assertThat(changes.close()).containsExactlyInAnyOrderElementsOf(close);
+		assertThat(changes.isEmpty()).isEqualTo(subscribe.isEmpty() && unsubscribe.isEmpty() && close.isEmpty());
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("changes")
+	void applyingTheDifferenceGivesTheNewRouting(String name, ClusterTopology before, ClusterTopology after) {
+		Map<RedisNode, Set<NotificationChannel>> current = copy(ClusterRouting.route(ALL, before));
+		Map<RedisNode, Set<NotificationChannel>> wanted = ClusterRouting.route(ALL, after);
+		ClusterRouting.Changes changes = ClusterRouting.diff(current, wanted);
+
+		changes.close().forEach(current::remove);
+		changes.unsubscribe().forEach((node, channels) -> current.get(node).removeAll(channels));
+		changes.subscribe()
+			.forEach((node, channels) -> current.computeIfAbsent(node, (n) -> new LinkedHashSet<>()).addAll(channels));
+
+		assertThat(current).isEqualTo(wanted);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("changes")
+	void exactKeysGoToTheirOwnerOnlyAndEverythingElseToEveryPrimary(String name, ClusterTopology before,
+			ClusterTopology topology) {
+		for (NotificationChannel channel : ALL) {
+			Set<RedisNode> nodes = ClusterRouting.nodesFor(channel, topology);
+			if (channel.exactKey().isPresent()) {
+				assertThat(nodes).containsExactly(
+						topology.ownerOf(channel.exactKey().get().getBytes(StandardCharsets.UTF_8)).orElseThrow());
+			}
+			else {
+				assertThat(nodes).isEqualTo(topology.primaries());
+			}
+		}
+	}
+
+	@Test
+	void theReplicasOfADisconnectedPrimaryStandInWithItsChannels() {
+		ClusterTopology topology = TWO.withReplicas(Map.of(A, Set.of(A_REPLICA), B, Set.of()));
+
+		Map<RedisNode, Set<NotificationChannel>> routing = ClusterRouting.withStandIns(
+				ClusterRouting.route(ALL, topology), topology, Set.of(A, B));
+
+		assertThat(routing.get(A_REPLICA)).isEqualTo(routing.get(A))
+			.containsExactlyInAnyOrder(PATTERN, EVENT, EXACT_LOW, EXACT_MID, FIELD_OF_MID);
+		assertThat(routing).containsOnlyKeys(A, B, A_REPLICA);
+		assertThat(ClusterRouting.withStandIns(ClusterRouting.route(ALL, topology), topology, Set.of()))
+			.containsOnlyKeys(A, B);
+	}
+
+	private static Map<RedisNode, Set<NotificationChannel>> copy(Map<RedisNode, Set<NotificationChannel>> routing) {
+		Map<RedisNode, Set<NotificationChannel>> copy = new LinkedHashMap<>();
+		routing.forEach((node, channels) -> copy.put(node, new LinkedHashSet<>(channels)));
+		return copy;
+	}
+
+	/** Up to three primaries with one inclusive slot range each; a null node is left out. */
+	private static ClusterTopology topology(Object... nodesAndRanges) {
+		Map<RedisNode, int[]> ranges = new LinkedHashMap<>();
+		for (int i = 0; i < nodesAndRanges.length; i += 3) {
+			if (nodesAndRanges[i] != null) {
+				ranges.put((RedisNode) nodesAndRanges[i],
+						new int[] { (int) nodesAndRanges[i + 1], (int) nodesAndRanges[i + 2] });
+			}
+		}
+		return ClusterTopology.of(ranges);
+	}
+
+	private static String keyInSlotRange(int first, int last) {
+		for (int i = 0;; i++) {
+			int slot = JedisClusterCRC16.getSlot("key:" + i);
+			if (slot >= first && slot <= last) {
+				return "key:" + i;
+			}
+		}
+	}
+
+}
