@@ -427,9 +427,10 @@ class StandaloneKeyspaceNotificationsIT {
 		}
 	}
 
+	/** A gate for a handler: bounded, so a failed test cannot leave a handler thread stuck. */
 	private static void awaitQuietly(CountDownLatch latch) {
 		try {
-			latch.await();
+			latch.await(60, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

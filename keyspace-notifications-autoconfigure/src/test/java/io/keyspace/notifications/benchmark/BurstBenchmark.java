@@ -237,7 +237,9 @@ public final class BurstBenchmark {
 				}
 			}, "raw-jedis-reader");
 			this.thread.start();
-			subscribed.await();
+			if (!subscribed.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+				throw new IllegalStateException("raw Jedis did not subscribe");
+			}
 		}
 
 		@Override

@@ -3,7 +3,9 @@ package io.keyspace.notifications.testing;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
+import org.awaitility.Awaitility;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -24,7 +26,7 @@ final class ClusterSettling {
 
 	/** Waits until every running node sees every other one as a healthy, connected peer. */
 	void awaitAllKnown() {
-		Await.until(this.timeout, "all nodes to know each other", () -> {
+		awaitNoProblem("all nodes to know each other", () -> {
 			for (RedisServer server : this.processes.running()) {
 				String problem = unknownPeers(ClusterProcesses.view(server));
 				if (problem != null) {
@@ -48,7 +50,7 @@ final class ClusterSettling {
 	 */
 	ClusterView await(String what, Function<ClusterView, String> extra) {
 		ClusterView[] agreed = new ClusterView[1];
-		Await.until(this.timeout, what, () -> {
+		awaitNoProblem(what, () -> {
 			List<RedisServer> running = this.processes.running();
 			if (running.isEmpty()) {
 				return "no node is running";
@@ -115,6 +117,20 @@ final class ClusterSettling {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Polls {@code problem} until it returns {@code null}. Exceptions count as "not yet" (a
+	 * node that is restarting refuses connections); the last problem ends up in the timeout
+	 * message instead of a bare "condition was false".
+	 */
+	private void awaitNoProblem(String what, Supplier<String> problem) {
+		Awaitility.await(what).atMost(this.timeout).pollInterval(Duration.ofMillis(25)).ignoreExceptions().untilAsserted(() -> {
+			String found = problem.get();
+			if (found != null) {
+				throw new AssertionError(found);
+			}
+		});
 	}
 
 }

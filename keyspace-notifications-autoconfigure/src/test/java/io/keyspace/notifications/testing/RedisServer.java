@@ -19,6 +19,8 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisException;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * One {@code redis-server} process on a free loopback port, with its own temp directory
  * (config file, log, cluster state). It can be stopped or killed and started again on the
@@ -285,27 +287,22 @@ public final class RedisServer implements AutoCloseable {
 		return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
 	}
 
+	/** Waits until the server answers PING; fails at once with its log tail if it exits. */
 	private void awaitPing() {
-		long deadline = System.nanoTime() + this.startupTimeout.toNanos();
-		String last = "no attempt";
-		while (System.nanoTime() - deadline < 0) {
-			if (!this.process.isAlive()) {
-				throw new IllegalStateException(this + " exited with code " + this.process.exitValue()
-						+ " during startup. Log tail:\n" + logTail(30));
-			}
-			try (Jedis jedis = new Jedis(HOST, this.port, 500)) {
-				last = jedis.ping();
-				if ("PONG".equals(last)) {
-					return;
+		await(this + " to answer PING").atMost(this.startupTimeout)
+			.pollInterval(Duration.ofMillis(20))
+			.ignoreException(JedisException.class)
+			.untilAsserted(() -> {
+				if (!this.process.isAlive()) {
+					throw new IllegalStateException(this + " exited with code " + this.process.exitValue()
+							+ " during startup. Log tail:\n" + logTail(30));
 				}
-			}
-			catch (JedisException ex) {
-				last = ex.getMessage();
-			}
-			Await.sleep(20);
-		}
-		throw new IllegalStateException(this + " did not answer PING within " + this.startupTimeout.toMillis()
-				+ " ms (last: " + last + "). Log tail:\n" + logTail(30));
+				try (Jedis jedis = new Jedis(HOST, this.port, 500)) {
+					if (!"PONG".equals(jedis.ping())) {
+						throw new AssertionError("no PONG. Log tail:\n" + logTail(30));
+					}
+				}
+			});
 	}
 
 	private boolean waitForExit(Duration timeout) {
