@@ -7,15 +7,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import io.keyspace.notifications.channel.NotificationChannel;
 import io.keyspace.notifications.internal.cluster.ClusterRouting;
 import io.keyspace.notifications.internal.cluster.ClusterTopology;
 import io.keyspace.notifications.internal.cluster.ClusterTopologyReader;
+import io.keyspace.notifications.internal.cluster.RefreshSchedule;
 import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.internal.reader.NodeSubscriber;
 import io.keyspace.notifications.RedisNode;
@@ -38,17 +37,16 @@ import org.slf4j.LoggerFactory;
  * subscribed when it takes over. A broken connection is reconnected and resubscribed by its
  * {@link NodeSubscriber}.
  * <p>
- * The topology is re-read on a timer, when a node connection comes back, and every
- * {@value #FOLLOW_INTERVAL_MILLIS} ms for up to {@value #FOLLOW_LIMIT_MILLIS} ms while any
- * primary's connection is down. A refresh that cannot read the topology or cannot subscribe
+ * When the topology is re-read is up to {@link RefreshSchedule}: on a timer, when a node
+ * connection comes back, and at a short interval while any node's connection is down. A refresh that cannot read the topology or cannot subscribe
  * a primary keeps every working connection and retries with the reconnect backoff. So while
  * {@link #isSubscribed()} is {@code true}, readers are reading or reconnecting, or a retry
  * is scheduled.
  * <p>
  * Threading: the topology, the node readers and what each carries are guarded by the state
- * lock, held for memory updates only. Refreshes run one at a time ({@code refreshLock}, held
- * while the topology is read, which only other refreshes wait for), on the scheduler thread
- * or on the caller of {@link #refresh()}.
+ * lock, held for memory updates only. Refreshes run one at a time (serialized by the
+ * {@link RefreshSchedule}, which only other refreshes wait for), on the scheduler thread or
+ * on the caller of {@link #refresh()}.
  */
 public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifications {
 
@@ -62,17 +60,9 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 
 	private final Duration refreshInterval;
 
-	private final Object refreshLock = new Object();
+	private final RefreshSchedule refreshes;
 
-	private final AtomicBoolean refreshRequested = new AtomicBoolean();
-
-	/** While a primary's connection is down, how often the topology is re-read to find its successor. */
-	private static final long FOLLOW_INTERVAL_MILLIS = 200;
-
-	/** Longer than a failover takes; after that an outage is left to the timer and the backoff. */
-	private static final long FOLLOW_LIMIT_MILLIS = 30_000;
-
-	private final AtomicBoolean following = new AtomicBoolean();
+	private final Object firstReadLock = new Object();
 
 	// Guarded by stateLock.
 	private ClusterTopology topology; // null until the first subscription read it
@@ -80,11 +70,6 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 	private final Map<RedisNode, NodeSubscriber> subscribers = new LinkedHashMap<>();
 
 	private final Map<RedisNode, Set<NotificationChannel>> assigned = new LinkedHashMap<>();
-
-	// Guarded by refreshLock.
-	private int failedRefreshes;
-
-	private boolean retryScheduled;
 
 	/**
 	 * @param seeds nodes to read the topology from first; any node of the cluster will do
@@ -111,6 +96,8 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 		this.settings = settings;
 		this.refreshInterval = refreshInterval;
 		this.topologySource = topologySource;
+		this.refreshes = new RefreshSchedule(this.scheduler, settings.backoff(), this::refreshOnce, this::anyReaderDown,
+				logger);
 	}
 
 	public List<RedisNode> seeds() {
@@ -156,23 +143,14 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 	 * throws: a failure is logged and retried with backoff.
 	 */
 	public void refresh() {
-		synchronized (this.refreshLock) {
-			List<RedisNode> candidates = candidates();
-			if (candidates.isEmpty()) {
-				return;
-			}
-			try {
-				apply(this.topologySource.apply(candidates));
-			}
-			catch (KeyspaceNotificationsException ex) {
-				retryLater(ex.getMessage());
-				return;
-			}
-			if (this.failedRefreshes > 0) {
-				logger.info("Keyspace subscriptions on the Redis Cluster are complete again after {} failed attempt(s): {}",
-						this.failedRefreshes, currentTopology());
-				this.failedRefreshes = 0;
-			}
+		this.refreshes.refreshNow();
+	}
+
+	/** One attempt of {@link #refresh()}: read the topology and apply it; throws to be retried. */
+	private void refreshOnce() {
+		List<RedisNode> candidates = candidates();
+		if (!candidates.isEmpty()) {
+			apply(this.topologySource.apply(candidates));
 		}
 	}
 
@@ -190,7 +168,7 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 		if (currentTopology() != null) {
 			return;
 		}
-		synchronized (this.refreshLock) {
+		synchronized (this.firstReadLock) {
 			if (currentTopology() != null) {
 				return;
 			}
@@ -249,32 +227,15 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 		if (primaries().isEmpty()) {
 			return true;
 		}
-		requestRefresh();
+		this.refreshes.requestSoon();
 		logger.warn("{}; the subscription is retried in the background", failure.getMessage());
 		return false;
 	}
 
-	/**
-	 * A lost primary is followed: the topology is re-read every {@value #FOLLOW_INTERVAL_MILLIS}
-	 * ms until every reader is connected again or its node no longer owns slots, so a promoted
-	 * replica is subscribed right after the cluster names it, not on the next timer tick.
-	 */
+	/** A lost primary is followed, so the replica promoted in its place is subscribed at once. */
 	@Override
 	protected void onNodeLost(RedisNode node) {
-		if (this.following.compareAndSet(false, true)) {
-			long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FOLLOW_LIMIT_MILLIS);
-			schedule(() -> follow(until), 0);
-		}
-	}
-
-	/** One step of following lost primaries; runs on the scheduler. */
-	private void follow(long untilNanos) {
-		refreshQuietly();
-		if (anyReaderDown() && System.nanoTime() < untilNanos) {
-			schedule(() -> follow(untilNanos), FOLLOW_INTERVAL_MILLIS);
-			return;
-		}
-		this.following.set(false);
+		this.refreshes.follow();
 	}
 
 	private boolean anyReaderDown() {
@@ -285,7 +246,7 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 	@Override
 	protected void onNodeConnected(RedisNode node, boolean reconnect) {
 		if (reconnect) {
-			requestRefresh();
+			this.refreshes.requestSoon();
 		}
 	}
 
@@ -312,7 +273,7 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 	/**
 	 * Brings the node readers in line with a topology and the registry. Nodes that carry
 	 * nothing anymore are closed before new ones are subscribed, so the same change is never
-	 * read from two nodes at once. Holds refreshLock.
+	 * read from two nodes at once. Runs as a refresh attempt.
 	 * @throws KeyspaceNotificationsException naming the primaries that could not be subscribed
 	 */
 	private void apply(ClusterTopology fresh) {
@@ -439,68 +400,12 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 		return new ArrayList<>(candidates);
 	}
 
-	/** Logs the first of a run of failures at WARN and schedules one retry with backoff. Holds refreshLock. */
-	private void retryLater(String problem) {
-		if (isClosed()) {
-			return;
-		}
-		this.failedRefreshes++;
-		if (this.failedRefreshes == 1) {
-			logger.warn("{}; retrying with backoff up to {}", problem, this.settings.backoff().max());
-		}
-		else {
-			logger.debug("Attempt {} to complete the Redis Cluster subscriptions failed: {}", this.failedRefreshes,
-					problem);
-		}
-		if (!this.retryScheduled) {
-			this.retryScheduled = true;
-			schedule(this::retryRefresh, this.settings.backoff().delayMillis(this.failedRefreshes));
-		}
-	}
-
-	private void retryRefresh() {
-		synchronized (this.refreshLock) {
-			this.retryScheduled = false;
-		}
-		refreshQuietly();
-	}
-
-	/** Refreshes soon on the scheduler; requests made while one is pending are merged. */
-	private void requestRefresh() {
-		if (this.refreshRequested.compareAndSet(false, true)) {
-			schedule(() -> {
-				this.refreshRequested.set(false);
-				refreshQuietly();
-			}, 0);
-		}
-	}
-
-	private void refreshQuietly() {
-		try {
-			refresh();
-		}
-		catch (RuntimeException ex) {
-			// A scheduled task that throws is never run again; keep refreshing.
-			logger.warn("Refreshing the Redis Cluster topology failed", ex);
-		}
-	}
-
 	private void startTimers() {
-		long interval = this.refreshInterval.toMillis();
-		this.scheduler.scheduleWithFixedDelay(this::refreshQuietly, interval, interval, TimeUnit.MILLISECONDS);
+		this.refreshes.start(this.refreshInterval);
 		long healthInterval = this.settings.healthCheckInterval().toMillis();
 		if (healthInterval > 0) {
 			this.scheduler.scheduleAtFixedRate(() -> snapshot().values().forEach(NodeSubscriber::checkHealth),
 					healthInterval, healthInterval, TimeUnit.MILLISECONDS);
-		}
-	}
-
-	private void schedule(Runnable task, long delayMillis) {
-		try {
-			this.scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-		}
-		catch (RejectedExecutionException ex) {
-			// Closed meanwhile: nothing left to refresh.
 		}
 	}
 
