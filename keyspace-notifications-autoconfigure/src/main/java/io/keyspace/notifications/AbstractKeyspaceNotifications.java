@@ -1,5 +1,6 @@
 package io.keyspace.notifications;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,11 +18,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 import io.keyspace.notifications.channel.NotificationChannel;
 import io.keyspace.notifications.internal.dispatch.Dispatcher;
+import io.keyspace.notifications.internal.gap.GapTracker;
 import io.keyspace.notifications.internal.dispatch.NotificationCounters;
 import io.keyspace.notifications.internal.match.SubscriptionRegistry;
 import io.keyspace.notifications.ConnectionSettings;
@@ -46,6 +49,8 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 
 	protected final NotificationCounters metrics = new NotificationCounters();
 
+	protected final GapTracker gaps = new GapTracker(Clock.systemUTC());
+
 	final NotificationRouter router;
 
 	/**
@@ -61,12 +66,18 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 		@Override
 		public void onDisconnected(RedisNode node, Exception cause) {
 			AbstractKeyspaceNotifications.this.metrics.recordDisconnect();
+			AbstractKeyspaceNotifications.this.gaps.nodeLost(node, channelsOn(node));
 			onNodeLost(node);
 		}
 
 		@Override
 		public void onConnected(RedisNode node, boolean reconnect) {
 			onNodeConnected(node, reconnect);
+		}
+
+		@Override
+		public void onSubscriptionsConfirmed(RedisNode node) {
+			AbstractKeyspaceNotifications.this.gaps.nodeResumed(node);
 		}
 
 	};
@@ -89,7 +100,7 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 		this.options = options;
 		this.pullQueue = new LinkedBlockingQueue<>(options.pullQueueCapacity());
 		this.dispatcher = new Dispatcher(options.dispatch(), options.handlerThreadFactory(), options.errorHandler(),
-				this.metrics);
+				this.metrics, this.gaps);
 		this.router = new NotificationRouter(this.registry, options.keyPrefix(), this.dispatcher, this.pullQueue,
 				this.metrics, NotificationParser::parse);
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
@@ -151,7 +162,8 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 
 			@Override
 			public boolean hasNext() {
-				while (this.next == null && (isSubscribed() || !AbstractKeyspaceNotifications.this.pullQueue.isEmpty())) {
+				while (this.next == null
+						&& (hasSubscriptions() || !AbstractKeyspaceNotifications.this.pullQueue.isEmpty())) {
 					if (Thread.currentThread().isInterrupted()) {
 						return false;
 					}
@@ -177,6 +189,16 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 
 	@Override
 	public boolean isSubscribed() {
+		return hasSubscriptions() && allNodesDelivering();
+	}
+
+	@Override
+	public void addGapListener(Consumer<NotificationGap> listener) {
+		this.gaps.addListener(Objects.requireNonNull(listener, "listener"));
+	}
+
+	/** Open and something is subscribed, whether or not the nodes deliver right now. */
+	private boolean hasSubscriptions() {
 		return !this.closed && !this.registry.isEmpty();
 	}
 
@@ -213,6 +235,7 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 		this.scheduler.shutdownNow();
 		closeConnections();
 		this.dispatcher.close();
+		this.gaps.close();
 		this.registry.clear();
 	}
 
@@ -248,12 +271,19 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 		return true;
 	}
 
+	/** Whether every node that should deliver has its subscriptions confirmed. */
+	protected abstract boolean allNodesDelivering();
+
+	/** The channel and pattern names a node carries, for a gap report; called on its reader thread. */
+	protected abstract Set<String> channelsOn(RedisNode node);
+
 	/** Closes every node reader; called once, without the state lock. */
 	protected abstract void closeConnections();
 
 	/** A new reader for a node, reporting to this object's node events. */
 	protected NodeSubscriber newSubscriber(RedisNode node) {
-		return new NodeSubscriber(node, this.connectionSettings, this.router.newReaderListener(), this.nodeEvents);
+		return new NodeSubscriber(node, this.connectionSettings, this.router.newReaderListener(node.toString()),
+				this.nodeEvents);
 	}
 
 	/** A node stopped delivering; called on its reader thread, must return quickly. */

@@ -1,6 +1,7 @@
 package io.keyspace.notifications;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -63,6 +64,8 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 	private final RefreshSchedule refreshes;
 
 	private final Object firstReadLock = new Object();
+
+	private Instant lastApplied = Instant.now(); // written by refresh attempts, which run one at a time
 
 	// Guarded by stateLock.
 	private ClusterTopology topology; // null until the first subscription read it
@@ -250,6 +253,32 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 		}
 	}
 
+	/** Called on a reader thread; takes the state lock only to copy one node's channel names. */
+	@Override
+	protected Set<String> channelsOn(RedisNode node) {
+		this.stateLock.lock();
+		try {
+			return names(this.assigned.getOrDefault(node, Set.of()));
+		}
+		finally {
+			this.stateLock.unlock();
+		}
+	}
+
+	/** Every primary that carries channels has them confirmed (stand-in replicas do not count). */
+	@Override
+	protected boolean allNodesDelivering() {
+		this.stateLock.lock();
+		try {
+			return this.topology != null && this.assigned.keySet().stream()
+				.filter(this.topology.primaries()::contains)
+				.allMatch((node) -> this.subscribers.get(node).isFullySubscribed());
+		}
+		finally {
+			this.stateLock.unlock();
+		}
+	}
+
 	@Override
 	protected void closeConnections() {
 		List<NodeSubscriber> closing;
@@ -279,25 +308,67 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 	private void apply(ClusterTopology fresh) {
 		Placement placement;
 		List<NotificationChannel> channels;
+		Map<RedisNode, Interrupted> followedGaps;
 		this.stateLock.lock();
 		try {
 			if (isClosed()) {
 				return;
 			}
-			if (this.topology != null && !fresh.sameAs(this.topology)) {
-				logger.info("Redis Cluster topology changed: {} -> {}", this.topology, fresh);
+			ClusterTopology previous = this.topology;
+			if (previous != null && !fresh.sameAs(previous)) {
+				logger.info("Redis Cluster topology changed: {} -> {}", previous, fresh);
 			}
 			this.topology = fresh;
 			channels = this.registry.channels();
 			Map<RedisNode, Set<NotificationChannel>> wanted = ClusterRouting.withStandIns(
 					ClusterRouting.route(channels, fresh), fresh, disconnectedPrimaries(fresh));
-			placement = applyChanges(ClusterRouting.diff(this.assigned, wanted), fresh);
+			ClusterRouting.Changes changes = ClusterRouting.diff(this.assigned, wanted);
+			followedGaps = recordGaps(changes, previous, fresh);
+			placement = applyChanges(changes, fresh);
 		}
 		finally {
 			this.stateLock.unlock();
 		}
 		placement.send();
 		awaitAll(channels);
+		Instant end = this.gaps.now();
+		this.gaps.successorsConfirmed(snapshot().keySet());
+		followedGaps.forEach((node, gap) -> this.gaps.report(new NotificationGap(node.toString(), gap.cause(),
+				this.lastApplied, end, gap.channels(), 0)));
+		this.lastApplied = end;
+	}
+
+	/**
+	 * What a topology change interrupted. A lost node that is closed now was replaced
+	 * (FAILOVER when one of its replicas took its slots, else NODE_REMOVED): its open gap ends
+	 * once the successors are confirmed. Changes that no connection loss announced may have
+	 * missed events since the previous refresh: a primary demoted by a manual failover, and
+	 * exact-key channels whose slot moved to another primary. Holds stateLock.
+	 * @return per node, the gaps to report once the change is confirmed
+	 */
+	private Map<RedisNode, Interrupted> recordGaps(ClusterRouting.Changes changes, ClusterTopology previous,
+			ClusterTopology fresh) {
+		Map<RedisNode, Interrupted> followed = new LinkedHashMap<>();
+		for (RedisNode node : changes.close()) {
+			boolean failover = previous != null
+					&& previous.replicasOf(node).stream().anyMatch(fresh.primaries()::contains);
+			if (this.gaps.isOpen(node)) {
+				this.gaps.nodeReplaced(node, failover ? GapCause.FAILOVER : GapCause.NODE_REMOVED);
+			}
+			else if (failover) {
+				followed.put(node, new Interrupted(GapCause.FAILOVER, names(this.assigned.get(node))));
+			}
+		}
+		changes.unsubscribe().forEach((from, channels) -> channels.stream()
+			.filter((channel) -> channel.exactKey().isPresent())
+			.forEach((channel) -> changes.subscribe().forEach((to, added) -> {
+				if (!to.equals(from) && added.contains(channel)) {
+					followed.computeIfAbsent(to, (n) -> new Interrupted(GapCause.SLOT_MOVED, new LinkedHashSet<>()))
+						.channels()
+						.add(channel.toString());
+				}
+			})));
+		return followed;
 	}
 
 	/** Holds stateLock. */
@@ -407,6 +478,16 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 			this.scheduler.scheduleAtFixedRate(() -> snapshot().values().forEach(NodeSubscriber::checkHealth),
 					healthInterval, healthInterval, TimeUnit.MILLISECONDS);
 		}
+	}
+
+	private static Set<String> names(Set<NotificationChannel> channels) {
+		Set<String> names = new LinkedHashSet<>();
+		channels.forEach((channel) -> names.add(channel.toString()));
+		return names;
+	}
+
+	/** A gap found in a topology change, reported once the change is confirmed. */
+	private record Interrupted(GapCause cause, Set<String> channels) {
 	}
 
 }

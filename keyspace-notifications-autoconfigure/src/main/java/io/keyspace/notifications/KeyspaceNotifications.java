@@ -1,6 +1,7 @@
 package io.keyspace.notifications;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import io.keyspace.notifications.channel.KeyeventChannel;
@@ -96,8 +97,20 @@ public interface KeyspaceNotifications extends AutoCloseable {
 	 */
 	Stream<KeyNotification> listen();
 
-	/** Whether anything is subscribed and this object is not closed. */
+	/**
+	 * Whether delivery is complete right now: this object is open, something is subscribed,
+	 * and every node that should deliver has its subscriptions confirmed by the server. It is
+	 * {@code false} during an outage, while the readers reconnect.
+	 */
 	boolean isSubscribed();
+
+	/**
+	 * Adds a listener for interruptions of delivery: called once per interruption (a lost
+	 * connection, a failover, a slot move, notifications dropped by the overflow policy) when
+	 * delivery has resumed, on a dedicated thread (never a reader thread). Use it to
+	 * resynchronize what the handlers derive from notifications.
+	 */
+	void addGapListener(Consumer<NotificationGap> listener);
 
 	/** A read-only view of the counters: received, delivered, filtered, malformed, dropped, in flight. */
 	NotificationMetrics metrics();

@@ -1,5 +1,6 @@
 package io.keyspace.notifications;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,6 +71,19 @@ public final class StandaloneKeyspaceNotifications extends AbstractKeyspaceNotif
 			return new Placement(List.of(), List.of(dropped));
 		}
 		return new Placement(List.of(this.subscriber), List.of());
+	}
+
+	@Override
+	protected boolean allNodesDelivering() {
+		NodeSubscriber reader = current();
+		return reader != null && reader.isFullySubscribed();
+	}
+
+	@Override
+	protected Set<String> channelsOn(RedisNode node) {
+		Set<String> names = new LinkedHashSet<>();
+		this.registry.channels().forEach((channel) -> names.add(channel.toString()));
+		return names;
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package io.keyspace.notifications;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -285,7 +287,7 @@ class ClusterKeyspaceNotificationsIT {
 			source.set((candidates) -> ClusterTopology.of(Map.of(nowhere, new int[] { 0, ClusterTopology.SLOTS - 1 })));
 			this.notifications.refresh();
 			assertThat(this.notifications.primaries()).isEmpty();
-			assertThat(this.notifications.isSubscribed()).isTrue();
+			assertThat(this.notifications.isSubscribed()).isFalse();
 			int during = reads.get();
 			await().atMost(Duration.ofSeconds(5)).until(() -> reads.get() >= during + 3);
 			assertThat(log.messages(Level.WARN)).hasSize(2).last().asString().contains(nowhere.toString());
@@ -293,6 +295,7 @@ class ClusterKeyspaceNotificationsIT {
 			source.set(reader::read);
 			await().atMost(Duration.ofSeconds(5)).until(() -> primaries.equals(this.notifications.primaries()));
 			awaitMarkersOnEveryPrimary(handler, "fr:b:");
+			assertThat(this.notifications.isSubscribed()).isTrue();
 			assertThat(log.messages(Level.INFO)).filteredOn((m) -> m.contains("complete again")).hasSize(2);
 		}
 	}
@@ -410,8 +413,8 @@ class ClusterKeyspaceNotificationsIT {
 				.until(() -> log.messages(Level.WARN).stream().anyMatch((m) -> m.contains("retrying with backoff")));
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> log.messages(Level.DEBUG).stream().anyMatch((m) -> m.startsWith("Attempt 3 ")));
-			// Every seed is down: the readers stay and keep reconnecting, so this is still true.
-			assertThat(this.notifications.isSubscribed()).isTrue();
+			// Every seed is down: the readers stay and keep reconnecting, but nothing is delivered.
+			assertThat(this.notifications.isSubscribed()).isFalse();
 			assertThat(this.notifications.primaries()).isEqualTo(primaries);
 			assertThat(liveThreadNames()).containsAll(
 					primaries.stream().map((node) -> "keyspace-reader-" + node).toList());
@@ -420,6 +423,7 @@ class ClusterKeyspaceNotificationsIT {
 			cluster().awaitSettled();
 			awaitMarkersOnEveryPrimary(handler, "out:");
 			await().until(() -> log.messages(Level.INFO).stream().anyMatch((m) -> m.contains("complete again")));
+			await().until(this.notifications::isSubscribed);
 			assertThat(log.messages(Level.WARN)).singleElement();
 		}
 	}
@@ -464,13 +468,24 @@ class ClusterKeyspaceNotificationsIT {
 	@Order(13)
 	void everyWriteAcknowledgedByAPromotedReplicaIsDelivered() throws Exception {
 		Set<String> delivered = ConcurrentHashMap.newKeySet();
+		List<NotificationGap> gaps = new CopyOnWriteArrayList<>();
+		this.notifications.addGapListener(gaps::add);
 		this.notifications.subscribe((n) -> delivered.add(n.key()), new KeyspaceChannel("fw:*"));
 		for (int slot : new int[] { 0, 6000, 12000 }) {
 			ClusterNode primary = cluster().ownerOfSlot(slot);
 			String slotTag = "fw:{" + cluster().keyOn(primary, "fw") + "}:";
 			try (FailoverWriter writer = new FailoverWriter(slotTag, primary, cluster().replicasOf(primary))) {
 				await().until(() -> writer.written() >= 1_000);
+				Instant killed = Instant.now();
 				cluster().killPrimary(primary);
+				Instant promoted = Instant.now();
+				await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(gaps)
+					.anySatisfy((gap) -> assertThat(gap).satisfies(
+							(g) -> assertThat(g.node()).isEqualTo(primary.hostAndPort()),
+							(g) -> assertThat(g.cause()).isEqualTo(GapCause.FAILOVER),
+							(g) -> assertThat(g.start()).isBetween(killed, promoted),
+							(g) -> assertThat(g.end()).isAfterOrEqualTo(g.start()),
+							(g) -> assertThat(g.channels()).contains("__keyspace@0__:fw:*"))));
 				await().atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedByReplica().size() >= 2_000);
 				writer.stop();
 				Set<String> acknowledged = writer.acknowledgedByReplica();

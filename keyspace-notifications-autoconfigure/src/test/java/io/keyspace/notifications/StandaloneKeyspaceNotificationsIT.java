@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -321,17 +322,32 @@ class StandaloneKeyspaceNotificationsIT {
 	@Test
 	void reconnectsAfterTheServerIsKilledAndRestartedOnTheSamePort() {
 		RecordingHandler handler = new RecordingHandler();
+		List<NotificationGap> gaps = new CopyOnWriteArrayList<>();
+		this.notifications.addGapListener(gaps::add);
 		this.notifications.subscribe(handler, new KeyspaceChannel("k:*"), new KeyeventChannel("del"));
+		assertThat(this.notifications.isSubscribed()).isTrue();
 		RedisServer server = redis.server();
 		try (LogCapture log = new LogCapture(NodeSubscriber.class, Level.DEBUG)) {
 			this.jedis.close();
+			Instant killed = Instant.now();
 			server.kill();
 			// Several attempts fail while the server is down; still only one warning.
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> log.messages(Level.DEBUG).stream().filter((m) -> m.startsWith("Reconnect attempt")).count() >= 2);
+			assertThat(this.notifications.isSubscribed()).isFalse();
+			assertThat(gaps).isEmpty();
+			Instant restarted = Instant.now();
 			server.start();
 			this.jedis = server.jedis();
 			awaitProbeDelivered(handler, "k:probe");
+			assertThat(this.notifications.isSubscribed()).isTrue();
+			await().untilAsserted(() -> assertThat(gaps).singleElement().satisfies(
+					(gap) -> assertThat(gap.node()).isEqualTo(server.hostAndPort()),
+					(gap) -> assertThat(gap.cause()).isEqualTo(GapCause.DISCONNECTED),
+					(gap) -> assertThat(gap.start()).isBetween(killed, restarted),
+					(gap) -> assertThat(gap.end()).isAfter(restarted),
+					(gap) -> assertThat(gap.channels())
+						.containsExactlyInAnyOrder("__keyspace@0__:k:*", "__keyevent@0__:del")));
 			assertThat(log.messages(Level.WARN)).singleElement().asString().contains(server.hostAndPort());
 			assertThat(log.messages(Level.INFO)).filteredOn((m) -> m.startsWith("Reconnected")).singleElement()
 				.asString().contains(server.hostAndPort()).contains("resubscribed 1 channel(s) and 1 pattern(s)");
@@ -372,6 +388,43 @@ class StandaloneKeyspaceNotificationsIT {
 		}
 		finally {
 			this.jedis.configSet("client-output-buffer-limit", "pubsub 32mb 8mb 60");
+			release.countDown();
+		}
+	}
+
+	@Test
+	void notificationsDroppedByTheOverflowPolicyAreReportedAsOneGapWithTheirCount() {
+		CountDownLatch release = new CountDownLatch(1);
+		this.notifications.close();
+		this.notifications = create(NotificationOptions.builder()
+			.dispatch(new DispatchSettings(1, 10, OverflowPolicy.DROP_NEWEST, Duration.ZERO, Duration.ofSeconds(5)))
+			.build());
+		List<NotificationGap> gaps = new CopyOnWriteArrayList<>();
+		this.notifications.addGapListener(gaps::add);
+		RecordingHandler handler = new RecordingHandler();
+		this.notifications.subscribe((n) -> {
+			awaitQuietly(release);
+			handler.onNotification(n);
+		}, new KeyspaceChannel("ov:*"));
+		try {
+			Pipeline pipeline = this.jedis.pipelined();
+			IntStream.range(0, 1_000).forEach((i) -> pipeline.set("ov:" + i, "v"));
+			pipeline.sync();
+			await().until(() -> this.notifications.metrics().received() == 1_000);
+			long dropped = this.notifications.metrics().dropped(DropReason.OVERFLOW);
+			assertThat(dropped).isPositive();
+			release.countDown();
+			await().until(() -> this.notifications.metrics().inFlight() == 0);
+			assertThat(gaps).isEmpty(); // reported once delivery resumes without drops
+			this.jedis.set("ov:after", "v");
+			handler.awaitNotification("ov:after", "set");
+			await().untilAsserted(() -> assertThat(gaps).singleElement().satisfies(
+					(gap) -> assertThat(gap.cause()).isEqualTo(GapCause.OVERFLOW),
+					(gap) -> assertThat(gap.node()).isEqualTo(redis.server().hostAndPort()),
+					(gap) -> assertThat(gap.dropped()).isEqualTo(dropped),
+					(gap) -> assertThat(gap.end()).isAfterOrEqualTo(gap.start())));
+		}
+		finally {
 			release.countDown();
 		}
 	}

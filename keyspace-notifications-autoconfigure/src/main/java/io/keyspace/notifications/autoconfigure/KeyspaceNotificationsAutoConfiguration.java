@@ -10,6 +10,7 @@ import io.keyspace.notifications.StandaloneKeyspaceNotifications;
 import io.keyspace.notifications.annotation.OnKeyEventBeanPostProcessor;
 import io.keyspace.notifications.annotation.OnKeyEventEndpointFactory;
 import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
+import io.keyspace.notifications.listener.NotificationGapEventPublisher;
 import io.keyspace.notifications.ConnectionSettings;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
@@ -27,6 +28,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.thread.Threading;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
@@ -95,6 +97,14 @@ public class KeyspaceNotificationsAutoConfiguration {
 	@ConditionalOnBean(KeyspaceNotifications.class)
 	KeyspaceNotificationListenerContainer keyspaceNotificationListenerContainer(KeyspaceNotifications notifications) {
 		return new KeyspaceNotificationListenerContainer(notifications);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(KeyspaceNotifications.class)
+	NotificationGapEventPublisher notificationGapEventPublisher(KeyspaceNotifications notifications,
+			ApplicationEventPublisher publisher) {
+		return new NotificationGapEventPublisher(notifications, publisher);
 	}
 
 	@Bean

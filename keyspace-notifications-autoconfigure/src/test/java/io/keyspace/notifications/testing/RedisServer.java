@@ -291,7 +291,7 @@ public final class RedisServer implements AutoCloseable {
 	private void awaitPing() {
 		await(this + " to answer PING").atMost(this.startupTimeout)
 			.pollInterval(Duration.ofMillis(20))
-			.ignoreException(JedisException.class)
+			.ignoreExceptionsInstanceOf(JedisException.class)
 			.untilAsserted(() -> {
 				if (!this.process.isAlive()) {
 					throw new IllegalStateException(this + " exited with code " + this.process.exitValue()

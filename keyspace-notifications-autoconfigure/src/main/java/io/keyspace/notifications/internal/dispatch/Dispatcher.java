@@ -1,15 +1,20 @@
 package io.keyspace.notifications.internal.dispatch;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 import io.keyspace.notifications.DropReason;
+import io.keyspace.notifications.GapCause;
+import io.keyspace.notifications.NotificationGap;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.NotificationErrorHandler;
 import io.keyspace.notifications.internal.dispatch.ThrottledLog;
+import io.keyspace.notifications.internal.gap.GapTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.keyspace.notifications.DispatchSettings;
@@ -47,11 +52,14 @@ public final class Dispatcher implements AutoCloseable {
 
 	private final ThrottledLog dropReport;
 
+	private final GapTracker gaps;
+
 	private volatile boolean accepting = true;
 
 	public Dispatcher(DispatchSettings settings, ThreadFactory threadFactory, NotificationErrorHandler errorHandler,
-			NotificationCounters counters) {
+			NotificationCounters counters, GapTracker gaps) {
 		this.settings = settings;
+		this.gaps = gaps;
 		this.errorHandler = errorHandler;
 		this.counters = counters;
 		this.dropReport = new ThrottledLog(10, TimeUnit.SECONDS, (count) -> logger.warn(
@@ -72,14 +80,14 @@ public final class Dispatcher implements AutoCloseable {
 		}
 	}
 
-	/** A batch for one reader thread; not thread-safe. */
-	public Batch newBatch() {
-		return new Batch();
+	/** A batch for the reader thread of one node ({@code host:port}, named in overflow gaps); not thread-safe. */
+	public Batch newBatch(String node) {
+		return new Batch(node);
 	}
 
 	/** Queues one notification for its handlers at once. */
 	public void dispatch(KeyNotification notification, KeyNotificationHandler[] handlers) {
-		Batch batch = new Batch();
+		Batch batch = new Batch(notification.node());
 		batch.add(notification, handlers);
 		batch.flush();
 	}
@@ -212,9 +220,17 @@ public final class Dispatcher implements AutoCloseable {
 
 		private final List<List<Delivery>> pending = new ArrayList<>();
 
+		private final String node;
+
 		private int size;
 
-		private Batch() {
+		// An overflow episode: from the first hand-over that dropped to the next one that did not.
+		private Instant overflowStart;
+
+		private long overflowDropped;
+
+		private Batch(String node) {
+			this.node = node;
 			for (int i = 0; i < Dispatcher.this.lanes.length; i++) {
 				this.pending.add(new ArrayList<>());
 			}
@@ -239,6 +255,7 @@ public final class Dispatcher implements AutoCloseable {
 				return;
 			}
 			Dispatcher.this.counters.recordReceivedInFlight(this.size);
+			long overflow = 0;
 			for (int i = 0; i < this.pending.size(); i++) {
 				List<Delivery> deliveries = this.pending.get(i);
 				if (deliveries.isEmpty()) {
@@ -251,6 +268,7 @@ public final class Dispatcher implements AutoCloseable {
 				if (rejected.overflow() > 0) {
 					Dispatcher.this.counters.recordDropped(DropReason.OVERFLOW, rejected.overflow());
 					Dispatcher.this.dropReport.record(rejected.overflow());
+					overflow += rejected.overflow();
 				}
 				if (rejected.shutdown() > 0) {
 					Dispatcher.this.counters.recordDropped(DropReason.SHUTDOWN, rejected.shutdown());
@@ -258,6 +276,23 @@ public final class Dispatcher implements AutoCloseable {
 				deliveries.clear();
 			}
 			this.size = 0;
+			trackOverflow(overflow);
+		}
+
+		/** Reports an overflow episode as one gap once a hand-over drops nothing again. */
+		private void trackOverflow(long dropped) {
+			if (dropped > 0) {
+				if (this.overflowStart == null) {
+					this.overflowStart = Dispatcher.this.gaps.now();
+				}
+				this.overflowDropped += dropped;
+			}
+			else if (this.overflowStart != null) {
+				Dispatcher.this.gaps.report(new NotificationGap(this.node, GapCause.OVERFLOW, this.overflowStart,
+						Dispatcher.this.gaps.now(), Set.of(), this.overflowDropped));
+				this.overflowStart = null;
+				this.overflowDropped = 0;
+			}
 		}
 
 	}

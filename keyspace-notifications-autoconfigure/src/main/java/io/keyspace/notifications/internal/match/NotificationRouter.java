@@ -55,9 +55,9 @@ public final class NotificationRouter {
 		this.counters = counters;
 	}
 
-	/** A listener for one reader thread, with its own dispatch batch. */
-	public MessageListener newReaderListener() {
-		Dispatcher.Batch batch = this.dispatcher.newBatch();
+	/** A listener for the reader thread of one node, with its own dispatch batch. */
+	public MessageListener newReaderListener(String node) {
+		Dispatcher.Batch batch = this.dispatcher.newBatch(node);
 		return new MessageListener() {
 
 			@Override

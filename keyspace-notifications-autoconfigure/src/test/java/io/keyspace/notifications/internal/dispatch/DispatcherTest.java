@@ -1,6 +1,7 @@
 package io.keyspace.notifications.internal.dispatch;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.NotificationErrorHandler;
 import io.keyspace.notifications.LogCapture;
 import io.keyspace.notifications.NotificationOptions;
+import io.keyspace.notifications.internal.gap.GapTracker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +31,8 @@ import io.keyspace.notifications.OverflowPolicy;
 class DispatcherTest {
 
 	private final NotificationCounters metrics = new NotificationCounters();
+
+	private final GapTracker gaps = new GapTracker(Clock.systemUTC());
 
 	private final List<Throwable> errors = new CopyOnWriteArrayList<>();
 
@@ -70,7 +74,7 @@ class DispatcherTest {
 				Duration.ofSeconds(5)));
 		List<String> handled = new CopyOnWriteArrayList<>();
 		KeyNotificationHandler[] handler = { (n) -> handled.add(n.key() + " " + n.event()) };
-		Dispatcher.Batch batch = this.dispatcher.newBatch();
+		Dispatcher.Batch batch = this.dispatcher.newBatch("127.0.0.1:6379");
 		batch.add(notification("k", "set"), handler);
 		batch.add(notification("k", "expire"), handler);
 		batch.add(notification("k", "del"), handler);
@@ -231,7 +235,7 @@ class DispatcherTest {
 	}
 
 	private void dispatchMany(int count, KeyNotificationHandler handler) {
-		Dispatcher.Batch batch = this.dispatcher.newBatch();
+		Dispatcher.Batch batch = this.dispatcher.newBatch("127.0.0.1:6379");
 		for (int i = 0; i < count; i++) {
 			batch.add(notification("key" + (i % 50), "e" + i), new KeyNotificationHandler[] { handler });
 		}
@@ -280,7 +284,7 @@ class DispatcherTest {
 			Thread thread = factory.newThread(runnable);
 			this.threads.add(thread);
 			return thread;
-		}, this.errorHandler, this.metrics);
+		}, this.errorHandler, this.metrics, this.gaps);
 	}
 
 	static KeyNotification notification(String key, String event) {

@@ -1,6 +1,7 @@
 package io.keyspace.notifications.internal.match;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -12,6 +13,7 @@ import io.keyspace.notifications.channel.KeyspaceChannel;
 import io.keyspace.notifications.channel.SubkeyeventChannel;
 import io.keyspace.notifications.DispatchSettings;
 import io.keyspace.notifications.internal.dispatch.Dispatcher;
+import io.keyspace.notifications.internal.gap.GapTracker;
 import io.keyspace.notifications.internal.dispatch.NotificationCounters;
 import io.keyspace.notifications.OverflowPolicy;
 import io.keyspace.notifications.internal.match.SubscriptionRegistry;
@@ -39,14 +41,15 @@ class NotificationRouterTest {
 
 	private final Dispatcher dispatcher = new Dispatcher(
 			new DispatchSettings(1, 100, OverflowPolicy.BLOCK, Duration.ofSeconds(1), Duration.ofSeconds(5)),
-			NotificationOptions.defaultHandlerThreadFactory(), NotificationOptions.LOGGING_ERROR_HANDLER, this.counters);
+			NotificationOptions.defaultHandlerThreadFactory(), NotificationOptions.LOGGING_ERROR_HANDLER, this.counters,
+			new GapTracker(Clock.systemUTC()));
 
 	private final NotificationRouter router = new NotificationRouter(this.registry, PREFIX, this.dispatcher,
 			this.pullQueue, this.counters,
 			(channel, message, prefix, pattern, node) -> KeyNotification.parse(channel, message, prefix, pattern, node)
 				.orElse(null));
 
-	private final Dispatcher.Batch batch = this.dispatcher.newBatch();
+	private final Dispatcher.Batch batch = this.dispatcher.newBatch("127.0.0.1:6379");
 
 	private final List<String> handled = new CopyOnWriteArrayList<>();
 

@@ -1,0 +1,21 @@
+package io.keyspace.notifications;
+
+/** Why delivery from a node was interrupted; see {@link NotificationGap}. */
+public enum GapCause {
+
+	/** The node's connection was lost and later restored (restart, network, {@code CLIENT KILL}, output-buffer limit). */
+	DISCONNECTED,
+
+	/** A cluster primary was replaced by one of its replicas. */
+	FAILOVER,
+
+	/** A cluster node that was delivering left the cluster (or lost its slots) while it was unreachable. */
+	NODE_REMOVED,
+
+	/** Slots moved to another primary before their exact-key channels followed them. */
+	SLOT_MOVED,
+
+	/** Notifications were dropped because handlers fell behind (the overflow policy). */
+	OVERFLOW
+
+}
