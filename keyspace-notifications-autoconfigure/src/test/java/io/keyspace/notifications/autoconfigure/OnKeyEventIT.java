@@ -17,13 +17,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.keyspace.notifications.ChannelType;
-import io.keyspace.notifications.KeyNotification;
+import io.keyspace.notifications.GapCause;
 import io.keyspace.notifications.KeyspaceNotifications;
+import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.NotificationMetrics;
 import io.keyspace.notifications.NotificationErrorHandler;
 import io.keyspace.notifications.annotation.InvalidOnKeyEventException;
 import io.keyspace.notifications.annotation.OnKeyEvent;
 import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
+import io.keyspace.notifications.listener.NotificationGapEvent;
 import io.keyspace.notifications.testing.RedisServerExtension;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.junit.jupiter.api.AfterEach;
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ClientType;
+import redis.clients.jedis.params.ClientKillParams;
 import redis.clients.jedis.Pipeline;
 
 import org.springframework.aop.framework.ProxyFactory;
@@ -43,6 +47,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AliasFor;
 
@@ -210,6 +215,21 @@ class OnKeyEventIT {
 	}
 
 	@Test
+	void aLostConnectionIsPublishedAsANotificationGapEventOnceDeliveryResumes() {
+		this.runner.withUserConfiguration(HandlerConfiguration.class, GapListenerConfiguration.class).run((context) -> {
+			List<NotificationGapEvent> events = context.getBean(GapListenerConfiguration.class).events;
+			assertThat(this.jedis.clientKill(ClientKillParams.clientKillParams().type(ClientType.PUBSUB))).isEqualTo(1);
+			await().untilAsserted(() -> assertThat(events).singleElement().satisfies((event) -> {
+				assertThat(event.getSource()).isSameAs(context.getBean(KeyspaceNotifications.class));
+				assertThat(event.gap().cause()).isEqualTo(GapCause.DISCONNECTED);
+				assertThat(event.gap().node()).isEqualTo(redis.server().hostAndPort());
+				assertThat(event.gap().channels()).contains("__keyspace@0__:product:*");
+			}));
+			assertThat(context.getBean(KeyspaceNotifications.class).isSubscribed()).isTrue();
+		});
+	}
+
+	@Test
 	void shutdownLetsARunningHandlerFinishAndLeavesNoThreadBehind() {
 		SlowHandler slow = new SlowHandler();
 		this.runner.withBean(SlowHandler.class, () -> slow).run((context) -> {
@@ -343,6 +363,18 @@ class OnKeyEventIT {
 		public void handleError(KeyNotification notification, io.keyspace.notifications.KeyNotificationHandler handler,
 				Throwable error) {
 			this.failures.add(handler + " " + notification.key());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class GapListenerConfiguration {
+
+		final List<NotificationGapEvent> events = new CopyOnWriteArrayList<>();
+
+		@EventListener
+		void resync(NotificationGapEvent event) {
+			this.events.add(event);
 		}
 
 	}

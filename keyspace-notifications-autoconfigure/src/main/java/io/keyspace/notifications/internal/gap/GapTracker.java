@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.keyspace.notifications.GapCause;
@@ -97,7 +99,7 @@ public final class GapTracker implements AutoCloseable {
 		try {
 			this.reporter.execute(() -> this.listeners.forEach((listener) -> notify(listener, gap)));
 		}
-		catch (java.util.concurrent.RejectedExecutionException ex) {
+		catch (RejectedExecutionException ex) {
 			// closed: nobody is listening anymore
 		}
 	}
@@ -107,9 +109,16 @@ public final class GapTracker implements AutoCloseable {
 		return this.open.containsKey(node);
 	}
 
+	/** Reports what is queued (briefly), then stops the gap thread. */
 	@Override
 	public void close() {
 		this.reporter.shutdown();
+		try {
+			this.reporter.awaitTermination(1, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static void notify(Consumer<NotificationGap> listener, NotificationGap gap) {
