@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -41,8 +43,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.exceptions.JedisAskDataException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
 
 import static io.keyspace.notifications.IntegrationTestSettings.FAST_RECONNECT;
 import static io.keyspace.notifications.IntegrationTestSettings.IN_ORDER;
@@ -496,6 +501,202 @@ class ClusterKeyspaceNotificationsIT {
 		}
 	}
 
+	@Test
+	@Order(14)
+	void theTopologyAndItsMigrationsAreReadWithTheDocumentedPermissions() {
+		ClusterNode source = cluster().primaries().get(0);
+		ClusterNode target = cluster().primaries().get(1);
+		int slot = cluster().slot(cluster().keyOn(source, "acl:"));
+		List<RedisNode> seeds = cluster().seedNodes().stream().map(RedisNode::parse).toList();
+		Set<RedisNode> primaries = redisNodes(cluster().primaries());
+		List<ClusterNode> nodes = cluster().nodes();
+		// ACLs are node-local: every node gets the users.
+		Map<String, String[]> users = Map.of(
+				"topology-shards", new String[] { "reset", "on", ">s3cret", "+cluster|shards", "+cluster|info", "+cluster|nodes" },
+				"topology-slots", new String[] { "reset", "on", ">s3cret", "+cluster|slots", "+cluster|info", "+cluster|nodes" },
+				"topology-no-nodes", new String[] { "reset", "on", ">s3cret", "+cluster|shards", "+cluster|info" });
+		users.forEach((user, rules) -> forEach(nodes, (jedis) -> jedis.aclSetUser(user, rules)));
+		try (Jedis importing = target.jedis(); Jedis migrating = source.jedis()) {
+			importing.clusterSetSlotImporting(slot, source.id());
+			migrating.clusterSetSlotMigrating(slot, target.id());
+			try (LogCapture log = new LogCapture(ClusterTopologyReader.class, Level.WARN)) {
+				// Without cluster|shards the reader falls back to CLUSTER SLOTS.
+				for (String user : List.of("topology-shards", "topology-slots")) {
+					ClusterTopology topology = readerFor(user).read(seeds);
+					assertThat(topology.primaries()).as(user).isEqualTo(primaries);
+					assertThat(topology.importingNode(slot)).as(user).contains(redisNode(target));
+				}
+				assertThat(log.messages(Level.WARN)).isEmpty();
+
+				// Without cluster|nodes migrations are unknown: one warning, the topology still read.
+				ClusterTopologyReader blind = readerFor("topology-no-nodes");
+				assertThat(blind.read(seeds).importingNode(slot)).isEmpty();
+				assertThat(blind.read(seeds).primaries()).isEqualTo(primaries);
+				assertThat(log.messages(Level.WARN)).singleElement().asString().contains("'cluster|nodes'");
+			}
+			finally {
+				migrating.clusterSetSlotStable(slot);
+				importing.clusterSetSlotStable(slot);
+				forEach(nodes, (jedis) -> users.keySet().forEach(jedis::aclDelUser));
+			}
+		}
+	}
+
+	@Test
+	@Order(15)
+	void everyWriteToAKeyWhoseSlotMigratesIsDeliveredToItsExactKeyHandler() throws Exception {
+		List<ClusterNode> primaries = cluster().primaries();
+		ClusterNode source = primaries.get(0);
+		ClusterNode target = primaries.get(1);
+		String key = cluster().keyOn(source, "mig:");
+		int slot = cluster().slot(key);
+		String channel = "__keyspace@0__:" + key;
+		Map<String, AtomicInteger> setsByNode = new ConcurrentHashMap<>();
+		this.notifications.subscribe((n) -> {
+			if (n.event().equals("set")) {
+				setsByNode.computeIfAbsent(n.node(), (node) -> new AtomicInteger()).incrementAndGet();
+			}
+		}, new KeyspaceChannel(key));
+
+		try (OneKeyWriter writer = new OneKeyWriter(key, source); Jedis from = source.jedis(); Jedis to = target.jedis()) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledgedBy(source) >= 500);
+			to.clusterSetSlotImporting(slot, source.id());
+			from.clusterSetSlotMigrating(slot, target.id());
+			// A migration is seen at the next refresh: the key must not move before.
+			this.notifications.refresh();
+			assertThat(nodesSubscribedTo(channel)).containsExactlyInAnyOrder(redisNode(source), redisNode(target));
+
+			from.migrate(target.host(), target.port(), key, 0, 5_000);
+			await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledgedBy(target) >= 500);
+			// Target first, as redis-cli does: once the source lets go, clients are sent to a node that accepts the slot.
+			to.clusterSetSlotNode(slot, target.id());
+			from.clusterSetSlotNode(slot, target.id());
+			forEach(primaries.stream().filter((p) -> !p.equals(source) && !p.equals(target)).toList(),
+					(jedis) -> jedis.clusterSetSlotNode(slot, target.id()));
+			int movedAt = writer.acknowledgedBy(target);
+			await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledgedBy(target) >= movedAt + 1_000);
+			writer.stop();
+
+			assertThat(writer.acknowledgedPerSecond()).as("writes per second").isGreaterThanOrEqualTo(1_000);
+			Map<String, Integer> acknowledged = writer.acknowledged();
+			assertThat(acknowledged).containsOnlyKeys(source.hostAndPort(), target.hostAndPort());
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(countsOf(setsByNode))
+				.as("set notifications by node, for the writes each node acknowledged").isEqualTo(acknowledged));
+		}
+		await().atMost(REFRESH.plusSeconds(2)).until(() -> nodesSubscribedTo(channel).equals(Set.of(redisNode(target))));
+		assertThat(pubsubOf(source).channels()).doesNotContain(channel);
+		assertThat(pubsubOf(target).channels()).contains(channel);
+	}
+
+	/**
+	 * Writes one key with increasing values at about 2,000 SET/s, following MOVED and ASK like a
+	 * cluster client, and counts the writes each node acknowledged.
+	 */
+	private static final class OneKeyWriter implements AutoCloseable {
+
+		private final Map<String, AtomicInteger> acknowledged = new ConcurrentHashMap<>();
+
+		private final AtomicBoolean stopped = new AtomicBoolean();
+
+		private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+
+		private final long startNanos = System.nanoTime();
+
+		private volatile long stopNanos;
+
+		private final Thread thread;
+
+		/** Where the key's slot is served, as the last MOVED said; used by the writer thread only. */
+		private HostAndPort owner;
+
+		OneKeyWriter(String key, ClusterNode owner) {
+			this.owner = new HostAndPort(owner.host(), owner.port());
+			this.thread = new Thread(() -> write(key), "one-key-writer");
+			this.thread.start();
+		}
+
+		private void write(String key) {
+			Map<HostAndPort, Jedis> connections = new HashMap<>();
+			Function<HostAndPort, Jedis> connection = (node) -> connections.computeIfAbsent(node, Jedis::new);
+			long next = System.nanoTime();
+			try {
+				for (long value = 1; !this.stopped.get(); value++) {
+					set(key, String.valueOf(value), connection);
+					next += 500_000; // 2,000 writes/s
+					LockSupport.parkNanos(next - System.nanoTime());
+				}
+			}
+			catch (RuntimeException ex) {
+				this.failure.set(ex);
+			}
+			finally {
+				this.stopNanos = System.nanoTime();
+				connections.values().forEach(Jedis::close);
+			}
+		}
+
+		/** An ASK redirects this write only; a MOVED every later one too. */
+		private void set(String key, String value, Function<HostAndPort, Jedis> connection) {
+			HostAndPort node = this.owner;
+			boolean asking = false;
+			for (int hop = 0; hop < 3; hop++) {
+				try {
+					Jedis jedis = connection.apply(node);
+					if (asking) {
+						jedis.asking();
+					}
+					jedis.set(key, value);
+					this.acknowledged.computeIfAbsent(node.toString(), (n) -> new AtomicInteger()).incrementAndGet();
+					return;
+				}
+				catch (JedisMovedDataException ex) {
+					node = ex.getTargetNode();
+					this.owner = node;
+					asking = false;
+				}
+				catch (JedisAskDataException ex) {
+					node = ex.getTargetNode();
+					asking = true;
+				}
+			}
+			throw new IllegalStateException("Too many redirects writing " + key);
+		}
+
+		int acknowledgedBy(ClusterNode node) {
+			rethrow();
+			AtomicInteger count = this.acknowledged.get(node.hostAndPort());
+			return (count != null) ? count.get() : 0;
+		}
+
+		Map<String, Integer> acknowledged() {
+			return countsOf(this.acknowledged);
+		}
+
+		long acknowledgedPerSecond() {
+			long total = acknowledged().values().stream().mapToLong(Integer::longValue).sum();
+			return total * 1_000_000_000L / (this.stopNanos - this.startNanos);
+		}
+
+		void stop() throws InterruptedException {
+			this.stopped.set(true);
+			this.thread.join(10_000);
+			rethrow();
+		}
+
+		private void rethrow() {
+			if (this.failure.get() != null) {
+				throw new IllegalStateException("The writer failed", this.failure.get());
+			}
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			this.stopped.set(true);
+			this.thread.join(10_000);
+		}
+
+	}
+
 	/**
 	 * Writes keys of one slot at about 2,500 SET/s to whichever of a primary and its replicas
 	 * accepts them, and remembers the writes a replica acknowledged: those came after its
@@ -699,6 +900,24 @@ class ClusterKeyspaceNotificationsIT {
 
 		static final PubSub NONE = new PubSub(Set.of(), 0);
 
+	}
+
+	private static ClusterTopologyReader readerFor(String user) {
+		return new ClusterTopologyReader(ConnectionSettings.builder().username(user).password("s3cret").build());
+	}
+
+	private static void forEach(List<ClusterNode> nodes, Consumer<Jedis> command) {
+		for (ClusterNode node : nodes) {
+			try (Jedis jedis = node.jedis()) {
+				command.accept(jedis);
+			}
+		}
+	}
+
+	private static Map<String, Integer> countsOf(Map<String, AtomicInteger> counters) {
+		Map<String, Integer> counts = new HashMap<>();
+		counters.forEach((node, count) -> counts.put(node, count.get()));
+		return counts;
 	}
 
 	private static int freePort() throws IOException {

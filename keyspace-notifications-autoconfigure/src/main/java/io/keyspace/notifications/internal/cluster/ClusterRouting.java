@@ -17,19 +17,30 @@ import io.keyspace.notifications.RedisNode;
  * in a unit test.
  * <p>
  * Keyspace events never cross the cluster bus: a channel for one exact key goes only to the
- * primary owning the key's slot, every other channel (patterns, event channels) to every
- * primary.
+ * primary owning the key's slot (and, during a slot migration, to the node importing it),
+ * every other channel (patterns, event channels) to every primary.
  */
 public final class ClusterRouting {
 
 	private ClusterRouting() {
 	}
 
-	/** The primaries that must carry a channel; empty when its key's slot has no owner. */
+	/**
+	 * The nodes that must carry a channel: every primary, or for an exact key the owner of its
+	 * slot and, while the slot is being migrated, the node importing it (a key moved there is
+	 * written there before the slot changes hands). Empty when the key's slot has no owner.
+	 */
 	public static Set<RedisNode> nodesFor(NotificationChannel channel, ClusterTopology topology) {
 		return channel.exactKey()
-			.map((key) -> topology.ownerOf(key.getBytes(StandardCharsets.UTF_8)).map(Set::of).orElseGet(Set::of))
+			.map((key) -> nodesForSlot(ClusterTopology.slotOf(key.getBytes(StandardCharsets.UTF_8)), topology))
 			.orElseGet(topology::primaries);
+	}
+
+	private static Set<RedisNode> nodesForSlot(int slot, ClusterTopology topology) {
+		Set<RedisNode> nodes = new LinkedHashSet<>(2);
+		topology.ownerOfSlot(slot).ifPresent(nodes::add);
+		topology.importingNode(slot).ifPresent(nodes::add);
+		return nodes;
 	}
 
 	/** Every channel on the primaries that must carry it. */

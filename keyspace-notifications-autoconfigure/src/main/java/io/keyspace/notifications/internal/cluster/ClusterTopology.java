@@ -9,14 +9,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.TreeMap;
 
 import io.keyspace.notifications.RedisNode;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
- * Which primary owns which hash slot. Primaries are derived from slot ownership, never from
- * a cached node list: after a failover a client's node list can still name the old
- * primary, but the slot table cannot.
+ * Which primary owns which hash slot, and which slots are being migrated to another node.
+ * Primaries are derived from slot ownership, never from a cached node list: after a failover
+ * a client's node list can still name the old primary, but the slot table cannot.
  */
 public final class ClusterTopology {
 
@@ -30,7 +31,10 @@ public final class ClusterTopology {
 
 	private final Map<RedisNode, Set<RedisNode>> replicasByPrimary;
 
-	ClusterTopology(RedisNode[] owners, Map<RedisNode, Set<RedisNode>> replicasByPrimary) {
+	private final Map<Integer, RedisNode> importing;
+
+	ClusterTopology(RedisNode[] owners, Map<RedisNode, Set<RedisNode>> replicasByPrimary,
+			Map<Integer, RedisNode> importing) {
 		this.owners = owners.clone();
 		Set<RedisNode> found = new LinkedHashSet<>();
 		for (RedisNode owner : owners) {
@@ -46,6 +50,7 @@ public final class ClusterTopology {
 		Map<RedisNode, Set<RedisNode>> byPrimary = new LinkedHashMap<>();
 		replicasByPrimary.forEach((primary, nodes) -> byPrimary.put(primary, Set.copyOf(nodes)));
 		this.replicasByPrimary = Collections.unmodifiableMap(byPrimary);
+		this.importing = Collections.unmodifiableMap(new TreeMap<>(importing));
 	}
 
 	/**
@@ -56,12 +61,25 @@ public final class ClusterTopology {
 	public static ClusterTopology of(Map<RedisNode, int[]> ranges) {
 		RedisNode[] owners = new RedisNode[SLOTS];
 		ranges.forEach((node, range) -> Arrays.fill(owners, range[0], range[1] + 1, node));
-		return new ClusterTopology(owners, Map.of());
+		return new ClusterTopology(owners, Map.of(), Map.of());
 	}
 
 	/** The same slot table, with replicas for some primaries; for tests. */
 	public ClusterTopology withReplicas(Map<RedisNode, Set<RedisNode>> replicasByPrimary) {
-		return new ClusterTopology(this.owners, replicasByPrimary);
+		return new ClusterTopology(this.owners, replicasByPrimary, this.importing);
+	}
+
+	/**
+	 * The same slot table, with slots being migrated: each slot with the node importing it.
+	 * @param importing the slots whose owner reports them {@code MIGRATING}, with their target
+	 */
+	public ClusterTopology withImporting(Map<Integer, RedisNode> importing) {
+		return new ClusterTopology(this.owners, this.replicasByPrimary, importing);
+	}
+
+	/** The hash slot of a key (hash tags respected). */
+	public static int slotOf(byte[] key) {
+		return JedisClusterCRC16.getSlot(key);
 	}
 
 	/** The nodes that own at least one slot. */
@@ -81,15 +99,35 @@ public final class ClusterTopology {
 
 	/** The primary that owns a key's slot (hash tags respected), if the slot is assigned. */
 	public Optional<RedisNode> ownerOf(byte[] key) {
-		return Optional.ofNullable(this.owners[JedisClusterCRC16.getSlot(key)]);
+		return ownerOfSlot(slotOf(key));
 	}
 
-	/** Whether both assign every slot to the same primary (replicas are not compared). */
+	/** The primary that owns a slot, if it is assigned. */
+	public Optional<RedisNode> ownerOfSlot(int slot) {
+		return Optional.ofNullable(this.owners[slot]);
+	}
+
+	/**
+	 * The node a slot is being migrated to, while its owner reports it {@code MIGRATING}: a
+	 * key moved there already is written there (clients follow {@code ASK}), so the node
+	 * publishes the key's events before it owns the slot.
+	 */
+	public Optional<RedisNode> importingNode(int slot) {
+		return Optional.ofNullable(this.importing.get(slot));
+	}
+
+	/**
+	 * Whether both assign every slot to the same primary and migrate the same slots to the same
+	 * nodes (replicas are not compared).
+	 */
 	public boolean sameAs(ClusterTopology other) {
-		return other != null && Arrays.equals(this.owners, other.owners);
+		return other != null && Arrays.equals(this.owners, other.owners) && this.importing.equals(other.importing);
 	}
 
-	/** For logs: each primary with its slot ranges, e.g. {@code 10.0.0.1:6379 (slots 0-5460)}. */
+	/**
+	 * For logs: each primary with its slot ranges, e.g. {@code 10.0.0.1:6379 (slots 0-5460)},
+	 * then the slots being migrated, e.g. {@code migrating [slot 42 to 10.0.0.2:6379]}.
+	 */
 	@Override
 	public String toString() {
 		Map<RedisNode, StringJoiner> ranges = new LinkedHashMap<>();
@@ -105,7 +143,12 @@ public final class ClusterTopology {
 		}
 		StringJoiner text = new StringJoiner(", ", "primaries [", "]");
 		ranges.forEach((node, slots) -> text.add(node + " (slots " + slots + ")"));
-		return text.toString();
+		if (this.importing.isEmpty()) {
+			return text.toString();
+		}
+		StringJoiner migrating = new StringJoiner(", ", ", migrating [", "]");
+		this.importing.forEach((slot, node) -> migrating.add("slot " + slot + " to " + node));
+		return text + migrating.toString();
 	}
 
 }

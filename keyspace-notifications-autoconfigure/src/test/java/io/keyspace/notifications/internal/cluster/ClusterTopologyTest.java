@@ -1,8 +1,6 @@
 package io.keyspace.notifications.internal.cluster;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import io.keyspace.notifications.RedisNode;
@@ -16,27 +14,6 @@ class ClusterTopologyTest {
 
 	private static final RedisNode B = new RedisNode("10.0.0.2", 7001);
 
-	private static final RedisNode B_REPLICA = new RedisNode("10.0.0.3", 7002);
-
-	@Test
-	void parsesClusterSlotsWithSplitRangesReplicasAndTheAskedNodesOwnAddress() {
-		// What CLUSTER SLOTS looks like after slots 100-199 moved from A to B; B's replica
-		// is listed after B, and the answering node A gives its own host as "".
-		List<Object> reply = List.of(range(0, 99, address("", 7000)),
-				range(100, 199, address("10.0.0.2", 7001), address("10.0.0.3", 7002)),
-				range(200, 16383, address("?", 7000)));
-
-		ClusterTopology topology = ClusterTopologyReader.parse(reply, new RedisNode("10.0.0.1", 6379));
-
-		assertThat(topology.primaries()).containsExactly(A, B);
-		assertThat(topology.replicas()).containsExactly(B_REPLICA);
-		// "user" hashes to slot 5474, "k78" to slot 195.
-		assertThat(topology.ownerOf(bytes("{user}:1"))).contains(A);
-		assertThat(topology.ownerOf(bytes("{k78}:1"))).contains(B);
-		assertThat(topology.toString())
-			.isEqualTo("primaries [10.0.0.1:7000 (slots 0-99,200-16383), 10.0.0.2:7001 (slots 100-199)]");
-	}
-
 	@Test
 	void unassignedSlotsHaveNoOwnerAndEqualTablesAreTheSame() {
 		ClusterTopology partial = ClusterTopology.of(Map.of(A, new int[] { 0, 8191 }));
@@ -49,14 +26,21 @@ class ClusterTopologyTest {
 		assertThat(partial).hasToString("primaries [10.0.0.1:7000 (slots 0-8191)]");
 	}
 
-	private static List<Object> range(long first, long last, List<?>... nodes) {
-		List<Object> entry = new ArrayList<>(List.of(first, last));
-		entry.addAll(List.of(nodes));
-		return entry;
-	}
+	@Test
+	void aSlotBeingMigratedHasItsOwnerAndTheNodeImportingIt() {
+		ClusterTopology stable = ClusterTopology.of(Map.of(A, new int[] { 0, 8191 }, B, new int[] { 8192, 16383 }));
+		ClusterTopology migrating = stable.withImporting(Map.of(3300, B, 100, B));
 
-	private static List<Object> address(String host, long port) {
-		return List.of(bytes(host), port, bytes("id-" + port));
+		assertThat(ClusterTopology.slotOf(bytes("b"))).isEqualTo(3300);
+		assertThat(migrating.ownerOfSlot(3300)).contains(A);
+		assertThat(migrating.importingNode(3300)).contains(B);
+		assertThat(migrating.importingNode(3301)).isEmpty();
+		assertThat(stable.importingNode(3300)).isEmpty();
+		// A migration starting or ending is a change worth logging.
+		assertThat(migrating.sameAs(stable)).isFalse();
+		assertThat(migrating.sameAs(stable.withImporting(Map.of(100, B, 3300, B)))).isTrue();
+		assertThat(migrating).hasToString("primaries [10.0.0.1:7000 (slots 0-8191), 10.0.0.2:7001 (slots 8192-16383)]"
+				+ ", migrating [slot 100 to 10.0.0.2:7001, slot 3300 to 10.0.0.2:7001]");
 	}
 
 	private static byte[] bytes(String text) {
