@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A subscription routes only the channels it adds. A topology refresh routes the whole
  * registry again and applies the difference per node: a node that no longer owns slots is
- * closed, a new one connected and subscribed, a channel whose slot moved unsubscribed on the
- * old owner and subscribed on the new one. A node reader is opened only for primaries that
+ * closed, a new one connected and subscribed, an exact-key channel subscribed on both nodes
+ * while its slot migrates and on the new owner only afterwards. A node reader is opened only for primaries that
  * carry at least one channel, and never for a replica: replicas emit events too, which would
  * deliver every change twice, except while a primary's connection is down: then its replicas
  * stand in ({@link ClusterRouting#withStandIns}), so the one promoted in its place is already
@@ -376,8 +376,8 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 		List<NodeSubscriber> closed = new ArrayList<>();
 		Set<NodeSubscriber> changed = new LinkedHashSet<>();
 		for (RedisNode node : changes.close()) {
-			logger.info((fresh.primaries().contains(node) ? "Closing the keyspace subscriber of {}: no channel is left on it"
-					: "Closing the keyspace subscriber of {}: it no longer owns slots"), node);
+			logger.info("Closing the keyspace subscriber of {}: {}", node, fresh.primaries().contains(node)
+					? "no channel is left on it" : "no channel is routed to it anymore (it owns no slots)");
 			closed.add(remove(node));
 		}
 		changes.unsubscribe().forEach((node, channels) -> {
