@@ -217,6 +217,16 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 		return this.connectionSettings;
 	}
 
+	@Override
+	public List<NodeStatus> nodes() {
+		List<NodeStatus> nodes = new ArrayList<>();
+		readers().forEach((reader) -> nodes.add(reader.status(this.gaps.reportedFor(reader.node().toString()))));
+		return nodes;
+	}
+
+	/** The current node readers. */
+	protected abstract Collection<NodeSubscriber> readers();
+
 	/** For each node connection: the channels and patterns its server has confirmed. */
 	public abstract Map<RedisNode, Set<String>> serverSubscriptions();
 

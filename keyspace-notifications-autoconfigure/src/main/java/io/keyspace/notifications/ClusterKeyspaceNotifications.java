@@ -3,6 +3,7 @@ package io.keyspace.notifications;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -251,6 +252,11 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 		if (reconnect) {
 			this.refreshes.requestSoon();
 		}
+	}
+
+	@Override
+	protected Collection<NodeSubscriber> readers() {
+		return snapshot().values();
 	}
 
 	/** Called on a reader thread; takes the state lock only to copy one node's channel names. */

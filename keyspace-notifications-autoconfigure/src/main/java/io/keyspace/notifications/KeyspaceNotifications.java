@@ -1,6 +1,7 @@
 package io.keyspace.notifications;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -111,6 +112,9 @@ public interface KeyspaceNotifications extends AutoCloseable {
 	 * resynchronize what the handlers derive from notifications.
 	 */
 	void addGapListener(Consumer<NotificationGap> listener);
+
+	/** The state of each node reader (for a cluster, also replicas standing in for a lost primary). */
+	List<NodeStatus> nodes();
 
 	/** A read-only view of the counters: received, delivered, filtered, malformed, dropped, in flight. */
 	NotificationMetrics metrics();

@@ -1,5 +1,6 @@
 package io.keyspace.notifications;
 
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,12 @@ public final class StandaloneKeyspaceNotifications extends AbstractKeyspaceNotif
 			return new Placement(List.of(), List.of(dropped));
 		}
 		return new Placement(List.of(this.subscriber), List.of());
+	}
+
+	@Override
+	protected Collection<NodeSubscriber> readers() {
+		NodeSubscriber reader = current();
+		return (reader != null) ? List.of(reader) : List.of();
 	}
 
 	@Override

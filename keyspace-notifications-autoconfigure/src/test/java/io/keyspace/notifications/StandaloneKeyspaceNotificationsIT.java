@@ -335,6 +335,8 @@ class StandaloneKeyspaceNotificationsIT {
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> log.messages(Level.DEBUG).stream().filter((m) -> m.startsWith("Reconnect attempt")).count() >= 2);
 			assertThat(this.notifications.isSubscribed()).isFalse();
+			assertThat(this.notifications.nodes()).singleElement()
+				.satisfies((node) -> assertThat(node.state()).isEqualTo(NodeStatus.State.DISCONNECTED));
 			assertThat(gaps).isEmpty();
 			Instant restarted = Instant.now();
 			server.start();
@@ -348,6 +350,13 @@ class StandaloneKeyspaceNotificationsIT {
 					(gap) -> assertThat(gap.end()).isAfter(restarted),
 					(gap) -> assertThat(gap.channels())
 						.containsExactlyInAnyOrder("__keyspace@0__:k:*", "__keyevent@0__:del")));
+			assertThat(this.notifications.nodes()).singleElement().satisfies(
+					(node) -> assertThat(node.node()).isEqualTo(server.hostAndPort()),
+					(node) -> assertThat(node.state()).isEqualTo(NodeStatus.State.SUBSCRIBED),
+					(node) -> assertThat(node.channels()).isEqualTo(2),
+					(node) -> assertThat(node.reconnects()).isEqualTo(1),
+					(node) -> assertThat(node.gaps()).isEqualTo(1),
+					(node) -> assertThat(node.lastRead()).isAfter(restarted));
 			assertThat(log.messages(Level.WARN)).singleElement().asString().contains(server.hostAndPort());
 			assertThat(log.messages(Level.INFO)).filteredOn((m) -> m.startsWith("Reconnected")).singleElement()
 				.asString().contains(server.hostAndPort()).contains("resubscribed 1 channel(s) and 1 pattern(s)");

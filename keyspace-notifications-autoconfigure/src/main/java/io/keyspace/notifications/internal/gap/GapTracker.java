@@ -6,11 +6,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 import io.keyspace.notifications.GapCause;
@@ -40,6 +42,8 @@ public final class GapTracker implements AutoCloseable {
 	});
 
 	private final Map<RedisNode, Open> open = new HashMap<>(); // guarded by this
+
+	private final Map<String, LongAdder> reported = new ConcurrentHashMap<>();
 
 	public GapTracker(Clock clock) {
 		this.clock = clock;
@@ -93,6 +97,7 @@ public final class GapTracker implements AutoCloseable {
 
 	/** A gap that is over already, e.g. channels that followed a slot move, or an overflow episode. */
 	public void report(NotificationGap gap) {
+		this.reported.computeIfAbsent(gap.node(), (node) -> new LongAdder()).increment();
 		if (this.listeners.isEmpty()) {
 			return;
 		}
@@ -102,6 +107,12 @@ public final class GapTracker implements AutoCloseable {
 		catch (RejectedExecutionException ex) {
 			// closed: nobody is listening anymore
 		}
+	}
+
+	/** Gaps reported for a node ({@code host:port}) so far. */
+	public long reportedFor(String node) {
+		LongAdder count = this.reported.get(node);
+		return (count != null) ? count.sum() : 0;
 	}
 
 	/** Whether a gap is open for a node. */

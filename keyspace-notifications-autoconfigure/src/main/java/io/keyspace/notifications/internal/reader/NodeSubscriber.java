@@ -1,6 +1,7 @@
 package io.keyspace.notifications.internal.reader;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -18,6 +19,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.NodeConnectionException;
+import io.keyspace.notifications.NodeStatus;
 
 /**
  * One subscriber connection and one reader thread for one Redis node.
@@ -64,6 +66,10 @@ public final class NodeSubscriber implements AutoCloseable {
 	private final SubscriptionSet patterns = new SubscriptionSet();
 
 	private final AtomicLong framesRead = new AtomicLong();
+
+	private final AtomicLong reconnects = new AtomicLong();
+
+	private volatile long lastReadMillis; // 0 until the first burst; written once per burst
 
 	private long framesAtLastHealthCheck = -1; // the health-check thread's own
 
@@ -223,6 +229,29 @@ public final class NodeSubscriber implements AutoCloseable {
 		}
 	}
 
+	/** This reader's state; {@code gaps} is counted elsewhere and passed in. */
+	public NodeStatus status(long gaps) {
+		NodeStatus.State state;
+		int wanted;
+		this.lock.lock();
+		try {
+			wanted = this.channels.size() + this.patterns.size();
+			if (this.connection != null) {
+				state = (this.channels.allConfirmed() && this.patterns.allConfirmed()) ? NodeStatus.State.SUBSCRIBED
+						: NodeStatus.State.SUBSCRIBING;
+			}
+			else {
+				state = this.everConnected ? NodeStatus.State.DISCONNECTED : NodeStatus.State.CONNECTING;
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		long last = this.lastReadMillis;
+		return new NodeStatus(this.nodeName, state, wanted, (last != 0) ? Instant.ofEpochMilli(last) : null,
+				this.reconnects.get(), gaps);
+	}
+
 	/** The channels and patterns the server has confirmed on the current connection. */
 	public Set<String> confirmedSubscriptions() {
 		Set<String> all = new TreeSet<>();
@@ -342,6 +371,9 @@ public final class NodeSubscriber implements AutoCloseable {
 		finally {
 			this.lock.unlock();
 		}
+		if (reconnect) {
+			this.reconnects.incrementAndGet();
+		}
 		this.outage.recovered(channelCount, patternCount);
 		notifyListener(() -> this.nodeListener.onConnected(this.node, reconnect));
 		return fresh;
@@ -438,6 +470,7 @@ public final class NodeSubscriber implements AutoCloseable {
 				handleFrame(frame);
 			}
 			if (!connection.hasBufferedInput()) {
+				this.lastReadMillis = System.currentTimeMillis();
 				endOfBurst();
 			}
 		}

@@ -1,0 +1,36 @@
+package io.keyspace.notifications;
+
+import java.time.Instant;
+
+/**
+ * One node reader's state, for health checks and dashboards. Holds no key names and no
+ * credentials.
+ *
+ * @param node {@code host:port}
+ * @param state whether the node is delivering
+ * @param channels channels and patterns wanted on the node
+ * @param lastRead when the reader last read anything from the node (a notification, a
+ * confirmation or a PING reply); {@code null} if never
+ * @param reconnects connections restored after an outage
+ * @param gaps interruptions of delivery reported for the node
+ */
+public record NodeStatus(String node, State state, int channels, Instant lastRead, long reconnects, long gaps) {
+
+	/** Where a node reader stands. */
+	public enum State {
+
+		/** Not connected yet: the first connection is being made or retried. */
+		CONNECTING,
+
+		/** Connected; some subscriptions are not confirmed by the server yet. */
+		SUBSCRIBING,
+
+		/** Connected and every wanted subscription confirmed: delivering. */
+		SUBSCRIBED,
+
+		/** The connection was lost; reconnecting with backoff. */
+		DISCONNECTED
+
+	}
+
+}
