@@ -75,6 +75,13 @@ public final class SubscriptionRegistry {
 		return all;
 	}
 
+	/** Every channel with its handlers, e.g. to derive the server flags they need. */
+	public List<Subscription> subscriptions() {
+		List<Subscription> all = new ArrayList<>(this.channels.values());
+		all.addAll(this.patterns.values());
+		return all;
+	}
+
 	public boolean isEmpty() {
 		return this.channels.isEmpty() && this.patterns.isEmpty();
 	}
