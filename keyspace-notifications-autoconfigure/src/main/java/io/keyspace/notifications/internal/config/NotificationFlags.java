@@ -2,7 +2,6 @@ package io.keyspace.notifications.internal.config;
 
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,34 +34,38 @@ public final class NotificationFlags {
 	/** The classes {@code A} stands for. */
 	static final String ALL_CLASSES = "g$lshzxetd";
 
+	/** Every letter known here, in Redis's order; a letter's bit is its index. */
 	private static final String ORDER = ALL_CLASSES + "noc" + "KEmSTIV";
+
+	private static final int ALL = mask(ALL_CLASSES);
 
 	/**
 	 * Letters Redis (up to 8.8 at least) does not print after {@code A} in {@code CONFIG GET}
 	 * although they are set, so a value that shows {@code A} cannot tell whether they are on.
 	 */
-	private static final String HIDDEN_AFTER_ALL = "noc";
+	private static final int HIDDEN_AFTER_ALL = mask("noc");
 
-	private static final Map<ChannelType, Character> KIND_LETTERS = Map.of(ChannelType.KEYSPACE, 'K',
-			ChannelType.KEYEVENT, 'E', ChannelType.SUBKEYSPACE, 'S', ChannelType.SUBKEYEVENT, 'T',
-			ChannelType.SUBKEYSPACEITEM, 'I', ChannelType.SUBKEYSPACEEVENT, 'V');
+	private static final Map<ChannelType, Integer> KIND_LETTERS = Map.of(ChannelType.KEYSPACE, mask("K"),
+			ChannelType.KEYEVENT, mask("E"), ChannelType.SUBKEYSPACE, mask("S"), ChannelType.SUBKEYEVENT, mask("T"),
+			ChannelType.SUBKEYSPACEITEM, mask("I"), ChannelType.SUBKEYSPACEEVENT, mask("V"));
 
-	private static final Map<String, Character> EVENT_CLASSES = eventClasses();
+	private static final Map<String, Integer> EVENT_CLASSES = eventClasses();
 
 	private NotificationFlags() {
 	}
 
 	/**
-	 * The letters a set of subscriptions needs.
+	 * The letters a set of subscriptions needs. Runs over the whole registry whenever
+	 * subscriptions change, hence bit masks: no allocation per channel.
 	 * @param subscriptions channels with their handlers
 	 * @return the letters in canonical order, empty for no subscriptions
 	 */
 	public static String required(Collection<Subscription> subscriptions) {
-		Set<Character> letters = new LinkedHashSet<>();
+		int letters = 0;
 		for (Subscription subscription : subscriptions) {
-			letters.addAll(parse(required(subscription.channel(), subscription.eventGlobs())));
+			letters |= requiredMask(subscription.channel(), subscription.eventGlobs());
 		}
-		return render(letters);
+		return render(letters, "");
 	}
 
 	/**
@@ -72,20 +75,22 @@ public final class NotificationFlags {
 	 * @return the letters in canonical order
 	 */
 	static String required(NotificationChannel channel, Optional<Set<String>> handlerEvents) {
-		Set<Character> letters = new LinkedHashSet<>();
-		letters.add(KIND_LETTERS.get(channel.type()));
+		return render(requiredMask(channel, handlerEvents), "");
+	}
+
+	private static int requiredMask(NotificationChannel channel, Optional<Set<String>> handlerEvents) {
+		int letters = KIND_LETTERS.get(channel.type());
 		String event = channel.type().inChannel(Part.EVENT) ? channel.part(Part.EVENT) : null;
 		if (event != null && !RedisGlob.isPattern(event)) {
-			letters.addAll(parse(classOf(RedisGlob.unescape(event))));
+			return letters | classMask(RedisGlob.unescape(event));
 		}
-		else if (handlerEvents.isPresent()) {
-			handlerEvents.get().forEach((glob) -> letters.addAll(parse(RedisGlob.isPattern(glob) ? "A"
-					: classOf(RedisGlob.unescape(glob)))));
+		if (handlerEvents.isEmpty()) {
+			return letters | ALL;
 		}
-		else {
-			letters.addAll(parse("A"));
+		for (String glob : handlerEvents.get()) {
+			letters |= RedisGlob.isPattern(glob) ? ALL : classMask(RedisGlob.unescape(glob));
 		}
-		return render(letters);
+		return letters;
 	}
 
 	/**
@@ -94,8 +99,11 @@ public final class NotificationFlags {
 	 * @return its letter, or {@code "A"} when the event is not known here
 	 */
 	static String classOf(String event) {
-		Character letter = EVENT_CLASSES.get(event);
-		return (letter != null) ? letter.toString() : "A";
+		return render(classMask(event), "");
+	}
+
+	private static int classMask(String event) {
+		return EVENT_CLASSES.getOrDefault(event, ALL);
 	}
 
 	/**
@@ -105,56 +113,75 @@ public final class NotificationFlags {
 	 * @return the missing letters in canonical order, empty if none
 	 */
 	public static String missing(String current, String required) {
-		Set<Character> have = parse(current);
-		Set<Character> missing = parse(required);
-		missing.removeAll(have);
+		int missing = mask(required) & ~mask(current);
 		if (current.indexOf('A') >= 0) {
 			// Cannot be told from the value; reporting them would repeat a false warning forever.
-			HIDDEN_AFTER_ALL.chars().forEach((letter) -> missing.remove((char) letter));
+			missing &= ~HIDDEN_AFTER_ALL;
 		}
-		return render(missing);
+		String unknownMissing = unknown(required);
+		for (char letter : unknown(current).toCharArray()) {
+			unknownMissing = unknownMissing.replace(String.valueOf(letter), "");
+		}
+		return render(missing, unknownMissing);
 	}
 
 	/**
 	 * The server's value with the required letters added; none is ever removed.
 	 * @param current the server's value
 	 * @param required letters needed
-	 * @return the merged value in canonical order, {@code A} for all classes
+	 * @return the merged value in canonical order, {@code A} for all classes; letters not known
+	 * here (a newer server's) are kept at the end in their order
 	 */
 	public static String merge(String current, String required) {
-		Set<Character> letters = parse(current);
-		letters.addAll(parse(required));
-		return render(letters);
-	}
-
-	/** The letters of a value, with {@code A} expanded. */
-	private static Set<Character> parse(String value) {
-		Set<Character> letters = new LinkedHashSet<>();
-		for (char letter : value.toCharArray()) {
-			if (letter == 'A') {
-				ALL_CLASSES.chars().forEach((c) -> letters.add((char) c));
-			}
-			else {
-				letters.add(letter);
+		String unknown = unknown(current);
+		for (char letter : unknown(required).toCharArray()) {
+			if (unknown.indexOf(letter) < 0) {
+				unknown += letter;
 			}
 		}
-		return letters;
+		return render(mask(current) | mask(required), unknown);
 	}
 
-	/** Canonical order; letters not in it follow in the order they were added (a value's own order first). */
-	private static String render(Set<Character> letters) {
+	/** The known letters of a value as bits, with {@code A} expanded. */
+	private static int mask(String value) {
+		int mask = 0;
+		for (char letter : value.toCharArray()) {
+			int index = ORDER.indexOf(letter);
+			if (letter == 'A') {
+				mask |= ALL;
+			}
+			else if (index >= 0) {
+				mask |= 1 << index;
+			}
+		}
+		return mask;
+	}
+
+	/** The letters of a value not known here, each once, in their order. */
+	private static String unknown(String value) {
+		StringBuilder unknown = new StringBuilder();
+		for (char letter : value.toCharArray()) {
+			if (letter != 'A' && ORDER.indexOf(letter) < 0 && unknown.indexOf(String.valueOf(letter)) < 0) {
+				unknown.append(letter);
+			}
+		}
+		return unknown.toString();
+	}
+
+	/** Known letters in Redis's order, {@code A} for all classes, then the unknown ones. */
+	private static String render(int mask, String unknown) {
 		StringBuilder value = new StringBuilder();
-		boolean all = ALL_CLASSES.chars().allMatch((c) -> letters.contains((char) c));
+		boolean all = (mask & ALL) == ALL;
 		if (all) {
 			value.append('A');
 		}
-		for (char letter : ORDER.toCharArray()) {
-			if (letters.contains(letter) && !(all && ALL_CLASSES.indexOf(letter) >= 0)) {
-				value.append(letter);
+		for (int index = 0; index < ORDER.length(); index++) {
+			boolean set = (mask & (1 << index)) != 0;
+			if (set && !(all && (ALL & (1 << index)) != 0)) {
+				value.append(ORDER.charAt(index));
 			}
 		}
-		letters.stream().filter((letter) -> ORDER.indexOf(letter) < 0).forEach(value::append);
-		return value.toString();
+		return value.append(unknown).toString();
 	}
 
 	/**
@@ -163,8 +190,8 @@ public final class NotificationFlags {
 	 * names differently (e.g. {@code setex}, which Redis reports as {@code set}): were a
 	 * server to send them, they would be of that class.
 	 */
-	private static Map<String, Character> eventClasses() {
-		Map<String, Character> classes = new HashMap<>();
+	private static Map<String, Integer> eventClasses() {
+		Map<String, Integer> classes = new HashMap<>();
 		put(classes, 'g', "del", "unlink", "rename", "rename_from", "rename_to", "move", "move_from", "move_to",
 				"copy_to", "restore", "expire", "expireat", "pexpire", "pexpireat", "persist");
 		put(classes, '$', "set", "setex", "setnx", "setrange", "incr", "incrby", "incrbyfloat", "decr", "decrby",
@@ -187,9 +214,9 @@ public final class NotificationFlags {
 		return Map.copyOf(classes);
 	}
 
-	private static void put(Map<String, Character> classes, char letter, String... events) {
+	private static void put(Map<String, Integer> classes, char letter, String... events) {
 		for (String event : events) {
-			classes.put(event, letter);
+			classes.put(event, mask(String.valueOf(letter)));
 		}
 	}
 
