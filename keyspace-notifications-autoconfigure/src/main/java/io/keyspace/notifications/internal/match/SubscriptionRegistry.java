@@ -69,10 +69,7 @@ public final class SubscriptionRegistry {
 	}
 
 	public List<NotificationChannel> channels() {
-		List<NotificationChannel> all = new ArrayList<>();
-		this.channels.values().forEach((subscription) -> all.add(subscription.channel()));
-		this.patterns.values().forEach((subscription) -> all.add(subscription.channel()));
-		return all;
+		return subscriptions().stream().map(Subscription::channel).toList();
 	}
 
 	/** Every channel with its handlers, e.g. to derive the server flags they need. */
