@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 import io.keyspace.notifications.channel.NotificationChannel;
+import io.keyspace.notifications.internal.config.ServerConfigCheck;
 import io.keyspace.notifications.internal.dispatch.Dispatcher;
 import io.keyspace.notifications.internal.gap.GapTracker;
 import io.keyspace.notifications.internal.dispatch.NotificationCounters;
@@ -72,6 +73,7 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 
 		@Override
 		public void onConnected(RedisNode node, boolean reconnect) {
+			AbstractKeyspaceNotifications.this.serverConfig.nodeConnected(node);
 			onNodeConnected(node, reconnect);
 		}
 
@@ -93,6 +95,9 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 
 	private final Dispatcher dispatcher;
 
+	/** Checks or sets each node's notify-keyspace-events on the scheduler thread. */
+	private final ServerConfigCheck serverConfig;
+
 	private volatile boolean closed;
 
 	protected AbstractKeyspaceNotifications(ConnectionSettings connectionSettings, NotificationOptions options) {
@@ -108,6 +113,8 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 			thread.setDaemon(true);
 			return thread;
 		});
+		this.serverConfig = new ServerConfigCheck(options.serverConfig(), connectionSettings,
+				this.registry::subscriptions, () -> serverSubscriptions().keySet(), this.scheduler);
 	}
 
 	@Override
@@ -346,6 +353,7 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 					added.add(channel);
 				}
 			}
+			this.serverConfig.subscriptionsChanged(); // also a new handler on a known channel may need more
 			if (added.isEmpty()) {
 				return;
 			}

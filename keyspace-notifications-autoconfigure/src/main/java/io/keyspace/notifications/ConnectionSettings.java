@@ -15,7 +15,7 @@ import redis.clients.jedis.RedisProtocol;
 
 /**
  * Everything needed to open a subscriber connection to a Redis node. How to reach and log
- * in to a node (credentials or a credentials provider, database, TLS and {@code SslOptions},
+ * in to a node (credentials or a credentials provider, TLS and {@code SslOptions},
  * client name, connect timeout, host-and-port mapper) is Jedis' own
  * {@link JedisClientConfig}, taken as a whole so that nothing Jedis supports is lost on the
  * way. What a subscriber needs beyond that is ours: the command timeout, the idle health
@@ -56,7 +56,8 @@ public final class ConnectionSettings {
 	/**
 	 * A builder that connects as {@code clientConfig} says: credentials provider, TLS and
 	 * {@code SslOptions}, host-and-port mapper, database, client name and connect timeout are
-	 * all kept. Its protocol and socket timeout are replaced, see {@link #clientConfig()}.
+	 * all kept. Its protocol, socket timeout and selected database are replaced, see
+	 * {@link #clientConfig()}.
 	 */
 	public static Builder builder(JedisClientConfig clientConfig) {
 		return new Builder(DefaultJedisClientConfig.builder().from(Objects.requireNonNull(clientConfig, "clientConfig")));
@@ -65,13 +66,17 @@ public final class ConnectionSettings {
 	/**
 	 * The Jedis configuration node connections start from. A subscriber connection always
 	 * speaks RESP2 (the reader decodes RESP2 pub/sub frames) and gets its own read timeout,
-	 * derived from the health check; a command connection gets the command timeout.
+	 * derived from the health check; a command connection gets the command timeout. Neither
+	 * selects its database (see {@link #jedisConfig(Duration)}).
 	 */
 	public JedisClientConfig clientConfig() {
 		return this.clientConfig;
 	}
 
-	/** The database selected on connect; keyspace channels name their own database. */
+	/**
+	 * The application's database, as configured. Connections never select it (see
+	 * {@link #jedisConfig(Duration)}): keyspace channels name their own database.
+	 */
 	public int database() {
 		return this.clientConfig.getDatabase();
 	}
@@ -99,10 +104,16 @@ public final class ConnectionSettings {
 		return this.backoff;
 	}
 
-	/** The Jedis configuration for a connection whose reads wait at most {@code socketTimeout}. */
+	/**
+	 * The Jedis configuration for a connection whose reads wait at most {@code socketTimeout}.
+	 * Its database is always 0, so no {@code SELECT} is sent: a channel names its database, and
+	 * neither pub/sub nor {@code CONFIG} and {@code CLUSTER} commands use the selected one, while
+	 * a least-privilege ACL user may not be allowed to {@code SELECT}.
+	 */
 	public JedisClientConfig jedisConfig(Duration socketTimeout) {
 		return DefaultJedisClientConfig.builder()
 			.from(this.clientConfig)
+			.database(0)
 			.protocol(RedisProtocol.RESP2)
 			.socketTimeoutMillis(Math.toIntExact(socketTimeout.toMillis()))
 			.build();
@@ -184,6 +195,7 @@ public final class ConnectionSettings {
 			return this;
 		}
 
+		/** The application's database; recorded, never selected on a connection (channels name theirs). */
 		public Builder database(int database) {
 			if (database < 0) {
 				throw new IllegalArgumentException("database must be >= 0, was " + database);

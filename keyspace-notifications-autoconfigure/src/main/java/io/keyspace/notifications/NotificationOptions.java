@@ -1,6 +1,7 @@
 package io.keyspace.notifications;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,9 +21,11 @@ import org.slf4j.LoggerFactory;
  * @param handlerThreadFactory creates the handler threads (e.g. virtual threads)
  * @param pullQueueCapacity notifications that {@code poll}/{@code listen} may hold before the
  * new notification is dropped (and counted as {@link DropReason#PULL_OVERFLOW})
+ * @param serverConfig whether the servers' {@code notify-keyspace-events} is checked, set or
+ * left alone
  */
 public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, NotificationErrorHandler errorHandler,
-		ThreadFactory handlerThreadFactory, int pullQueueCapacity) {
+		ThreadFactory handlerThreadFactory, int pullQueueCapacity, ServerConfigMode serverConfig) {
 
 	private static final Logger logger = LoggerFactory.getLogger(NotificationOptions.class);
 
@@ -36,6 +39,7 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 		if (pullQueueCapacity < 1) {
 			throw new IllegalArgumentException("pullQueueCapacity must be at least 1, was " + pullQueueCapacity);
 		}
+		Objects.requireNonNull(serverConfig, "serverConfig");
 	}
 
 	public static NotificationOptions defaults() {
@@ -73,6 +77,8 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 
 		private int pullQueueCapacity = 65_536;
 
+		private ServerConfigMode serverConfig = ServerConfigMode.VERIFY;
+
 		private Builder() {
 		}
 
@@ -106,10 +112,16 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 			return this;
 		}
 
+		/** Whether the servers' {@code notify-keyspace-events} is checked (the default), set or left alone. */
+		public Builder serverConfig(ServerConfigMode serverConfig) {
+			this.serverConfig = serverConfig;
+			return this;
+		}
+
 		public NotificationOptions build() {
 			return new NotificationOptions(this.keyPrefix, this.dispatch, this.errorHandler,
 					(this.handlerThreadFactory != null) ? this.handlerThreadFactory : defaultHandlerThreadFactory(),
-					this.pullQueueCapacity);
+					this.pullQueueCapacity, this.serverConfig);
 		}
 
 	}

@@ -3,6 +3,7 @@ package io.keyspace.notifications.autoconfigure;
 import java.time.Duration;
 
 import io.keyspace.notifications.OverflowPolicy;
+import io.keyspace.notifications.ServerConfigMode;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -30,6 +31,16 @@ public class KeyspaceNotificationsProperties {
 	 * does not answer is reconnected. 0 disables the check.
 	 */
 	private Duration healthCheckInterval = Duration.ofSeconds(5);
+
+	/**
+	 * What to do about each Redis node's notify-keyspace-events, without which the server
+	 * publishes nothing: VERIFY logs a WARN naming the node, the missing flags and the CONFIG
+	 * SET that adds them; APPLY adds them with CONFIG SET (never removing any); NONE sends no
+	 * CONFIG command. Checked when a node connects or reconnects and when a subscription needs
+	 * more flags. Needs +config|get (and +config|set for APPLY); without them it logs once at
+	 * INFO and carries on.
+	 */
+	private ServerConfigMode serverConfig = ServerConfigMode.VERIFY;
 
 	private final Reconnect reconnect = new Reconnect();
 
@@ -59,6 +70,14 @@ public class KeyspaceNotificationsProperties {
 
 	public void setHealthCheckInterval(Duration healthCheckInterval) {
 		this.healthCheckInterval = healthCheckInterval;
+	}
+
+	public ServerConfigMode getServerConfig() {
+		return this.serverConfig;
+	}
+
+	public void setServerConfig(ServerConfigMode serverConfig) {
+		this.serverConfig = serverConfig;
 	}
 
 	public Reconnect getReconnect() {

@@ -111,7 +111,8 @@ final class KeyspaceNotificationsSettings {
 		NotificationOptions.Builder options = NotificationOptions.builder()
 			.keyPrefix(properties.getKeyPrefix())
 			.dispatch(settings)
-			.errorHandler(errorHandler);
+			.errorHandler(errorHandler)
+			.serverConfig(properties.getServerConfig());
 		if (handlerThreads != null) {
 			options.handlerThreadFactory(handlerThreads);
 		}

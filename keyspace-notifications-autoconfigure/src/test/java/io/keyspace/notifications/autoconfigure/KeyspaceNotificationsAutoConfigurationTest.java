@@ -17,6 +17,7 @@ import io.keyspace.notifications.OverflowPolicy;
 import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
 import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.RedisNode;
+import io.keyspace.notifications.ServerConfigMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -62,6 +63,8 @@ class KeyspaceNotificationsAutoConfigurationTest {
 					.hasSingleBean(NotificationErrorHandler.class);
 				assertThat(context.getBean(StandaloneKeyspaceNotifications.class).node())
 					.isEqualTo(new RedisNode("redis.example", 6390));
+				assertThat(context.getBean(StandaloneKeyspaceNotifications.class).options().serverConfig())
+					.isEqualTo(ServerConfigMode.VERIFY);
 			});
 	}
 
@@ -80,6 +83,9 @@ class KeyspaceNotificationsAutoConfigurationTest {
 				assertThat(client.getCredentialsProvider().get().getUser()).isEqualTo("alice");
 				assertThat(client.getCredentialsProvider().get().getPassword()).isEqualTo("secret".toCharArray());
 				assertThat(settings.database()).isEqualTo(4);
+				assertThat(settings.jedisConfig(Duration.ofSeconds(1)).getDatabase())
+					.as("no SELECT on the library's connections: channels name their database")
+					.isZero();
 				assertThat(client.getClientName()).isEqualTo("orders");
 				assertThat(settings.commandTimeout()).isEqualTo(Duration.ofSeconds(3));
 				assertThat(settings.connectTimeout()).isEqualTo(Duration.ofMillis(750));
@@ -144,9 +150,10 @@ class KeyspaceNotificationsAutoConfigurationTest {
 					"keyspace-notifications.dispatch.concurrency=3", "keyspace-notifications.dispatch.queue-capacity=300",
 					"keyspace-notifications.dispatch.overflow=drop-oldest",
 					"keyspace-notifications.dispatch.block-timeout=50ms",
-					"keyspace-notifications.dispatch.shutdown-timeout=1s")
+					"keyspace-notifications.dispatch.shutdown-timeout=1s", "keyspace-notifications.server-config=apply")
 			.run((context) -> {
 				StandaloneKeyspaceNotifications notifications = context.getBean(StandaloneKeyspaceNotifications.class);
+				assertThat(notifications.options().serverConfig()).isEqualTo(ServerConfigMode.APPLY);
 				assertThat(new String(notifications.options().keyPrefix(), StandardCharsets.UTF_8)).isEqualTo("app1:");
 				assertThat(notifications.options().dispatch().concurrency()).isEqualTo(3);
 				assertThat(notifications.options().dispatch().queueCapacity()).isEqualTo(300);
@@ -286,7 +293,7 @@ class KeyspaceNotificationsAutoConfigurationTest {
 		}
 		for (String property : List.of("enabled", "key-prefix", "health-check-interval", "reconnect.initial-backoff",
 				"reconnect.max-backoff", "dispatch.concurrency", "dispatch.queue-capacity", "dispatch.overflow",
-				"dispatch.block-timeout", "dispatch.shutdown-timeout", "cluster.refresh-interval")) {
+				"dispatch.block-timeout", "dispatch.shutdown-timeout", "cluster.refresh-interval", "server-config")) {
 			String name = "\"name\": \"keyspace-notifications." + property + "\"";
 			assertThat(metadata).contains(name);
 			String entry = metadata.substring(metadata.indexOf(name));

@@ -1,7 +1,10 @@
 package io.keyspace.notifications.internal.match;
 
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationFilter;
@@ -79,6 +82,26 @@ public final class Subscription {
 			}
 		}
 		return wanted;
+	}
+
+	/**
+	 * The event globs that limit what this channel's receivers want, for the server flags a
+	 * channel needs: the union of the handlers' event filters.
+	 * @return the globs, or empty when some receiver takes every event (a handler without an
+	 * event filter, or pull mode)
+	 */
+	public Optional<Set<String>> eventGlobs() {
+		if (this.pull || this.filters == null) {
+			return Optional.empty();
+		}
+		Set<String> globs = new LinkedHashSet<>();
+		for (KeyNotificationFilter filter : this.filters) {
+			if (filter == null || filter.eventGlobs().isEmpty()) {
+				return Optional.empty();
+			}
+			globs.addAll(filter.eventGlobs());
+		}
+		return Optional.of(globs);
 	}
 
 	private boolean wants(int index, KeyNotification notification) {

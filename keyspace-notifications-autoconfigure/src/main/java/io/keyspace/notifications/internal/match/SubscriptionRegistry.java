@@ -69,9 +69,13 @@ public final class SubscriptionRegistry {
 	}
 
 	public List<NotificationChannel> channels() {
-		List<NotificationChannel> all = new ArrayList<>();
-		this.channels.values().forEach((subscription) -> all.add(subscription.channel()));
-		this.patterns.values().forEach((subscription) -> all.add(subscription.channel()));
+		return subscriptions().stream().map(Subscription::channel).toList();
+	}
+
+	/** Every channel with its handlers, e.g. to derive the server flags they need. */
+	public List<Subscription> subscriptions() {
+		List<Subscription> all = new ArrayList<>(this.channels.values());
+		all.addAll(this.patterns.values());
 		return all;
 	}
 
