@@ -105,7 +105,7 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 		this.options = options;
 		this.pullQueue = new LinkedBlockingQueue<>(options.pullQueueCapacity());
 		this.dispatcher = new Dispatcher(options.dispatch(), options.handlerThreadFactory(), options.errorHandler(),
-				this.metrics, this.gaps);
+				this.metrics, this.gaps, options.handlerObserver());
 		this.router = new NotificationRouter(this.registry, options.keyPrefix(), this.dispatcher, this.pullQueue,
 				this.metrics, NotificationParser::parse);
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {

@@ -23,9 +23,11 @@ import org.slf4j.LoggerFactory;
  * new notification is dropped (and counted as {@link DropReason#PULL_OVERFLOW})
  * @param serverConfig whether the servers' {@code notify-keyspace-events} is checked, set or
  * left alone
+ * @param handlerObserver watches handler calls (metrics, tracing); {@link HandlerObserver#NONE} by default
  */
 public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, NotificationErrorHandler errorHandler,
-		ThreadFactory handlerThreadFactory, int pullQueueCapacity, ServerConfigMode serverConfig) {
+		ThreadFactory handlerThreadFactory, int pullQueueCapacity, ServerConfigMode serverConfig,
+		HandlerObserver handlerObserver) {
 
 	private static final Logger logger = LoggerFactory.getLogger(NotificationOptions.class);
 
@@ -40,6 +42,7 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 			throw new IllegalArgumentException("pullQueueCapacity must be at least 1, was " + pullQueueCapacity);
 		}
 		Objects.requireNonNull(serverConfig, "serverConfig");
+		Objects.requireNonNull(handlerObserver, "handlerObserver");
 	}
 
 	public static NotificationOptions defaults() {
@@ -78,6 +81,8 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 		private int pullQueueCapacity = 65_536;
 
 		private ServerConfigMode serverConfig = ServerConfigMode.VERIFY;
+
+		private HandlerObserver handlerObserver = HandlerObserver.NONE;
 
 		private Builder() {
 		}
@@ -118,10 +123,16 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 			return this;
 		}
 
+		/** Watches handler calls, e.g. to time them; {@link HandlerObserver#NONE} by default. */
+		public Builder handlerObserver(HandlerObserver handlerObserver) {
+			this.handlerObserver = handlerObserver;
+			return this;
+		}
+
 		public NotificationOptions build() {
 			return new NotificationOptions(this.keyPrefix, this.dispatch, this.errorHandler,
 					(this.handlerThreadFactory != null) ? this.handlerThreadFactory : defaultHandlerThreadFactory(),
-					this.pullQueueCapacity, this.serverConfig);
+					this.pullQueueCapacity, this.serverConfig, this.handlerObserver);
 		}
 
 	}

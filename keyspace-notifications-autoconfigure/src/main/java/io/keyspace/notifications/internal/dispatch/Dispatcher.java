@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.keyspace.notifications.DropReason;
 import io.keyspace.notifications.GapCause;
+import io.keyspace.notifications.HandlerObserver;
 import io.keyspace.notifications.NotificationGap;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
@@ -54,12 +55,18 @@ public final class Dispatcher implements AutoCloseable {
 
 	private final GapTracker gaps;
 
+	private final HandlerObserver observer;
+
+	private final boolean observing;
+
 	private volatile boolean accepting = true;
 
 	public Dispatcher(DispatchSettings settings, ThreadFactory threadFactory, NotificationErrorHandler errorHandler,
-			NotificationCounters counters, GapTracker gaps) {
+			NotificationCounters counters, GapTracker gaps, HandlerObserver observer) {
 		this.settings = settings;
 		this.gaps = gaps;
+		this.observer = observer;
+		this.observing = observer != HandlerObserver.NONE;
 		this.errorHandler = errorHandler;
 		this.counters = counters;
 		this.dropReport = new ThrottledLog(10, TimeUnit.SECONDS, (count) -> logger.warn(
@@ -183,12 +190,20 @@ public final class Dispatcher implements AutoCloseable {
 
 	private void deliver(Delivery delivery, DispatchLane lane, int index) {
 		KeyNotificationHandler[] handlers = delivery.handlers();
+		if (this.observing) {
+			observe(delivery);
+		}
 		for (int h = 0; h < handlers.length; h++) {
 			if (h > 0 && !lane.isRunning(index)) {
 				return; // stopped between two handlers: the others must not run after close()
 			}
 			try {
-				handlers[h].onNotification(delivery.notification());
+				if (this.observing) {
+					this.observer.call(handlers[h], delivery.notification());
+				}
+				else {
+					handlers[h].onNotification(delivery.notification());
+				}
 			}
 			catch (Throwable ex) {
 				this.counters.recordHandlerError();
@@ -199,6 +214,15 @@ public final class Dispatcher implements AutoCloseable {
 					logger.error("The keyspace notification error handler failed", errorHandlerFailure);
 				}
 			}
+		}
+	}
+
+	private void observe(Delivery delivery) {
+		try {
+			this.observer.beforeHandlers(delivery.notification(), System.nanoTime() - delivery.readNanos());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("The keyspace notification handler observer failed", ex);
 		}
 	}
 
@@ -229,6 +253,8 @@ public final class Dispatcher implements AutoCloseable {
 
 		private long overflowDropped;
 
+		private long burstNanos;
+
 		private Batch(String node) {
 			this.node = node;
 			for (int i = 0; i < Dispatcher.this.lanes.length; i++) {
@@ -241,7 +267,10 @@ public final class Dispatcher implements AutoCloseable {
 		 * batch is handed over: one count per burst instead of two per message on the reader.
 		 */
 		public void add(KeyNotification notification, KeyNotificationHandler[] handlers) {
-			this.pending.get(laneIndex(notification)).add(new Delivery(notification, handlers));
+			if (this.size == 0 && Dispatcher.this.observing) {
+				this.burstNanos = System.nanoTime(); // one clock read per burst, only when observed
+			}
+			this.pending.get(laneIndex(notification)).add(new Delivery(notification, handlers, this.burstNanos));
 			this.size++;
 		}
 

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import ch.qos.logback.classic.Level;
 import io.keyspace.notifications.DropReason;
+import io.keyspace.notifications.HandlerObserver;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.NotificationErrorHandler;
@@ -33,6 +34,8 @@ class DispatcherTest {
 	private final NotificationCounters metrics = new NotificationCounters();
 
 	private final GapTracker gaps = new GapTracker(Clock.systemUTC());
+
+	private HandlerObserver observer = HandlerObserver.NONE;
 
 	private final List<Throwable> errors = new CopyOnWriteArrayList<>();
 
@@ -85,6 +88,57 @@ class DispatcherTest {
 		assertThat(batch.isEmpty()).isTrue();
 		await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 3);
 		assertThat(handled).containsExactly("k set", "k expire", "k del");
+	}
+
+	@Test
+	void anObserverSeesTheLagOncePerNotificationAndWrapsEveryHandlerCall() {
+		List<Long> lags = new CopyOnWriteArrayList<>();
+		List<String> calls = new CopyOnWriteArrayList<>();
+		this.observer = new HandlerObserver() {
+			@Override
+			public void beforeHandlers(KeyNotification notification, long lagNanos) {
+				lags.add(lagNanos);
+			}
+
+			@Override
+			public void call(KeyNotificationHandler handler, KeyNotification notification) {
+				calls.add("before " + handler);
+				try {
+					handler.onNotification(notification);
+				}
+				finally {
+					calls.add("after " + handler);
+				}
+			}
+		};
+		this.dispatcher = dispatcher(new DispatchSettings(1, 100, OverflowPolicy.BLOCK, Duration.ofSeconds(1),
+				Duration.ofSeconds(5)));
+		KeyNotificationHandler ok = named("ok", (n) -> calls.add("ok " + n.key()));
+		KeyNotificationHandler failing = named("failing", (n) -> {
+			throw new IllegalStateException("boom");
+		});
+		Dispatcher.Batch batch = this.dispatcher.newBatch("127.0.0.1:6379");
+		batch.add(notification("a", "set"), new KeyNotificationHandler[] { ok, failing });
+		batch.flush();
+
+		await().until(() -> this.metrics.delivered() == 1);
+		assertThat(lags).singleElement().satisfies((lag) -> assertThat(lag).isNotNegative().isLessThan(5_000_000_000L));
+		assertThat(calls).containsExactly("before ok", "ok a", "after ok", "before failing", "after failing");
+		assertThat(this.metrics.handlerErrors()).isEqualTo(1);
+	}
+
+	private static KeyNotificationHandler named(String name, KeyNotificationHandler handler) {
+		return new KeyNotificationHandler() {
+			@Override
+			public void onNotification(KeyNotification notification) {
+				handler.onNotification(notification);
+			}
+
+			@Override
+			public String toString() {
+				return name;
+			}
+		};
 	}
 
 	@Test
@@ -284,7 +338,7 @@ class DispatcherTest {
 			Thread thread = factory.newThread(runnable);
 			this.threads.add(thread);
 			return thread;
-		}, this.errorHandler, this.metrics, this.gaps);
+		}, this.errorHandler, this.metrics, this.gaps, this.observer);
 	}
 
 	static KeyNotification notification(String key, String event) {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import io.keyspace.notifications.HandlerObserver;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.DropReason;
 import io.keyspace.notifications.NotificationMetrics;
@@ -42,7 +43,7 @@ class NotificationRouterTest {
 	private final Dispatcher dispatcher = new Dispatcher(
 			new DispatchSettings(1, 100, OverflowPolicy.BLOCK, Duration.ofSeconds(1), Duration.ofSeconds(5)),
 			NotificationOptions.defaultHandlerThreadFactory(), NotificationOptions.LOGGING_ERROR_HANDLER, this.counters,
-			new GapTracker(Clock.systemUTC()));
+			new GapTracker(Clock.systemUTC()), HandlerObserver.NONE);
 
 	private final NotificationRouter router = new NotificationRouter(this.registry, PREFIX, this.dispatcher,
 			this.pullQueue, this.counters,

@@ -1,0 +1,30 @@
+package io.keyspace.notifications;
+
+/**
+ * Watches handler calls, for metrics and tracing: how long a notification waited between
+ * being read and being handed to its handlers, and each handler call itself. Runs on the
+ * handler threads; set with {@link NotificationOptions.Builder#handlerObserver}.
+ */
+public interface HandlerObserver {
+
+	/** Observes nothing and costs nothing: no clock is read. */
+	HandlerObserver NONE = new HandlerObserver() {
+	};
+
+	/**
+	 * A notification is about to be handed to its handlers.
+	 * @param lagNanos from when the reader read it (the start of its read burst) to now
+	 */
+	default void beforeHandlers(KeyNotification notification, long lagNanos) {
+	}
+
+	/**
+	 * Calls one handler. An implementation that times or traces the call must call
+	 * {@code handler.onNotification(notification)} exactly once and let what it throws
+	 * through (the error handler gets it).
+	 */
+	default void call(KeyNotificationHandler handler, KeyNotification notification) {
+		handler.onNotification(notification);
+	}
+
+}
