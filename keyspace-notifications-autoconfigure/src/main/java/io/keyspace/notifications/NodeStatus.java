@@ -11,10 +11,12 @@ import java.time.Instant;
  * @param channels channels and patterns wanted on the node
  * @param lastRead when the reader last read anything from the node (a notification, a
  * confirmation or a PING reply); {@code null} if never
+ * @param received messages read from the node on its subscriptions
  * @param reconnects connections restored after an outage
  * @param gaps interruptions of delivery reported for the node
  */
-public record NodeStatus(String node, State state, int channels, Instant lastRead, long reconnects, long gaps) {
+public record NodeStatus(String node, State state, int channels, Instant lastRead, long received, long reconnects,
+		long gaps) {
 
 	/** Where a node reader stands. */
 	public enum State {

@@ -46,13 +46,14 @@ class ArchitectureTest {
 	void theEngineNeverImportsTheSpringLayer() {
 		noClasses().that().resideInAPackage(ROOT + ".internal..")
 			.should().dependOnClassesThat().resideInAnyPackage(ROOT + ".annotation..", ROOT + ".listener..",
-					ROOT + ".autoconfigure..")
+					ROOT + ".actuate..", ROOT + ".autoconfigure..")
 			.check(CLASSES);
 	}
 
 	@Test
 	void theSpringLayerUsesOnlyTheApi() {
-		noClasses().that().resideInAnyPackage(ROOT + ".annotation..", ROOT + ".listener..", ROOT + ".autoconfigure..")
+		noClasses().that().resideInAnyPackage(ROOT + ".annotation..", ROOT + ".listener..", ROOT + ".actuate..",
+				ROOT + ".autoconfigure..")
 			.should().dependOnClassesThat().resideInAPackage(ROOT + ".internal..")
 			.check(CLASSES);
 	}

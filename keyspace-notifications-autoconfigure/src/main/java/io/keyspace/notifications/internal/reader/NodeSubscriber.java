@@ -69,6 +69,8 @@ public final class NodeSubscriber implements AutoCloseable {
 
 	private final AtomicLong reconnects = new AtomicLong();
 
+	private final AtomicLong messagesRead = new AtomicLong(); // written by the reader thread only
+
 	private volatile long lastReadMillis; // 0 until the first burst; written once per burst
 
 	private long framesAtLastHealthCheck = -1; // the health-check thread's own
@@ -249,7 +251,7 @@ public final class NodeSubscriber implements AutoCloseable {
 		}
 		long last = this.lastReadMillis;
 		return new NodeStatus(this.nodeName, state, wanted, (last != 0) ? Instant.ofEpochMilli(last) : null,
-				this.reconnects.get(), gaps);
+				this.messagesRead.get(), this.reconnects.get(), gaps);
 	}
 
 	/** The channels and patterns the server has confirmed on the current connection. */
@@ -507,6 +509,7 @@ public final class NodeSubscriber implements AutoCloseable {
 	}
 
 	private void deliver(byte[] pattern, byte[] channel, byte[] message) {
+		this.messagesRead.lazySet(this.messagesRead.get() + 1);
 		try {
 			this.messageListener.onMessage(this.nodeName, pattern, channel, message);
 		}

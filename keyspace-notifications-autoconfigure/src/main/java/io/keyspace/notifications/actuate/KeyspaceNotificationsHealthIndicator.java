@@ -1,0 +1,69 @@
+package io.keyspace.notifications.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.keyspace.notifications.DropReason;
+import io.keyspace.notifications.KeyspaceNotifications;
+import io.keyspace.notifications.NodeStatus;
+import io.keyspace.notifications.NotificationMetrics;
+import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * UP while every node that should deliver has its subscriptions confirmed (or nothing is
+ * subscribed), DOWN while one is not (an outage, a failover in progress), OUT_OF_SERVICE while
+ * the listener container is stopped. Details per node: state, channel count, last read,
+ * messages received, reconnects and gaps; plus the overall counters. Never a key name or a
+ * credential: nodes are named by {@code host:port}, channels only counted.
+ */
+public class KeyspaceNotificationsHealthIndicator extends AbstractHealthIndicator {
+
+	private final KeyspaceNotifications notifications;
+
+	private final KeyspaceNotificationListenerContainer container;
+
+	/** @param container the listener container, or {@code null} when there is none */
+	public KeyspaceNotificationsHealthIndicator(KeyspaceNotifications notifications,
+			KeyspaceNotificationListenerContainer container) {
+		super("Keyspace notifications health check failed");
+		this.notifications = notifications;
+		this.container = container;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		List<NodeStatus> nodes = this.notifications.nodes();
+		if (this.container != null && !this.container.isRunning()) {
+			builder.outOfService();
+		}
+		else if (nodes.isEmpty() || this.notifications.isSubscribed()) {
+			builder.up();
+		}
+		else {
+			builder.down();
+		}
+		Map<String, Object> perNode = new LinkedHashMap<>();
+		for (NodeStatus node : nodes) {
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("state", node.state());
+			details.put("channels", node.channels());
+			details.put("lastRead", node.lastRead());
+			details.put("received", node.received());
+			details.put("reconnects", node.reconnects());
+			details.put("gaps", node.gaps());
+			perNode.put(node.node(), details);
+		}
+		NotificationMetrics metrics = this.notifications.metrics();
+		builder.withDetail("nodes", perNode)
+			.withDetail("received", metrics.received())
+			.withDetail("delivered", metrics.delivered())
+			.withDetail("dropped", metrics.dropped())
+			.withDetail("droppedByOverflow", metrics.dropped(DropReason.OVERFLOW))
+			.withDetail("queued", metrics.queued());
+	}
+
+}

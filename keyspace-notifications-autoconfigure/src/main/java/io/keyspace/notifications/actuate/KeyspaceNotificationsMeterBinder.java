@@ -1,0 +1,128 @@
+package io.keyspace.notifications.actuate;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+import io.keyspace.notifications.DropReason;
+import io.keyspace.notifications.GapCause;
+import io.keyspace.notifications.KeyspaceNotifications;
+import io.keyspace.notifications.NodeStatus;
+import io.keyspace.notifications.NotificationMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * The counters of a {@link KeyspaceNotifications} as Micrometer meters. Tags are bounded: a
+ * node's {@code host:port}, a drop reason, a gap cause; never a key.
+ * <ul>
+ * <li>{@code keyspace.notifications.received} (node): messages read from each node;</li>
+ * <li>{@code keyspace.notifications.filtered}, {@code keyspace.notifications.malformed};</li>
+ * <li>{@code keyspace.notifications.dropped} (reason: overflow, shutdown, pull-overflow);</li>
+ * <li>{@code keyspace.notifications.queue.size}: notifications waiting for a handler thread;</li>
+ * <li>{@code keyspace.notifications.reconnects} (node);</li>
+ * <li>{@code keyspace.notifications.gaps} (cause).</li>
+ * </ul>
+ * Nodes come and go in a cluster, so the per-node meters are added as nodes appear (checked
+ * every {@value #NODE_CHECK_SECONDS} s on one daemon thread, stopped by {@link #close()}).
+ */
+public class KeyspaceNotificationsMeterBinder implements MeterBinder, AutoCloseable {
+
+	static final String PREFIX = "keyspace.notifications.";
+
+	private static final long NODE_CHECK_SECONDS = 10;
+
+	private final KeyspaceNotifications notifications;
+
+	private final Set<String> boundNodes = ConcurrentHashMap.newKeySet();
+
+	private final Map<String, NodeStatus> lastStatus = new ConcurrentHashMap<>();
+
+	private final Map<GapCause, Counter> gaps = new ConcurrentHashMap<>();
+
+	private final ScheduledExecutorService nodeCheck = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+		Thread thread = new Thread(runnable, "keyspace-meters");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	public KeyspaceNotificationsMeterBinder(KeyspaceNotifications notifications) {
+		this.notifications = notifications;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		NotificationMetrics metrics = this.notifications.metrics();
+		counter(registry, "filtered", "Valid notifications no handler wanted (key prefix, key or event filter)",
+				(m) -> m.filtered());
+		counter(registry, "malformed", "Messages that were not valid keyspace notifications", (m) -> m.malformed());
+		for (DropReason reason : DropReason.values()) {
+			FunctionCounter.builder(PREFIX + "dropped", metrics, (m) -> m.dropped(reason))
+				.description("Notifications dropped: handlers too slow, shutdown, or a full pull queue")
+				.tag("reason", reason.tag())
+				.register(registry);
+		}
+		Gauge.builder(PREFIX + "queue.size", metrics, NotificationMetrics::queued)
+			.description("Notifications waiting for a handler thread")
+			.register(registry);
+		for (GapCause cause : GapCause.values()) {
+			this.gaps.put(cause, Counter.builder(PREFIX + "gaps")
+				.description("Interruptions of delivery, reported once delivery resumed")
+				.tag("cause", cause.name().toLowerCase(Locale.ROOT))
+				.register(registry));
+		}
+		this.notifications.addGapListener((gap) -> this.gaps.get(gap.cause()).increment());
+		bindNodes(registry);
+		this.nodeCheck.scheduleWithFixedDelay(() -> bindNodes(registry), NODE_CHECK_SECONDS, NODE_CHECK_SECONDS,
+				TimeUnit.SECONDS);
+	}
+
+	@Override
+	public void close() {
+		this.nodeCheck.shutdownNow();
+	}
+
+	/** Adds the per-node meters of nodes not seen before. */
+	void bindNodes(MeterRegistry registry) {
+		for (NodeStatus status : this.notifications.nodes()) {
+			String node = status.node();
+			if (this.boundNodes.add(node)) {
+				FunctionCounter.builder(PREFIX + "received", this.notifications, (n) -> lastKnown(node, true))
+					.description("Messages read from a node on its subscriptions")
+					.tag("node", node)
+					.register(registry);
+				FunctionCounter.builder(PREFIX + "reconnects", this.notifications, (n) -> lastKnown(node, false))
+					.description("Connections to a node restored after an outage")
+					.tag("node", node)
+					.register(registry);
+			}
+		}
+	}
+
+	/** A node's count now, or the last one seen once its reader is gone: counters never go back. */
+	private double lastKnown(String node, boolean received) {
+		for (NodeStatus status : this.notifications.nodes()) {
+			if (status.node().equals(node)) {
+				this.lastStatus.put(node, status);
+			}
+		}
+		NodeStatus status = this.lastStatus.get(node);
+		return (status == null) ? 0 : (received ? status.received() : status.reconnects());
+	}
+
+	private void counter(MeterRegistry registry, String name, String description,
+			ToDoubleFunction<NotificationMetrics> value) {
+		FunctionCounter.builder(PREFIX + name, this.notifications.metrics(), value)
+			.description(description)
+			.register(registry);
+	}
+
+}
