@@ -73,9 +73,11 @@ stream.addEventListener('notification', (message) => {
 async function refreshStatus() {
   let status;
   try {
-    status = await fetch('api/status').then((r) => r.json());
+    const response = await fetch('api/status');
+    status = await response.json();
+    if (!response.ok) throw new Error(status.detail || `GET /api/status answered ${response.status}`);
   } catch (e) {
-    problems = ['Cannot reach the application: ' + e];
+    problems = [e instanceof TypeError ? 'Cannot reach the application: ' + e.message : e.message];
     showBanner(problems);
     renderFeedState();
     return;

@@ -11,6 +11,7 @@ import io.keyspace.notifications.KeyspaceNotifications;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.RedisCallback;
@@ -32,7 +33,8 @@ public class DeliveryCheck {
 
 	private static final String SETTING = "notify-keyspace-events";
 
-	private final KeyspaceNotifications notifications;
+	// Absent with keyspace-notifications.enabled=false; the application still writes then.
+	private final ObjectProvider<KeyspaceNotifications> notifications;
 
 	private final StringRedisTemplate redis;
 
@@ -43,7 +45,7 @@ public class DeliveryCheck {
 
 	private long receivedBeforeIt;
 
-	DeliveryCheck(KeyspaceNotifications notifications, StringRedisTemplate redis,
+	DeliveryCheck(ObjectProvider<KeyspaceNotifications> notifications, StringRedisTemplate redis,
 			@Value("${sample.delivery-check.timeout:5s}") Duration timeout) {
 		this.notifications = notifications;
 		this.redis = redis;
@@ -52,7 +54,7 @@ public class DeliveryCheck {
 
 	/** Call just before a write that makes Redis publish; pass the result to {@link #written(long)}. */
 	public long beforeWrite() {
-		return this.notifications.metrics().received();
+		return received();
 	}
 
 	/** A write that makes Redis publish a notification has succeeded. */
@@ -84,12 +86,17 @@ public class DeliveryCheck {
 		if (this.unansweredWriteAt == null) {
 			return Optional.empty();
 		}
-		if (this.notifications.metrics().received() > this.receivedBeforeIt) {
+		if (received() > this.receivedBeforeIt) {
 			this.unansweredWriteAt = null;
 			return Optional.empty();
 		}
 		Duration waited = Duration.between(this.unansweredWriteAt, Instant.now());
 		return (waited.compareTo(this.timeout) >= 0) ? Optional.of(waited) : Optional.empty();
+	}
+
+	private long received() {
+		KeyspaceNotifications current = this.notifications.getIfAvailable();
+		return (current != null) ? current.metrics().received() : 0;
 	}
 
 	/** The server's setting, or empty when it cannot be read (e.g. CONFIG is disabled on a managed Redis). */

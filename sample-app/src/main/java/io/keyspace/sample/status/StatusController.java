@@ -15,9 +15,12 @@ import io.keyspace.sample.status.SampleStatus.Counts;
 import io.keyspace.sample.status.SampleStatus.Gap;
 import io.keyspace.sample.status.SampleStatus.NodeState;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 /**
  * The library's own view of its state, from its public API, so the page does not depend on
@@ -26,7 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class StatusController {
 
-	private final KeyspaceNotifications notifications;
+	private final ObjectProvider<KeyspaceNotifications> notifications;
 
 	private final RedisAddress redis;
 
@@ -34,7 +37,7 @@ class StatusController {
 
 	private final DeliveryCheck deliveryCheck;
 
-	StatusController(KeyspaceNotifications notifications, DataRedisConnectionDetails redis, GapLog gaps,
+	StatusController(ObjectProvider<KeyspaceNotifications> notifications, DataRedisConnectionDetails redis, GapLog gaps,
 			DeliveryCheck deliveryCheck) {
 		this.notifications = notifications;
 		this.redis = RedisAddress.of(redis);
@@ -44,28 +47,33 @@ class StatusController {
 
 	@GetMapping("/api/status")
 	SampleStatus status() {
-		boolean subscribed = this.notifications.isSubscribed();
-		return new SampleStatus(this.redis, subscribed, nodes(subscribed), counts(this.notifications.metrics()),
-				gaps(), this.deliveryCheck.problems(this.redis));
+		KeyspaceNotifications notifications = this.notifications.getIfAvailable();
+		if (notifications == null) {
+			throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
+					"The library is off (keyspace-notifications.enabled=false): nothing is subscribed");
+		}
+		boolean subscribed = notifications.isSubscribed();
+		return new SampleStatus(this.redis, subscribed, nodes(notifications, subscribed),
+				counts(notifications.metrics()), gaps(), this.deliveryCheck.problems(this.redis));
 	}
 
 	/**
 	 * Per node, the channels its server confirmed. The API says whether all nodes deliver, not
 	 * which one does not, so a node counts as subscribed while all are and it has channels.
 	 */
-	private List<NodeState> nodes(boolean allSubscribed) {
-		return serverSubscriptions().entrySet()
+	private static List<NodeState> nodes(KeyspaceNotifications notifications, boolean allSubscribed) {
+		return serverSubscriptions(notifications).entrySet()
 			.stream()
 			.map((node) -> new NodeState(node.getKey().toString(), allSubscribed && !node.getValue().isEmpty(),
 					node.getValue().size()))
 			.toList();
 	}
 
-	private Map<RedisNode, Set<String>> serverSubscriptions() {
-		if (this.notifications instanceof StandaloneKeyspaceNotifications standalone) {
+	private static Map<RedisNode, Set<String>> serverSubscriptions(KeyspaceNotifications notifications) {
+		if (notifications instanceof StandaloneKeyspaceNotifications standalone) {
 			return standalone.serverSubscriptions();
 		}
-		if (this.notifications instanceof ClusterKeyspaceNotifications cluster) {
+		if (notifications instanceof ClusterKeyspaceNotifications cluster) {
 			return cluster.serverSubscriptions();
 		}
 		return Map.of(); // an application's own implementation
