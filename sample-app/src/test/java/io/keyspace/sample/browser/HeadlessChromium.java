@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code .ci/run}), headless and offline: explicit binaries, so Selenium Manager never tries
  * to download a browser or a driver. {@code CHROMIUM} and {@code CHROMEDRIVER} name other
  * binaries (e.g. on macOS). A missing binary fails the test with the command that installs it:
- * the browser test is never skipped.
+ * the browser test is never skipped. Selenium's warning that it has no CDP implementation for
+ * a newer Chromium is harmless: the test uses WebDriver only.
  */
 final class HeadlessChromium {
 
