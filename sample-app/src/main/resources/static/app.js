@@ -1,9 +1,10 @@
-// The sample's page: a live notification feed (EventSource) and the catalogue read through the cache.
+// The sample's page: the live notification feed (EventSource), the library's state (/api/status),
+// the "try it" panel and the catalogue read through the cache.
 'use strict';
 
 const FEED_LIMIT = 60;
-const feed = document.getElementById('feed');
-const feedState = document.getElementById('feed-state');
+const STATUS_INTERVAL_MS = 2000;
+const $ = (id) => document.getElementById(id);
 
 function el(tag, text, className) {
   const node = document.createElement(tag);
@@ -12,15 +13,54 @@ function el(tag, text, className) {
   return node;
 }
 
-// --- live feed -------------------------------------------------------------------------------
+function time(instant) {
+  return new Date(instant).toLocaleTimeString();
+}
+
+// --- feed state: "live" only while the stream is open and notifications do arrive -------------
+
+let streamOpen = false;
+let problems = [];
+
+function renderFeedState() {
+  const state = $('feed-state');
+  if (!streamOpen) {
+    state.textContent = 'reconnecting…';
+    state.className = 'warn';
+  } else if (problems.length > 0) {
+    state.textContent = 'connected, but no notifications arrive';
+    state.className = 'warn';
+  } else {
+    state.textContent = 'live';
+    state.className = 'ok';
+  }
+}
+
+function showBanner(lines) {
+  const banner = $('banner');
+  banner.replaceChildren(...lines.map((line) => el('p', line)));
+  banner.hidden = lines.length === 0;
+}
+
+// --- live feed ---------------------------------------------------------------------------------
+
+const feed = $('feed');
+let feedEpoch = null; // the application process the last event came from: "<epoch>-<seq>" ids
 
 const stream = new EventSource('api/notifications/stream');
-stream.onopen = () => { feedState.textContent = 'live'; feedState.className = 'ok'; };
-stream.onerror = () => { feedState.textContent = 'reconnecting…'; feedState.className = 'warn'; };
+stream.onopen = () => { streamOpen = true; renderFeedState(); };
+stream.onerror = () => { streamOpen = false; renderFeedState(); };
 stream.addEventListener('notification', (message) => {
+  const epoch = message.lastEventId.slice(0, message.lastEventId.lastIndexOf('-'));
+  if (feedEpoch !== null && epoch !== feedEpoch) {
+    feed.prepend(el('li', 'application restarted', 'restart'));
+  }
+  feedEpoch = epoch;
   const entry = JSON.parse(message.data);
   const item = el('li');
-  item.append(el('time', new Date(entry.at).toLocaleTimeString()), ' ',
+  item.dataset.key = entry.key;
+  item.dataset.event = entry.event;
+  item.append(el('time', time(entry.at)), ' ',
       el('span', entry.event, 'event event-' + entry.event), ' ', el('code', entry.key));
   item.title = entry.channel + ' from ' + entry.node;
   feed.prepend(item);
@@ -28,7 +68,105 @@ stream.addEventListener('notification', (message) => {
   if (entry.key.startsWith('product:')) scheduleRefresh();
 });
 
-// --- catalogue -------------------------------------------------------------------------------
+// --- the library's state -----------------------------------------------------------------------
+
+async function refreshStatus() {
+  let status;
+  try {
+    const response = await fetch('api/status');
+    status = await response.json();
+    if (!response.ok) throw new Error(status.detail || `GET /api/status answered ${response.status}`);
+  } catch (e) {
+    problems = [e instanceof TypeError ? 'Cannot reach the application: ' + e.message : e.message];
+    showBanner(problems);
+    renderFeedState();
+    return;
+  }
+  problems = status.problems;
+  showBanner(status.subscribed ? problems
+      : ['Not subscribed: the library is connecting to Redis at ' + status.redis.address + '.', ...problems]);
+  renderFeedState();
+  renderLibrary(status);
+  renderTryIt(status.redis);
+}
+
+function renderLibrary(status) {
+  const subscribed = $('subscribed');
+  subscribed.textContent = status.subscribed ? 'subscribed' : 'not subscribed';
+  subscribed.className = status.subscribed ? 'ok' : 'warn';
+
+  $('nodes').tBodies[0].replaceChildren(...status.nodes.map((node) => {
+    const row = el('tr');
+    row.append(el('td', node.address),
+        el('td', node.subscribed ? 'confirmed' : 'not confirmed', node.subscribed ? 'ok' : 'warn'),
+        el('td', String(node.channels), 'num'));
+    return row;
+  }));
+
+  const c = status.counts;
+  const dropped = Object.values(c.dropped).reduce((a, b) => a + b, 0);
+  const byReason = Object.entries(c.dropped).map(([reason, n]) => reason + ' ' + n).join(', ');
+  const counts = [['received', c.received], ['delivered', c.delivered], ['filtered', c.filtered],
+    ['dropped', dropped, byReason], ['in flight', c.inFlight], ['handler errors', c.handlerErrors],
+    ['disconnects', c.disconnects]];
+  $('counts').replaceChildren(...counts.flatMap(([name, value, title]) => {
+    const dd = el('dd', String(value), name === 'dropped' && value > 0 ? 'warn' : undefined);
+    dd.id = 'count-' + name.replace(' ', '-');
+    if (title) dd.title = title;
+    return [el('dt', name), dd];
+  }));
+
+  const gaps = $('gaps');
+  if (status.gaps.length === 0) {
+    gaps.replaceChildren(el('li', 'None since startup.', 'muted'));
+    return;
+  }
+  gaps.replaceChildren(...status.gaps.map((gap) => {
+    const seconds = ((Date.parse(gap.end) - Date.parse(gap.start)) / 1000).toFixed(1);
+    return el('li', `${time(gap.end)} ${gap.cause} on ${gap.node}: ${seconds} s, ${gap.channels} channel(s), `
+        + (gap.dropped > 0 ? `${gap.dropped} dropped` : 'losses unknown'));
+  }));
+}
+
+// --- try it ------------------------------------------------------------------------------------
+
+function renderTryIt(redis) {
+  $('redis-address').textContent = redis.address;
+  $('cli-command').textContent = redis.cli + ` set product:x '{"id":"x","name":"From the shell","price":9.99}'`;
+}
+
+$('copy-cli').addEventListener('click', async () => {
+  const button = $('copy-cli');
+  try {
+    await navigator.clipboard.writeText($('cli-command').textContent);
+    button.textContent = 'Copied';
+  } catch (e) {
+    // Not a secure context (e.g. opened by IP address): select it for Ctrl+C instead.
+    window.getSelection().selectAllChildren($('cli-command'));
+    button.textContent = 'Press Ctrl+C';
+  }
+  setTimeout(() => { button.textContent = 'Copy'; }, 2000);
+});
+
+function renderDemoWriter(state) {
+  const toggle = $('demo-writer');
+  toggle.disabled = !state.enabled;
+  toggle.checked = state.enabled && !state.paused;
+  $('demo-writer-state').textContent = !state.enabled ? 'off (sample.demo-writer.enabled=false)'
+      : state.paused ? 'paused' : 'writes every few seconds';
+}
+
+$('demo-writer').addEventListener('change', async (event) => {
+  const response = await fetch('api/demo-writer', {
+    method: 'PUT', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ paused: !event.target.checked }),
+  });
+  renderDemoWriter(await response.json());
+});
+
+fetch('api/demo-writer').then((r) => r.json()).then(renderDemoWriter);
+
+// --- catalogue ---------------------------------------------------------------------------------
 
 let refreshTimer = null;
 function scheduleRefresh() {
@@ -43,16 +181,16 @@ async function refresh() {
     const products = await fetch('api/products').then((r) => r.json());
     const stats = await fetch('api/cache').then((r) => r.json());
     renderProducts(products);
-    document.getElementById('stats').textContent =
+    $('stats').textContent =
         `${stats.size} cached · ${stats.hits} hits · ${stats.misses} misses · ` +
-        `${stats.reloads} reloads (set) · ${stats.evictions} evictions (del / expired)`;
+        `${stats.reloads} reloads (set) · ${stats.evictions} evictions (del / expired / gap)`;
   } catch (e) {
-    document.getElementById('stats').textContent = 'cannot reach the application: ' + e;
+    $('stats').textContent = 'cannot reach the application: ' + e;
   }
 }
 
 function renderProducts(entries) {
-  const body = document.getElementById('products');
+  const body = $('products');
   body.replaceChildren();
   if (entries.length === 0) {
     const row = el('tr');
@@ -63,28 +201,43 @@ function renderProducts(entries) {
   }
   for (const { product, cached } of entries) {
     const row = el('tr');
+    row.dataset.id = product.id;
     const remove = el('button', 'DEL');
     remove.onclick = () => fetch('api/products/' + encodeURIComponent(product.id), { method: 'DELETE' });
     const actions = el('td');
     actions.append(remove);
-    row.append(el('td', product.id), el('td', product.name), el('td', Number(product.price).toFixed(2), 'num'),
+    row.append(el('td', product.id), el('td', product.name, 'name'),
+        el('td', Number(product.price).toFixed(2), 'num price'),
         el('td', cached ? 'cache hit' : 'from Redis', cached ? 'hit' : 'miss'), actions);
     body.append(row);
   }
 }
 
-document.getElementById('write').addEventListener('submit', async (event) => {
+// A rejected write answers with a ProblemDetail (application/problem+json); show its reason.
+async function rejection(response) {
+  try {
+    const problem = await response.json();
+    return `Rejected (${response.status}): ${problem.detail || problem.title}`;
+  } catch (e) {
+    return `Rejected (${response.status} ${response.statusText})`;
+  }
+}
+
+$('write').addEventListener('submit', async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
   const body = { name: form.get('name'), price: form.get('price') };
   if (form.get('ttlSeconds')) body.ttlSeconds = Number(form.get('ttlSeconds'));
+  const result = $('write-result');
   const response = await fetch('api/products/' + encodeURIComponent(form.get('id')), {
     method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
   });
-  document.getElementById('write-result').textContent = response.ok
-      ? 'Written to Redis; watch the set notification reload the cache.'
-      : 'Rejected: ' + (await response.text());
+  result.textContent = response.ok
+      ? 'Written to Redis; watch the set notification reload the cache.' : await rejection(response);
+  result.className = response.ok ? 'muted' : 'warn';
 });
 
 refresh();
 setInterval(refresh, 10000);
+refreshStatus();
+setInterval(refreshStatus, STATUS_INTERVAL_MS);

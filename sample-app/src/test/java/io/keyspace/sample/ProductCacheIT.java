@@ -1,17 +1,10 @@
 package io.keyspace.sample;
 
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 
 import io.keyspace.notifications.testing.RedisServerExtension;
 import io.keyspace.sample.catalog.Product;
@@ -31,6 +24,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -150,30 +144,55 @@ class ProductCacheIT {
 
 	@Test
 	void theServerSentEventStreamShowsNewNotifications() {
-		List<String> lines = new CopyOnWriteArrayList<>();
-		HttpRequest request = HttpRequest
-			.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/notifications/stream"))
-			.header("Accept", MediaType.TEXT_EVENT_STREAM_VALUE)
-			.build();
-		CompletableFuture<HttpResponse<Stream<String>>> response = HttpClient.newHttpClient()
-			.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
-		try {
-			// The stream is open once the headers are in; only then write.
-			await().atMost(Duration.ofSeconds(10)).until(response::isDone);
-			assertThat(response.join().statusCode()).isEqualTo(200);
-			CompletableFuture.runAsync(() -> response.join().body().forEach(lines::add));
-
+		try (EventStream stream = EventStream.open(this.port, null)) {
 			this.otherWriter.set("product:sse-probe", productJson("sse-probe", "Probe", "1.00"));
 
-			await().atMost(Duration.ofSeconds(10))
-				.untilAsserted(() -> assertThat(lines).anySatisfy((line) -> assertThat(line).startsWith("data:")
-					.contains("\"key\":\"product:sse-probe\"")
-					.contains("\"event\":\"set\"")));
-			assertThat(lines).contains("event:notification");
+			stream.awaitData("product:sse-probe", "set");
+			assertThat(stream.lines()).contains("event:notification");
 		}
-		finally {
-			response.thenAccept((r) -> r.body().close());
+	}
+
+	@Test
+	void aLastEventIdFromThisProcessResumesAfterItAndOneFromAnEarlierProcessReplaysTheBuffer() {
+		String resumeFrom;
+		try (EventStream first = EventStream.open(this.port, null)) {
+			this.otherWriter.set("product:before", productJson("before", "Before", "1.00"));
+			resumeFrom = first.idOf(first.awaitData("product:before", "set"));
 		}
+		assertThat(resumeFrom).matches("[0-9a-f]{8}-\\d+");
+
+		try (EventStream resumed = EventStream.open(this.port, resumeFrom)) {
+			this.otherWriter.set("product:after", productJson("after", "After", "1.00"));
+			resumed.awaitData("product:after", "set");
+			assertThat(resumed.lines()).noneMatch((line) -> line.contains("\"key\":\"product:before\""));
+		}
+
+		// A browser left open across a restart resends an id of the old process, whose count was higher.
+		try (EventStream afterRestart = EventStream.open(this.port, "0ld9roc5-1000000")) {
+			afterRestart.awaitData("product:before", "set");
+			afterRestart.awaitData("product:after", "set");
+		}
+	}
+
+	@Test
+	void aRejectedWriteAnswersWithAProblemDetailCarryingTheReason() {
+		ResponseEntity<ProblemDetail> blankName = this.http.put()
+			.uri("/api/products/{id}", "kettle")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("name", " ", "price", 1))
+			.retrieve()
+			.toEntity(ProblemDetail.class);
+		assertThat(blankName.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(blankName.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(blankName.getBody().getDetail()).isEqualTo("name is required");
+
+		ResponseEntity<ProblemDetail> badId = this.http.put()
+			.uri("/api/products/{id}", "not an id")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("name", "Kettle", "price", 1))
+			.retrieve()
+			.toEntity(ProblemDetail.class);
+		assertThat(badId.getBody().getDetail()).isEqualTo("A product id has 1 to 64 letters, digits, '-' or '_'");
 	}
 
 	private ResponseEntity<Product> get(String id) {

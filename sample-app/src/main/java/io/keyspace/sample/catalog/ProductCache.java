@@ -89,6 +89,14 @@ public class ProductCache {
 		return true;
 	}
 
+	/** Notifications may have been missed: drop everything, the next reads load afresh. */
+	public void clear() {
+		this.generation.incrementAndGet();
+		int dropped = this.entries.size();
+		this.entries.clear();
+		this.evictions.add(dropped);
+	}
+
 	/** Whether this instance currently caches the product. */
 	public boolean contains(String id) {
 		return this.entries.containsKey(id);
@@ -118,7 +126,7 @@ public class ProductCache {
 	 * @param hits reads served from the cache
 	 * @param misses reads that went to Redis
 	 * @param reloads entries refreshed because their key was written
-	 * @param evictions entries dropped because their key was deleted or expired
+	 * @param evictions entries dropped because their key was deleted or expired, or cleared after a gap
 	 * @param entries the cached products by id
 	 */
 	public record Stats(int size, long hits, long misses, long reloads, long evictions, Map<String, Product> entries) {

@@ -3,9 +3,11 @@ package io.keyspace.sample.catalog;
 import io.keyspace.notifications.EventType;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.annotation.OnKeyEvent;
+import io.keyspace.notifications.listener.NotificationGapEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -51,6 +53,16 @@ class ProductCacheSync {
 			boolean cached = this.cache.evict(id, "expired");
 			logger.info("Product {} expired{}", id, cached ? "; evicted it from the local cache" : " (was not cached)");
 		}
+	}
+
+	/**
+	 * Delivery was interrupted (see docs/gaps.md): any cached product may have changed unseen,
+	 * so the cache starts over.
+	 */
+	@EventListener
+	void resync(NotificationGapEvent event) {
+		this.cache.clear();
+		logger.info("{}: cleared the local product cache", event.gap());
 	}
 
 }

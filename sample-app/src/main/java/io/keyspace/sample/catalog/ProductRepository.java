@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.keyspace.sample.status.DeliveryCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -28,9 +29,12 @@ public class ProductRepository {
 
 	private final JsonMapper json;
 
-	public ProductRepository(StringRedisTemplate redis, JsonMapper json) {
+	private final DeliveryCheck deliveryCheck;
+
+	public ProductRepository(StringRedisTemplate redis, JsonMapper json, DeliveryCheck deliveryCheck) {
 		this.redis = redis;
 		this.json = json;
+		this.deliveryCheck = deliveryCheck;
 	}
 
 	/** The product, or empty if the key does not exist or does not hold product JSON. */
@@ -52,17 +56,24 @@ public class ProductRepository {
 	/** Writes the product ({@code SET}); with a TTL the key expires and Redis sends {@code expired}. */
 	public void save(Product product, Duration ttl) {
 		String value = this.json.writeValueAsString(product);
+		long mark = this.deliveryCheck.beforeWrite();
 		if (ttl == null) {
 			this.redis.opsForValue().set(ProductKeys.key(product.id()), value);
 		}
 		else {
 			this.redis.opsForValue().set(ProductKeys.key(product.id()), value, ttl);
 		}
+		this.deliveryCheck.written(mark);
 	}
 
 	/** Deletes the product ({@code DEL}); {@code false} if it did not exist. */
 	public boolean delete(String id) {
-		return Boolean.TRUE.equals(this.redis.delete(ProductKeys.key(id)));
+		long mark = this.deliveryCheck.beforeWrite();
+		boolean deleted = Boolean.TRUE.equals(this.redis.delete(ProductKeys.key(id)));
+		if (deleted) { // deleting nothing publishes nothing
+			this.deliveryCheck.written(mark);
+		}
+		return deleted;
 	}
 
 	/** The ids of all products ({@code SCAN}, never {@code KEYS}), sorted. */

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.dao.DataAccessException;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -25,7 +26,8 @@ import org.springframework.stereotype.Component;
  * the page: it seeds a few products, changes a price every tick, now and then deletes and
  * re-creates a product, and regularly puts up a flash-sale product with a short TTL, whose
  * {@code expired} notification evicts it from the cache. It writes Redis only, never the
- * cache. Turn it off with {@code sample.demo-writer.enabled=false}.
+ * cache. Turn it off with {@code sample.demo-writer.enabled=false}; pause it at run time with
+ * {@code PUT /api/demo-writer}.
  */
 @Component
 @EnableScheduling
@@ -42,9 +44,16 @@ class DemoWriter {
 
 	private final Duration flashSaleTtl;
 
+	private volatile boolean paused;
+
+	// The fields below are guarded by this.
+	private boolean seeded;
+
 	private long tick;
 
 	private String deleted;
+
+	private Instant redisDownSince;
 
 	DemoWriter(ProductRepository repository,
 			@Value("${sample.demo-writer.flash-sale-ttl:8s}") Duration flashSaleTtl) {
@@ -54,15 +63,66 @@ class DemoWriter {
 
 	/** Seeds once the listener container is running, so the page's feed shows the seeding too. */
 	@EventListener(ApplicationReadyEvent.class)
-	void seed() {
-		CATALOGUE.forEach((product) -> this.repository.save(product.withUpdatedAt(Instant.now()), null));
-		logger.info("Demo writer seeded {} products; it changes one every tick (sample.demo-writer.enabled=false "
-				+ "turns it off)", CATALOGUE.size());
+	void start() {
+		write();
 	}
 
 	@Scheduled(initialDelayString = "${sample.demo-writer.interval:3s}",
 			fixedDelayString = "${sample.demo-writer.interval:3s}")
 	void tick() {
+		if (!this.paused) {
+			write();
+		}
+	}
+
+	boolean isPaused() {
+		return this.paused;
+	}
+
+	/** Pauses or resumes the writes (the page's switch); a paused writer leaves Redis alone. */
+	void setPaused(boolean paused) {
+		if (this.paused != paused) {
+			this.paused = paused;
+			logger.info("Demo writer {}", paused ? "paused" : "resumed");
+		}
+	}
+
+	/**
+	 * Seeds the catalogue, or once seeded changes it. While Redis is unreachable it logs one
+	 * line when the outage starts and one when it ends, not a stack trace per tick.
+	 */
+	private synchronized void write() {
+		try {
+			if (this.seeded) {
+				change();
+			}
+			else {
+				seed();
+				this.seeded = true;
+			}
+		}
+		catch (DataAccessException ex) {
+			if (this.redisDownSince == null) {
+				this.redisDownSince = Instant.now();
+				logger.warn("Demo writer cannot write to Redis ({}); it keeps trying every tick and logs again when "
+						+ "Redis is back", ex.getMostSpecificCause().getMessage());
+			}
+			return;
+		}
+		if (this.redisDownSince != null) {
+			logger.info("Demo writer: Redis is back after {} s; writing again",
+					Duration.between(this.redisDownSince, Instant.now()).toSeconds());
+			this.redisDownSince = null;
+		}
+	}
+
+	private void seed() {
+		CATALOGUE.forEach((product) -> this.repository.save(product.withUpdatedAt(Instant.now()), null));
+		logger.info("Demo writer seeded {} products; it changes one every tick (sample.demo-writer.enabled=false "
+				+ "turns it off, the page's switch pauses it)", CATALOGUE.size());
+	}
+
+	private void change() {
 		this.tick++;
 		ThreadLocalRandom random = ThreadLocalRandom.current();
 		if (this.deleted != null) {

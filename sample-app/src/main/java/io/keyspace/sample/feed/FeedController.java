@@ -29,16 +29,7 @@ class FeedController {
 	/** {@code curl -N localhost:8080/api/notifications/stream}; events are named {@code notification}. */
 	@GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	SseEmitter stream(@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-		long after = 0;
-		if (lastEventId != null) {
-			try {
-				after = Long.parseLong(lastEventId.trim());
-			}
-			catch (NumberFormatException ex) {
-				// not one of ours: send the whole buffer
-			}
-		}
-		return this.feed.subscribe(after);
+		return this.feed.subscribe(lastEventId);
 	}
 
 }

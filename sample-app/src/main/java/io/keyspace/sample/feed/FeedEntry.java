@@ -7,7 +7,7 @@ import io.keyspace.notifications.KeyNotification;
 /**
  * One keyspace notification as shown on the page.
  *
- * @param seq increasing number, also the SSE event id
+ * @param seq increasing number within this process; the SSE event id is {@code <process epoch>-<seq>}
  * @param at when this application received it
  * @param event the Redis event, e.g. {@code set}, {@code del}, {@code expired}
  * @param key the key

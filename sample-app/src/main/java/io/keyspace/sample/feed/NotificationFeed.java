@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -50,6 +51,9 @@ public class NotificationFeed implements DisposableBean {
 		return thread;
 	});
 
+	// Names this process in the SSE event ids; see EventId.
+	private final String epoch = UUID.randomUUID().toString().substring(0, 8);
+
 	private long sequence;
 
 	/**
@@ -80,11 +84,13 @@ public class NotificationFeed implements DisposableBean {
 
 	/**
 	 * A new SSE stream: first the buffered notifications newer than {@code lastEventId} (what
-	 * a reconnecting EventSource sends), then every new one.
+	 * a reconnecting EventSource sends), then every new one. An id from another process (the
+	 * application restarted while the page stayed open) or none at all replays the whole buffer.
 	 */
-	public SseEmitter subscribe(long lastEventId) {
+	public SseEmitter subscribe(String lastEventId) {
+		long after = EventId.parse(lastEventId).filter((id) -> id.epoch().equals(this.epoch)).map(EventId::seq).orElse(0L);
 		SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
-		Subscriber subscriber = new Subscriber(emitter, lastEventId);
+		Subscriber subscriber = new Subscriber(emitter, this.epoch, after);
 		emitter.onCompletion(() -> onPushThread(() -> this.subscribers.remove(subscriber)));
 		emitter.onTimeout(emitter::complete);
 		onPushThread(() -> {
@@ -134,10 +140,13 @@ public class NotificationFeed implements DisposableBean {
 
 		private final SseEmitter emitter;
 
+		private final String epoch;
+
 		private long lastSent;
 
-		Subscriber(SseEmitter emitter, long lastSent) {
+		Subscriber(SseEmitter emitter, String epoch, long lastSent) {
 			this.emitter = emitter;
+			this.epoch = epoch;
 			this.lastSent = lastSent;
 		}
 
@@ -147,7 +156,7 @@ public class NotificationFeed implements DisposableBean {
 				return true;
 			}
 			boolean sent = send(SseEmitter.event()
-				.id(Long.toString(entry.seq()))
+				.id(new EventId(this.epoch, entry.seq()).toString())
 				.name("notification")
 				.data(entry, MediaType.APPLICATION_JSON));
 			if (sent) {
