@@ -186,12 +186,12 @@ class KeyspaceNotificationsAutoConfigurationTest {
 	}
 
 	@Test
-	void masterReplicaFailsWithAClearMessage() {
-		withoutSpringsConnectionFactory().withPropertyValues("spring.data.redis.masterreplica.nodes=10.0.0.1:6379")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.hasMessageContaining("spring.data.redis.masterreplica.nodes")
-				.hasMessageContaining("not supported"));
+	void theContainerStartsWithTheApplicationUnlessAutoStartupIsOff() {
+		this.runner.run((context) -> assertThat(
+				context.getBean(KeyspaceNotificationListenerContainer.class).isAutoStartup()).isTrue());
+		this.runner.withPropertyValues("keyspace-notifications.auto-startup=false")
+			.run((context) -> assertThat(
+					context.getBean(KeyspaceNotificationListenerContainer.class).isAutoStartup()).isFalse());
 	}
 
 	@Test
@@ -267,24 +267,13 @@ class KeyspaceNotificationsAutoConfigurationTest {
 	}
 
 	@Test
-	void sentinelFailsWithAClearMessage() {
-		withoutSpringsConnectionFactory()
-			.withPropertyValues("spring.data.redis.sentinel.master=mymaster",
-					"spring.data.redis.sentinel.nodes=10.0.0.1:26379")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.hasMessageContaining("spring.data.redis.sentinel.master")
-				.hasMessageContaining("not supported"));
-	}
-
-	@Test
 	void everyPropertyHasGeneratedMetadataWithADescription() throws IOException {
 		String metadata;
 		try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
 			assertThat(in).as("generated configuration metadata").isNotNull();
 			metadata = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
-		for (String property : List.of("enabled", "key-prefix", "health-check-interval", "reconnect.initial-backoff",
+		for (String property : List.of("enabled", "auto-startup", "key-prefix", "health-check-interval", "reconnect.initial-backoff",
 				"reconnect.max-backoff", "dispatch.concurrency", "dispatch.queue-capacity", "dispatch.overflow",
 				"dispatch.block-timeout", "dispatch.shutdown-timeout", "cluster.refresh-interval")) {
 			String name = "\"name\": \"keyspace-notifications." + property + "\"";
