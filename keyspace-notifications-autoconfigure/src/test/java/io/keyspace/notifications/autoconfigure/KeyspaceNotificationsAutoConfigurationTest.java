@@ -226,6 +226,14 @@ class KeyspaceNotificationsAutoConfigurationTest {
 	}
 
 	@Test
+	void anAutoStartupThatIsNotABooleanFailsNamingTheProperty() {
+		this.runner.withPropertyValues("keyspace-notifications.auto-startup=maybe")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("keyspace-notifications.auto-startup")
+				.hasStackTraceContaining("maybe"));
+	}
+
+	@Test
 	void invalidValuesFailNamingThePropertyAndTheReason() {
 		this.runner.withPropertyValues("keyspace-notifications.dispatch.concurrency=0")
 			.run((context) -> assertThat(context).getFailure()
@@ -252,7 +260,8 @@ class KeyspaceNotificationsAutoConfigurationTest {
 			"dispatch.shutdown-timeout, -2s, PT-2S, must not be negative",
 			"dispatch.queue-capacity, 3, 3, must be at least keyspace-notifications.dispatch.concurrency (4)",
 			"health-check-interval, -1s, PT-1S, healthCheckInterval must not be negative",
-			"reconnect.max-backoff, 1ms, PT0.001S, max" })
+			"reconnect.max-backoff, 1ms, PT0.001S, max",
+			"health-check-interval, 30d, PT720H, must be at most PT24H" })
 	void eachInvalidPropertyNamesItselfAndItsValue(String property, String value, String boundValue, String reason) {
 		this.runner
 			.withPropertyValues("keyspace-notifications.dispatch.concurrency=4",
@@ -261,6 +270,22 @@ class KeyspaceNotificationsAutoConfigurationTest {
 				.rootCause()
 				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
 					assertThat(ex.getName()).isEqualTo("keyspace-notifications." + property);
+					assertThat(String.valueOf(ex.getValue())).isEqualTo(boundValue);
+					assertThat(ex.getReason()).contains(reason);
+				}));
+	}
+
+	@ParameterizedTest(name = "{0}={1}")
+	@CsvSource({ "spring.data.redis.timeout, 30d, PT720H, must be at most PT24H",
+			"spring.data.redis.connect-timeout, 30d, PT720H, must be at most PT24H",
+			"spring.data.redis.connect-timeout, 0s, PT0S, must be a positive duration",
+			"spring.data.redis.database, -1, -1, must not be negative" })
+	void invalidRedisPropertiesNameThemselves(String property, String value, String boundValue, String reason) {
+		withoutSpringsConnectionFactory().withPropertyValues(property + "=" + value)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo(property);
 					assertThat(String.valueOf(ex.getValue())).isEqualTo(boundValue);
 					assertThat(ex.getReason()).contains(reason);
 				}));
