@@ -28,6 +28,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
@@ -46,6 +47,7 @@ import org.springframework.core.task.VirtualThreadTaskExecutor;
 @ConditionalOnClass({ Jedis.class, DataRedisConnectionDetails.class })
 @ConditionalOnBooleanProperty(name = "keyspace-notifications.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(KeyspaceNotificationsProperties.class)
+@ImportRuntimeHints(KeyspaceNotificationsRuntimeHints.class)
 public class KeyspaceNotificationsAutoConfiguration {
 
 	@Bean
