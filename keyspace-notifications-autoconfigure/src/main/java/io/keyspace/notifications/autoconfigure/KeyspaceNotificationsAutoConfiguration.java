@@ -77,8 +77,9 @@ public class KeyspaceNotificationsAutoConfiguration {
 				handlerThreads(environment));
 		UnsupportedRedisTopology.in(details).ifPresent((topology) -> {
 			// Only connection details that do not come from spring.data.redis.* get here.
-			throw new IllegalStateException("The Redis connection details " + details + " describe "
-					+ topology.problem() + ". " + UnsupportedRedisTopology.FIX + ".");
+			throw new IllegalStateException("The Redis connection details bean (" + details.getClass().getName()
+					+ ") describes " + topology.kind() + ", which keyspace-notifications does not support yet. "
+					+ UnsupportedRedisTopology.FIX + ".");
 		});
 		if (details.getCluster() != null) {
 			return new ClusterKeyspaceNotifications(KeyspaceNotificationsSettings.clusterSeeds(details), connection,

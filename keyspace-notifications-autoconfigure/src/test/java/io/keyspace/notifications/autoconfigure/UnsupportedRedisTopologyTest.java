@@ -3,6 +3,7 @@ package io.keyspace.notifications.autoconfigure;
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.annotation.OnKeyEvent;
 import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -13,6 +14,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -47,6 +49,35 @@ class UnsupportedRedisTopologyTest {
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(KeyspaceNotifications.class)
 				.doesNotHaveBean(KeyspaceNotificationListenerContainer.class));
+	}
+
+	@Test
+	void connectionDetailsFromElsewhereThatDescribeSentinelFailNamingTheBeanAndTheFix() {
+		DataRedisConnectionDetails.Sentinel sentinel = mock(DataRedisConnectionDetails.Sentinel.class);
+		DataRedisConnectionDetails details = new DataRedisConnectionDetails() {
+
+			@Override
+			public String getPassword() {
+				return "secret";
+			}
+
+			@Override
+			public Sentinel getSentinel() {
+				return sentinel;
+			}
+
+		};
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+					KeyspaceNotificationsAutoConfiguration.class))
+			.withBean(RedisConnectionFactory.class, () -> mock(RedisConnectionFactory.class))
+			.withBean(DataRedisConnectionDetails.class, () -> details)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("describes Redis Sentinel")
+				.hasMessageContaining(FIX)
+				.message()
+				.doesNotContain("secret"));
 	}
 
 	@ParameterizedTest
