@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -129,13 +130,24 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 
 	@Override
 	public void unsubscribe(NotificationChannel... channels) {
+		unsubscribeWhere(channels, this.registry::remove);
+	}
+
+	@Override
+	public void unsubscribe(KeyNotificationHandler handler, NotificationChannel... channels) {
+		Objects.requireNonNull(handler, "handler");
+		unsubscribeWhere(channels, (channel) -> this.registry.remove(channel, handler));
+	}
+
+	/** @param remove changes the registry; {@code true} when the channel must go from the server */
+	private void unsubscribeWhere(NotificationChannel[] channels, Predicate<NotificationChannel> remove) {
 		ensureOpen();
 		Placement placement;
 		this.stateLock.lock();
 		try {
 			List<NotificationChannel> removed = new ArrayList<>();
 			for (NotificationChannel channel : channels) {
-				if (this.registry.remove(channel)) {
+				if (remove.test(channel)) {
 					removed.add(channel);
 				}
 			}

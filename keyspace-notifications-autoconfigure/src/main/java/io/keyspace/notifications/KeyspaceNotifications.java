@@ -46,6 +46,14 @@ public interface KeyspaceNotifications extends AutoCloseable {
 	/** Unsubscribes channels (all their handlers); their notifications stop at once. */
 	void unsubscribe(NotificationChannel... channels);
 
+	/**
+	 * Removes one handler from channels, leaving their other handlers (and pull mode) alone;
+	 * a channel is unsubscribed on the server once nothing wants it anymore. Pass the handler
+	 * as it was subscribed: the same object, or an equal {@link FilteredHandler} for a filtered
+	 * subscription. Notifications already queued for the handler may still reach it.
+	 */
+	void unsubscribe(KeyNotificationHandler handler, NotificationChannel... channels);
+
 	/** Keyspace notifications for a key or key pattern; {@code handler} may be {@code null} for pull mode. */
 	default void subscribeKeyspace(String keyOrPattern, int db, KeyNotificationHandler handler) {
 		subscribeOne(handler, new KeyspaceChannel(keyOrPattern, db));

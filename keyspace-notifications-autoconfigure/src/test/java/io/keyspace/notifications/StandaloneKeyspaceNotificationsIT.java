@@ -150,6 +150,25 @@ class StandaloneKeyspaceNotificationsIT {
 	}
 
 	@Test
+	void unsubscribingOneHandlerLeavesTheChannelToTheOthers() {
+		RecordingHandler leaving = new RecordingHandler();
+		RecordingHandler staying = new RecordingHandler();
+		KeyspaceChannel channel = new KeyspaceChannel("shared:*");
+		this.notifications.subscribe(leaving, channel);
+		this.notifications.subscribe(staying, channel);
+
+		this.notifications.unsubscribe(leaving, channel);
+		this.jedis.set("shared:1", "v");
+		staying.awaitNotification("shared:1", "set");
+		assertThat(this.notifications.serverSubscriptions().get(node())).contains("__keyspace@0__:shared:*");
+
+		this.notifications.unsubscribe(staying, channel);
+		await().until(() -> !this.notifications.serverSubscriptions().get(node()).contains("__keyspace@0__:shared:*"));
+		assertThat(leaving.received()).isEmpty();
+		assertThat(this.notifications.isSubscribed()).isFalse();
+	}
+
+	@Test
 	void subscribingAndUnsubscribingFromManyThreadsWhileReadingIsSafe() throws Exception {
 		RecordingHandler handler = new RecordingHandler();
 		this.notifications.subscribe(handler, new KeyspaceChannel("busy:*"));

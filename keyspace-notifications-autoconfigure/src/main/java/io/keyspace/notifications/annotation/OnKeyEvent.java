@@ -9,6 +9,8 @@ import java.lang.annotation.Target;
 
 import io.keyspace.notifications.ChannelType;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Calls the annotated method for Redis keyspace notifications.
  * <pre class="code">
@@ -26,11 +28,15 @@ import io.keyspace.notifications.ChannelType;
  * in order.
  * <p>
  * Repeatable, and usable as a meta-annotation to build your own, e.g. {@code @OnExpired}.
+ * <p>
+ * Meta-annotated with {@link Reflective @Reflective}: Spring's AOT processing registers the
+ * reflection hints a native image needs to find and call the method on every bean.
  */
 @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Repeatable(OnKeyEvents.class)
+@Reflective
 public @interface OnKeyEvent {
 
 	/** Keys or key globs, e.g. {@code "product:*"}. Without a key prefix applied. */

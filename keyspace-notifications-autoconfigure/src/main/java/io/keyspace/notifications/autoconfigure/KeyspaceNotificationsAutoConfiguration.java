@@ -21,15 +21,16 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
@@ -39,13 +40,16 @@ import org.springframework.core.task.VirtualThreadTaskExecutor;
  * ({@code spring.data.redis.*}, or any {@link DataRedisConnectionDetails} such as a
  * Testcontainers service connection), adjusted by any
  * {@link KeyspaceNotificationsClientConfigCustomizer}, and calls {@code @OnKeyEvent} methods. A cluster
- * configuration gets a client that subscribes on every primary. Every bean can be replaced
- * by defining one of the same type.
+ * configuration gets a client that subscribes on every primary. Sentinel and master/replica
+ * setups get no notifications bean (and so no listener container): the application starts,
+ * and an {@code @OnKeyEvent} method or a bean that needs one fails naming the property. Every
+ * bean can be replaced by defining one of the same type.
  */
 @AutoConfiguration(after = DataRedisAutoConfiguration.class)
 @ConditionalOnClass({ Jedis.class, DataRedisConnectionDetails.class })
-@ConditionalOnProperty(prefix = "keyspace-notifications", name = "enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "keyspace-notifications.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(KeyspaceNotificationsProperties.class)
+@ImportRuntimeHints(KeyspaceNotificationsRuntimeHints.class)
 public class KeyspaceNotificationsAutoConfiguration {
 
 	@Bean
@@ -68,21 +72,17 @@ public class KeyspaceNotificationsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(DataRedisConnectionDetails.class)
+	@Conditional(OnSupportedRedisTopologyCondition.class)
 	KeyspaceNotifications keyspaceNotifications(DataRedisConnectionDetails details, ConnectionSettings connection,
 			KeyspaceNotificationsProperties properties, NotificationErrorHandler errorHandler, Environment environment) {
 		NotificationOptions options = KeyspaceNotificationsSettings.options(properties, errorHandler,
 				handlerThreads(environment));
-		if (details.getSentinel() != null) {
-			throw new InvalidConfigurationPropertyValueException("spring.data.redis.sentinel.master",
-					details.getSentinel().getMaster(), "Redis Sentinel is not supported by keyspace-notifications yet. "
-							+ "Point spring.data.redis.host/port at the primary, or set keyspace-notifications.enabled=false");
-		}
-		if (details.getMasterReplica() != null) {
-			throw new InvalidConfigurationPropertyValueException("spring.data.redis.masterreplica.nodes",
-					details.getMasterReplica().getNodes(), "Master/replica setups are not supported by "
-							+ "keyspace-notifications yet. Point spring.data.redis.host/port at the primary, or set "
-							+ "keyspace-notifications.enabled=false");
-		}
+		UnsupportedRedisTopology.in(details).ifPresent((topology) -> {
+			// Only connection details that do not come from spring.data.redis.* get here.
+			throw new IllegalStateException("The Redis connection details bean (" + details.getClass().getName()
+					+ ") describes " + topology.kind() + ", which keyspace-notifications does not support yet. "
+					+ UnsupportedRedisTopology.FIX + ".");
+		});
 		if (details.getCluster() != null) {
 			return new ClusterKeyspaceNotifications(KeyspaceNotificationsSettings.clusterSeeds(details), connection,
 					options, KeyspaceNotificationsSettings.positive("keyspace-notifications.cluster.refresh-interval",
@@ -95,8 +95,11 @@ public class KeyspaceNotificationsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(KeyspaceNotifications.class)
-	KeyspaceNotificationListenerContainer keyspaceNotificationListenerContainer(KeyspaceNotifications notifications) {
-		return new KeyspaceNotificationListenerContainer(notifications);
+	KeyspaceNotificationListenerContainer keyspaceNotificationListenerContainer(KeyspaceNotifications notifications,
+			KeyspaceNotificationsProperties properties) {
+		KeyspaceNotificationListenerContainer container = new KeyspaceNotificationListenerContainer(notifications);
+		container.setAutoStartup(properties.isAutoStartup());
+		return container;
 	}
 
 	@Bean

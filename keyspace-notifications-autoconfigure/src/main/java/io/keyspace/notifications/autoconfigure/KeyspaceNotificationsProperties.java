@@ -20,6 +20,13 @@ public class KeyspaceNotificationsProperties {
 	private boolean enabled = true;
 
 	/**
+	 * Whether the listener container subscribes the @OnKeyEvent methods when the application
+	 * starts. When false, nothing is subscribed until the container is started, e.g.
+	 * keyspaceNotificationListenerContainer.start().
+	 */
+	private boolean autoStartup = true;
+
+	/**
 	 * Prefix of the keys this application owns, e.g. "app1:". It is prepended to the keys of
 	 * @OnKeyEvent channels, notifications for other keys are skipped, and handlers see keys
 	 * without it.
@@ -54,6 +61,14 @@ public class KeyspaceNotificationsProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
 	}
 
 	public String getKeyPrefix() {

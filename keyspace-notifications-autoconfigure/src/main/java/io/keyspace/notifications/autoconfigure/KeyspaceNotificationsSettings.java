@@ -29,6 +29,8 @@ import org.springframework.boot.ssl.SslOptions;
  */
 final class KeyspaceNotificationsSettings {
 
+	private static final Duration MAX_SOCKET_TIMEOUT = Duration.ofDays(1);
+
 	private KeyspaceNotificationsSettings() {
 	}
 
@@ -57,7 +59,8 @@ final class KeyspaceNotificationsSettings {
 			builder.ssl(true);
 		}
 		if (redis.getConnectTimeout() != null) {
-			Duration connectTimeout = positive("spring.data.redis.connect-timeout", redis.getConnectTimeout());
+			Duration connectTimeout = socketTimeout("spring.data.redis.connect-timeout",
+					positive("spring.data.redis.connect-timeout", redis.getConnectTimeout()));
 			builder.connectionTimeoutMillis(Math.toIntExact(connectTimeout.toMillis()));
 		}
 		return builder;
@@ -67,8 +70,10 @@ final class KeyspaceNotificationsSettings {
 	static ConnectionSettings connection(JedisClientConfig clientConfig, DataRedisProperties redis,
 			KeyspaceNotificationsProperties properties) {
 		ConnectionSettings.Builder builder = ConnectionSettings.builder(clientConfig);
-		apply("spring.data.redis.timeout", redis.getTimeout(), builder::commandTimeout);
-		apply("keyspace-notifications.health-check-interval", properties.getHealthCheckInterval(),
+		apply("spring.data.redis.timeout", socketTimeout("spring.data.redis.timeout", redis.getTimeout()),
+				builder::commandTimeout);
+		apply("keyspace-notifications.health-check-interval",
+				socketTimeout("keyspace-notifications.health-check-interval", properties.getHealthCheckInterval()),
 				builder::healthCheckInterval);
 		KeyspaceNotificationsProperties.Reconnect reconnect = properties.getReconnect();
 		Duration initial = positive("keyspace-notifications.reconnect.initial-backoff", reconnect.getInitialBackoff());
@@ -152,6 +157,17 @@ final class KeyspaceNotificationsSettings {
 		if (value == null || value.isNegative()) {
 			throw new InvalidConfigurationPropertyValueException(property, value, "must not be negative");
 		}
+	}
+
+	/**
+	 * Socket timeouts are int milliseconds, and the read timeout adds up two health-check
+	 * intervals and the command timeout: a day each keeps every sum in range.
+	 */
+	private static Duration socketTimeout(String property, Duration value) {
+		if (value != null && value.compareTo(MAX_SOCKET_TIMEOUT) > 0) {
+			throw new InvalidConfigurationPropertyValueException(property, value, "must be at most " + MAX_SOCKET_TIMEOUT);
+		}
+		return value;
 	}
 
 	static Duration positive(String property, Duration value) {

@@ -1,7 +1,9 @@
 package io.keyspace.notifications.listener;
 
-import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.keyspace.notifications.KeyspaceNotifications;
@@ -30,7 +32,13 @@ import org.springframework.context.event.ContextClosedEvent;
  * during its own lifecycle phase: running and queued handlers finish within the dispatch
  * shutdown timeout before any bean is destroyed, and the shutdown phase's timeout applies.
  * A plain {@link #stop()} (e.g. {@code context.stop()}) only unsubscribes, so the container
- * can be started again.
+ * can be started again. It unsubscribes each handler from its own channels only: a channel
+ * that application code subscribed on the same {@link KeyspaceNotifications} stays.
+ * <p>
+ * Handlers can be stopped and started one at a time by their id ({@link #stop(String)},
+ * {@link #start(String)}), like Spring Kafka's {@code KafkaListenerEndpointRegistry}; with
+ * {@link #setAutoStartup(boolean) auto-startup} off the application starts without
+ * subscribing and {@link #start()} subscribes later.
  */
 public class KeyspaceNotificationListenerContainer
 		implements SmartLifecycle, ApplicationListener<ContextClosedEvent>, ApplicationContextAware {
@@ -40,6 +48,10 @@ public class KeyspaceNotificationListenerContainer
 	private final KeyspaceNotifications notifications;
 
 	private final List<KeyEventEndpoint> endpoints = new CopyOnWriteArrayList<>();
+
+	private final Set<String> stoppedIds = new HashSet<>(); // guarded by this
+
+	private boolean autoStartup = true;
 
 	private ApplicationContext applicationContext;
 
@@ -53,16 +65,69 @@ public class KeyspaceNotificationListenerContainer
 		this.notifications = notifications;
 	}
 
-	/** Adds a handler; subscribed at once if the container is running, else on {@link #start()}. */
+	/**
+	 * Adds a handler; subscribed at once if the container is running (and its id is not
+	 * stopped), else on {@link #start()}.
+	 */
 	public synchronized void register(KeyEventEndpoint endpoint) {
 		this.endpoints.add(endpoint);
-		if (this.running) {
+		if (this.running && !this.stoppedIds.contains(endpoint.id())) {
 			subscribe(endpoint);
 		}
 	}
 
 	public List<KeyEventEndpoint> endpoints() {
 		return List.copyOf(this.endpoints);
+	}
+
+	/** The ids of the registered handlers, in registration order. */
+	public Set<String> endpointIds() {
+		Set<String> ids = new LinkedHashSet<>();
+		this.endpoints.forEach((endpoint) -> ids.add(endpoint.id()));
+		return ids;
+	}
+
+	/**
+	 * Stops the handlers with this id (every {@code @OnKeyEvent} that shares it): they are
+	 * unsubscribed now, stay stopped across {@link #stop()} and {@link #start()}, and a channel
+	 * goes from the server only when no other handler uses it. Notifications already queued
+	 * for them may still arrive.
+	 * @throws IllegalArgumentException if no handler has this id
+	 */
+	public synchronized void stop(String id) {
+		List<KeyEventEndpoint> matching = endpointsWithId(id);
+		if (this.stoppedIds.add(id) && this.running) {
+			matching.forEach(this::unsubscribe);
+		}
+	}
+
+	/**
+	 * Starts the handlers with this id again after {@link #stop(String)}: they are subscribed
+	 * now if the container is running, else with the next {@link #start()}.
+	 * @throws IllegalArgumentException if no handler has this id
+	 */
+	public synchronized void start(String id) {
+		List<KeyEventEndpoint> matching = endpointsWithId(id);
+		if (this.stoppedIds.contains(id) && this.running) {
+			matching.forEach(this::subscribe);
+		}
+		this.stoppedIds.remove(id);
+	}
+
+	/** Whether the handlers with this id are subscribed: the container runs and the id is not stopped. */
+	public synchronized boolean isRunning(String id) {
+		endpointsWithId(id);
+		return this.running && !this.stoppedIds.contains(id);
+	}
+
+	/** Whether {@link #start()} runs when the application context is refreshed; default {@code true}. */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
 	}
 
 	public KeyspaceNotifications notifications() {
@@ -92,7 +157,9 @@ public class KeyspaceNotificationListenerContainer
 			return;
 		}
 		for (KeyEventEndpoint endpoint : this.endpoints) {
-			subscribe(endpoint);
+			if (!this.stoppedIds.contains(endpoint.id())) {
+				subscribe(endpoint);
+			}
 		}
 		this.keepAlive = new KeepAliveThread();
 		this.keepAlive.start();
@@ -130,6 +197,7 @@ public class KeyspaceNotificationListenerContainer
 
 	private void stop(Runnable callback, boolean async) {
 		KeepAliveThread thread;
+		List<KeyEventEndpoint> subscribed;
 		synchronized (this) {
 			if (!this.running) {
 				callback.run();
@@ -138,6 +206,7 @@ public class KeyspaceNotificationListenerContainer
 			this.running = false;
 			thread = this.keepAlive;
 			this.keepAlive = null;
+			subscribed = this.endpoints.stream().filter((e) -> !this.stoppedIds.contains(e.id())).toList();
 		}
 		if (this.contextClosing && async) {
 			// Draining may take up to the dispatch shutdown timeout: not on the caller's thread.
@@ -155,7 +224,7 @@ public class KeyspaceNotificationListenerContainer
 			closeNotifications();
 		}
 		else {
-			unsubscribeAll();
+			subscribed.forEach(this::unsubscribe);
 		}
 		thread.endWith(() -> {
 		});
@@ -171,14 +240,22 @@ public class KeyspaceNotificationListenerContainer
 		}
 	}
 
-	private void unsubscribeAll() {
-		List<NotificationChannel> channels = new ArrayList<>();
-		this.endpoints.forEach((endpoint) -> channels.addAll(endpoint.channels()));
+	private List<KeyEventEndpoint> endpointsWithId(String id) {
+		List<KeyEventEndpoint> matching = this.endpoints.stream().filter((e) -> e.id().equals(id)).toList();
+		if (matching.isEmpty()) {
+			throw new IllegalArgumentException(
+					"No @OnKeyEvent handler has the id '" + id + "'; the ids are " + endpointIds());
+		}
+		return matching;
+	}
+
+	/** Only this handler leaves its channels; other handlers and application code keep theirs. */
+	private void unsubscribe(KeyEventEndpoint endpoint) {
 		try {
-			this.notifications.unsubscribe(channels.toArray(new NotificationChannel[0]));
+			this.notifications.unsubscribe(endpoint.handler(), endpoint.channels().toArray(new NotificationChannel[0]));
 		}
 		catch (RuntimeException ex) {
-			logger.debug("Unsubscribing on stop failed; the connections are closed anyway", ex);
+			logger.warn("Unsubscribing @OnKeyEvent handler {} from {} failed", endpoint.id(), endpoint.channels(), ex);
 		}
 	}
 

@@ -193,12 +193,12 @@ class KeyspaceNotificationsAutoConfigurationTest {
 	}
 
 	@Test
-	void masterReplicaFailsWithAClearMessage() {
-		withoutSpringsConnectionFactory().withPropertyValues("spring.data.redis.masterreplica.nodes=10.0.0.1:6379")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.hasMessageContaining("spring.data.redis.masterreplica.nodes")
-				.hasMessageContaining("not supported"));
+	void theContainerStartsWithTheApplicationUnlessAutoStartupIsOff() {
+		this.runner.run((context) -> assertThat(
+				context.getBean(KeyspaceNotificationListenerContainer.class).isAutoStartup()).isTrue());
+		this.runner.withPropertyValues("keyspace-notifications.auto-startup=false")
+			.run((context) -> assertThat(
+					context.getBean(KeyspaceNotificationListenerContainer.class).isAutoStartup()).isFalse());
 	}
 
 	@Test
@@ -233,6 +233,14 @@ class KeyspaceNotificationsAutoConfigurationTest {
 	}
 
 	@Test
+	void anAutoStartupThatIsNotABooleanFailsNamingTheProperty() {
+		this.runner.withPropertyValues("keyspace-notifications.auto-startup=maybe")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("keyspace-notifications.auto-startup")
+				.hasStackTraceContaining("maybe"));
+	}
+
+	@Test
 	void invalidValuesFailNamingThePropertyAndTheReason() {
 		this.runner.withPropertyValues("keyspace-notifications.dispatch.concurrency=0")
 			.run((context) -> assertThat(context).getFailure()
@@ -259,7 +267,8 @@ class KeyspaceNotificationsAutoConfigurationTest {
 			"dispatch.shutdown-timeout, -2s, PT-2S, must not be negative",
 			"dispatch.queue-capacity, 3, 3, must be at least keyspace-notifications.dispatch.concurrency (4)",
 			"health-check-interval, -1s, PT-1S, healthCheckInterval must not be negative",
-			"reconnect.max-backoff, 1ms, PT0.001S, max" })
+			"reconnect.max-backoff, 1ms, PT0.001S, max",
+			"health-check-interval, 30d, PT720H, must be at most PT24H" })
 	void eachInvalidPropertyNamesItselfAndItsValue(String property, String value, String boundValue, String reason) {
 		this.runner
 			.withPropertyValues("keyspace-notifications.dispatch.concurrency=4",
@@ -273,15 +282,20 @@ class KeyspaceNotificationsAutoConfigurationTest {
 				}));
 	}
 
-	@Test
-	void sentinelFailsWithAClearMessage() {
-		withoutSpringsConnectionFactory()
-			.withPropertyValues("spring.data.redis.sentinel.master=mymaster",
-					"spring.data.redis.sentinel.nodes=10.0.0.1:26379")
+	@ParameterizedTest(name = "{0}={1}")
+	@CsvSource({ "spring.data.redis.timeout, 30d, PT720H, must be at most PT24H",
+			"spring.data.redis.connect-timeout, 30d, PT720H, must be at most PT24H",
+			"spring.data.redis.connect-timeout, 0s, PT0S, must be a positive duration",
+			"spring.data.redis.database, -1, -1, must not be negative" })
+	void invalidRedisPropertiesNameThemselves(String property, String value, String boundValue, String reason) {
+		withoutSpringsConnectionFactory().withPropertyValues(property + "=" + value)
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.hasMessageContaining("spring.data.redis.sentinel.master")
-				.hasMessageContaining("not supported"));
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo(property);
+					assertThat(String.valueOf(ex.getValue())).isEqualTo(boundValue);
+					assertThat(ex.getReason()).contains(reason);
+				}));
 	}
 
 	@Test
@@ -291,7 +305,7 @@ class KeyspaceNotificationsAutoConfigurationTest {
 			assertThat(in).as("generated configuration metadata").isNotNull();
 			metadata = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
-		for (String property : List.of("enabled", "key-prefix", "health-check-interval", "reconnect.initial-backoff",
+		for (String property : List.of("enabled", "auto-startup", "key-prefix", "health-check-interval", "reconnect.initial-backoff",
 				"reconnect.max-backoff", "dispatch.concurrency", "dispatch.queue-capacity", "dispatch.overflow",
 				"dispatch.block-timeout", "dispatch.shutdown-timeout", "cluster.refresh-interval", "server-config")) {
 			String name = "\"name\": \"keyspace-notifications." + property + "\"";

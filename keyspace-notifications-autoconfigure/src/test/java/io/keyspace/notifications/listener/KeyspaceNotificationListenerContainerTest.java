@@ -7,7 +7,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.KeyspaceNotifications;
+import io.keyspace.notifications.channel.NotificationChannel;
 import io.keyspace.notifications.channel.KeyspaceChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,7 @@ import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.support.GenericApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doAnswer;
@@ -36,10 +39,14 @@ class KeyspaceNotificationListenerContainerTest {
 	private final KeyspaceNotificationListenerContainer container = new KeyspaceNotificationListenerContainer(
 			this.notifications);
 
+	private final KeyspaceChannel channel = new KeyspaceChannel("k:*");
+
+	private final KeyNotificationHandler handler = (n) -> {
+	};
+
 	KeyspaceNotificationListenerContainerTest() {
 		this.container.setApplicationContext(this.context);
-		this.container.register(new KeyEventEndpoint("Bean#method", List.of(new KeyspaceChannel("k:*")), (n) -> {
-		}));
+		this.container.register(new KeyEventEndpoint("Bean#method", List.of(this.channel), this.handler));
 	}
 
 	@AfterEach
@@ -65,7 +72,8 @@ class KeyspaceNotificationListenerContainerTest {
 		this.container.stop(callback);
 
 		verify(callback).run();
-		verify(this.notifications).unsubscribe(any());
+		verify(this.notifications).unsubscribe(this.handler, this.channel);
+		verify(this.notifications, never()).unsubscribe(any(NotificationChannel.class));
 		verify(this.notifications, never()).close();
 
 		this.container.start();
@@ -110,7 +118,57 @@ class KeyspaceNotificationListenerContainerTest {
 		});
 
 		verify(this.notifications, never()).close();
-		verify(this.notifications).unsubscribe(any());
+		verify(this.notifications).unsubscribe(this.handler, this.channel);
+	}
+
+	@Test
+	void oneHandlerStopsAndStartsByIdWhileTheOthersKeepRunning() {
+		KeyspaceChannel otherChannel = new KeyspaceChannel("other:*");
+		KeyNotificationHandler other = (n) -> {
+		};
+		this.container.register(new KeyEventEndpoint("other", List.of(otherChannel), other));
+		this.container.start();
+		assertThat(this.container.endpointIds()).containsExactly("Bean#method", "other");
+
+		this.container.stop("Bean#method");
+		verify(this.notifications).unsubscribe(this.handler, this.channel);
+		assertThat(this.container.isRunning("Bean#method")).isFalse();
+		assertThat(this.container.isRunning("other")).isTrue();
+
+		this.container.stop();
+		this.container.start();
+		verify(this.notifications, times(1)).subscribe(this.handler, this.channel);
+		verify(this.notifications, times(2)).subscribe(other, otherChannel);
+		assertThat(this.container.isRunning("Bean#method")).as("stays stopped across a restart").isFalse();
+
+		this.container.start("Bean#method");
+		verify(this.notifications, times(2)).subscribe(this.handler, this.channel);
+		assertThat(this.container.isRunning("Bean#method")).isTrue();
+	}
+
+	@Test
+	void aHandlerStartedByIdWhileTheContainerIsStoppedIsSubscribedWithTheContainer() {
+		this.container.stop("Bean#method");
+		this.container.start("Bean#method");
+		verify(this.notifications, never()).subscribe(any(KeyNotificationHandler.class), any(NotificationChannel.class));
+		assertThat(this.container.isRunning("Bean#method")).isFalse();
+
+		this.container.start();
+		verify(this.notifications).subscribe(this.handler, this.channel);
+		assertThat(this.container.isRunning("Bean#method")).isTrue();
+	}
+
+	@Test
+	void anUnknownIdIsRejectedNamingTheKnownOnes() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.container.stop("nope"))
+			.withMessage("No @OnKeyEvent handler has the id 'nope'; the ids are [Bean#method]");
+	}
+
+	@Test
+	void autoStartupIsOnUnlessTurnedOff() {
+		assertThat(this.container.isAutoStartup()).isTrue();
+		this.container.setAutoStartup(false);
+		assertThat(this.container.isAutoStartup()).isFalse();
 	}
 
 	private static Optional<Thread> keepAliveThread() {

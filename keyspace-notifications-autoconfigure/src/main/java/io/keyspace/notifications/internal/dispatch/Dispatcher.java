@@ -28,7 +28,7 @@ import io.keyspace.notifications.DispatchSettings;
  * while different keys are handled in parallel. No thread is started per message. A reader
  * collects what it reads into a {@link Batch} and hands it over when its socket buffer is
  * drained, so a burst costs one lock and one wake-up per batch, not per message. When a
- * queue is full the {@link OverflowPolicy} decides, and every dropped notification is
+ * queue is full the {@link io.keyspace.notifications.OverflowPolicy} decides, and every dropped notification is
  * counted and reported.
  * <p>
  * Every notification handed over in a batch is in flight until it is delivered or dropped,

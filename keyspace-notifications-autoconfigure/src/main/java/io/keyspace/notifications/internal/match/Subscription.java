@@ -131,6 +131,28 @@ public final class Subscription {
 		return new Subscription(this.channel, moreHandlers, moreFilters, this.pull);
 	}
 
+	/** Removes a handler with its filter ({@code null} for none); {@code this} if it has no such pair. */
+	Subscription without(KeyNotificationHandler handler, KeyNotificationFilter filter) {
+		for (int i = 0; i < this.handlers.length; i++) {
+			if (this.handlers[i].equals(handler) && Objects.equals(filterAt(i), filter)) {
+				return new Subscription(this.channel, remove(this.handlers, i),
+						(this.filters != null) ? remove(this.filters, i) : null, this.pull);
+			}
+		}
+		return this;
+	}
+
+	/** Whether neither a handler nor pull mode wants this channel anymore. */
+	boolean isEmpty() {
+		return this.handlers.length == 0 && !this.pull;
+	}
+
+	private static <T> T[] remove(T[] array, int index) {
+		T[] shorter = Arrays.copyOf(array, array.length - 1);
+		System.arraycopy(array, index + 1, shorter, index, array.length - index - 1);
+		return shorter;
+	}
+
 	private KeyNotificationFilter filterAt(int index) {
 		return (this.filters != null) ? this.filters[index] : null;
 	}

@@ -59,6 +59,28 @@ public final class SubscriptionRegistry {
 	}
 
 	/**
+	 * Removes one handler from a channel: the same handler object, or a {@link FilteredHandler}
+	 * equal to the one added. The channel goes when neither a handler nor pull mode is left.
+	 * @return {@code true} if the channel went and must be unsubscribed on the server
+	 */
+	public synchronized boolean remove(NotificationChannel channel, KeyNotificationHandler handler) {
+		Map<String, Subscription> map = mapOf(channel);
+		String key = key(channel.toBytes());
+		Subscription existing = map.get(key);
+		if (existing == null) {
+			return false;
+		}
+		Subscription updated = (handler instanceof FilteredHandler filtered)
+				? existing.without(filtered.handler(), filtered.filter()) : existing.without(handler, null);
+		if (updated.isEmpty()) {
+			map.remove(key);
+			return true;
+		}
+		map.put(key, updated);
+		return false;
+	}
+
+	/**
 	 * The subscription a message belongs to.
 	 * @param pattern the pattern of a {@code pmessage}, or null for a {@code message}
 	 * @param channel the channel the message was published on

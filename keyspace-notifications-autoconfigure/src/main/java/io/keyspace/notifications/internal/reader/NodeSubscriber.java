@@ -97,7 +97,10 @@ public final class NodeSubscriber implements AutoCloseable {
 		this.node = node;
 		this.nodeName = node.toString();
 		this.settings = settings;
-		this.jedisConfig = settings.jedisConfig(settings.readTimeout());
+		// The handshake (HELLO, AUTH, SELECT, CLIENT SETINFO) is a command like any other: a
+		// server that accepts the connection but never answers fails it after the command
+		// timeout. connect() then switches to the (longer) read timeout for pub/sub frames.
+		this.jedisConfig = settings.jedisConfig(settings.commandTimeout());
 		this.messageListener = messageListener;
 		this.nodeListener = nodeListener;
 		this.outage = new OutageReport(this.nodeName, settings.backoff().max());

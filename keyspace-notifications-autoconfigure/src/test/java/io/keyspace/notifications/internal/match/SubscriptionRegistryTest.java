@@ -86,6 +86,35 @@ class SubscriptionRegistryTest {
 	}
 
 	@Test
+	void removingOneHandlerKeepsTheChannelUntilNothingWantsIt() {
+		KeyspaceChannel channel = new KeyspaceChannel("k:*");
+		FilteredHandler filtered = new FilteredHandler(KeyNotificationFilter.events("set"), this.second);
+		this.registry.add(channel, this.first);
+		this.registry.add(channel, filtered);
+		this.registry.add(channel, null);
+
+		assertThat(this.registry.remove(channel, this.second)).as("unfiltered second was never added").isFalse();
+		assertThat(this.registry.remove(channel, this.first)).isFalse();
+		Subscription rest = this.registry.match(bytes(channel.toString()), null);
+		assertThat(rest.handlersFor(notification("k:1", "set"))).containsExactly(this.second);
+		assertThat(rest.handlersFor(notification("k:1", "del"))).isEmpty();
+
+		assertThat(this.registry.remove(channel,
+				new FilteredHandler(KeyNotificationFilter.events("set"), this.second))).isFalse();
+		assertThat(this.registry.match(bytes(channel.toString()), null).hasHandlers()).isFalse();
+		assertThat(this.registry.channels()).as("pull mode still wants it").containsExactly(channel);
+	}
+
+	@Test
+	void removingTheLastHandlerRemovesTheChannel() {
+		KeyspaceChannel channel = new KeyspaceChannel("k");
+		this.registry.add(channel, this.first);
+		assertThat(this.registry.remove(new KeyspaceChannel("other"), this.first)).isFalse();
+		assertThat(this.registry.remove(channel, this.first)).isTrue();
+		assertThat(this.registry.isEmpty()).isTrue();
+	}
+
+	@Test
 	void pullModeAloneHasNoHandlers() {
 		KeyspaceChannel channel = new KeyspaceChannel("k");
 		this.registry.add(channel, null);
