@@ -20,6 +20,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextRefreshedEvent;
+
 /**
  * The counters of a {@link KeyspaceNotifications} as Micrometer meters. Tags are bounded: a
  * node's {@code host:port}, a drop reason, a gap cause; never a key.
@@ -31,10 +34,12 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * <li>{@code keyspace.notifications.reconnects} (node);</li>
  * <li>{@code keyspace.notifications.gaps} (cause).</li>
  * </ul>
- * Nodes come and go in a cluster, so the per-node meters are added as nodes appear (checked
- * every {@value #NODE_CHECK_SECONDS} s on one daemon thread, stopped by {@link #close()}).
+ * Nodes come and go in a cluster, so the per-node meters are added as nodes appear: once the
+ * context is refreshed (the listener container has subscribed by then) and every
+ * {@value #NODE_CHECK_SECONDS} s on one daemon thread, stopped by {@link #close()}.
  */
-public class KeyspaceNotificationsMeterBinder implements MeterBinder, AutoCloseable {
+public class KeyspaceNotificationsMeterBinder
+		implements MeterBinder, ApplicationListener<ContextRefreshedEvent>, AutoCloseable {
 
 	static final String PREFIX = "keyspace.notifications.";
 
@@ -47,6 +52,8 @@ public class KeyspaceNotificationsMeterBinder implements MeterBinder, AutoClosea
 	private final Map<String, NodeStatus> lastStatus = new ConcurrentHashMap<>();
 
 	private final Map<GapCause, Counter> gaps = new ConcurrentHashMap<>();
+
+	private volatile MeterRegistry registry;
 
 	private final ScheduledExecutorService nodeCheck = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 		Thread thread = new Thread(runnable, "keyspace-meters");
@@ -80,9 +87,18 @@ public class KeyspaceNotificationsMeterBinder implements MeterBinder, AutoClosea
 				.register(registry));
 		}
 		this.notifications.addGapListener((gap) -> this.gaps.get(gap.cause()).increment());
+		this.registry = registry;
 		bindNodes(registry);
 		this.nodeCheck.scheduleWithFixedDelay(() -> bindNodes(registry), NODE_CHECK_SECONDS, NODE_CHECK_SECONDS,
 				TimeUnit.SECONDS);
+	}
+
+	@Override
+	public void onApplicationEvent(ContextRefreshedEvent event) {
+		MeterRegistry bound = this.registry;
+		if (bound != null) {
+			bindNodes(bound);
+		}
 	}
 
 	@Override

@@ -74,9 +74,12 @@ public class KeyspaceNotificationsAutoConfiguration {
 	@ConditionalOnBean(DataRedisConnectionDetails.class)
 	@Conditional(OnSupportedRedisTopologyCondition.class)
 	KeyspaceNotifications keyspaceNotifications(DataRedisConnectionDetails details, ConnectionSettings connection,
-			KeyspaceNotificationsProperties properties, NotificationErrorHandler errorHandler, Environment environment) {
-		NotificationOptions options = KeyspaceNotificationsSettings.options(properties, errorHandler,
+			KeyspaceNotificationsProperties properties, NotificationErrorHandler errorHandler, Environment environment,
+			ObjectProvider<KeyspaceNotificationsOptionsCustomizer> customizers) {
+		NotificationOptions.Builder builder = KeyspaceNotificationsSettings.options(properties, errorHandler,
 				handlerThreads(environment));
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		NotificationOptions options = builder.build();
 		UnsupportedRedisTopology.in(details).ifPresent((topology) -> {
 			// Only connection details that do not come from spring.data.redis.* get here.
 			throw new IllegalStateException("The Redis connection details bean (" + details.getClass().getName()

@@ -99,8 +99,8 @@ final class KeyspaceNotificationsSettings {
 		return details.getCluster().getNodes().stream().map((node) -> new RedisNode(node.host(), node.port())).toList();
 	}
 
-	static NotificationOptions options(KeyspaceNotificationsProperties properties, NotificationErrorHandler errorHandler,
-			ThreadFactory handlerThreads) {
+	static NotificationOptions.Builder options(KeyspaceNotificationsProperties properties,
+			NotificationErrorHandler errorHandler, ThreadFactory handlerThreads) {
 		KeyspaceNotificationsProperties.Dispatch dispatch = properties.getDispatch();
 		// Checked one property at a time so that the report names the value that is wrong;
 		// DispatchSettings would only say which rule failed.
@@ -121,7 +121,7 @@ final class KeyspaceNotificationsSettings {
 		if (handlerThreads != null) {
 			options.handlerThreadFactory(handlerThreads);
 		}
-		return options.build();
+		return options;
 	}
 
 	private static SSLParameters sslParameters(SslOptions options) {

@@ -1,0 +1,42 @@
+package io.keyspace.notifications.autoconfigure;
+
+import io.keyspace.notifications.KeyspaceNotifications;
+import io.keyspace.notifications.actuate.KeyspaceNotificationsMeterBinder;
+import io.keyspace.notifications.actuate.MeterHandlerObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The {@code keyspace.notifications.*} meters and the handler observation, when the
+ * application has a Micrometer {@link MeterRegistry} (e.g. with the actuator). The meter names
+ * and tags are listed in docs/operations.md.
+ */
+@AutoConfiguration(after = { KeyspaceNotificationsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+		ObservationAutoConfiguration.class })
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean({ KeyspaceNotifications.class, MeterRegistry.class })
+public class KeyspaceNotificationsMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	KeyspaceNotificationsMeterBinder keyspaceNotificationsMeterBinder(KeyspaceNotifications notifications) {
+		return new KeyspaceNotificationsMeterBinder(notifications);
+	}
+
+	/** Times handlers: an Observation per call when there is an observation registry, else a timer. */
+	@Bean
+	KeyspaceNotificationsOptionsCustomizer keyspaceNotificationsHandlerMetrics(MeterRegistry meters,
+			ObjectProvider<ObservationRegistry> observations) {
+		return (options) -> options.handlerObserver(new MeterHandlerObserver(meters, observations.getIfUnique()));
+	}
+
+}
