@@ -26,14 +26,12 @@ import java.util.stream.StreamSupport;
 import io.keyspace.notifications.channel.NotificationChannel;
 import io.keyspace.notifications.internal.config.ServerConfigCheck;
 import io.keyspace.notifications.internal.dispatch.Dispatcher;
-import io.keyspace.notifications.internal.gap.GapTracker;
 import io.keyspace.notifications.internal.dispatch.NotificationCounters;
+import io.keyspace.notifications.internal.gap.GapTracker;
+import io.keyspace.notifications.internal.match.NotificationRouter;
 import io.keyspace.notifications.internal.match.SubscriptionRegistry;
-import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.internal.reader.NodeListener;
 import io.keyspace.notifications.internal.reader.NodeSubscriber;
-import io.keyspace.notifications.RedisNode;
-import io.keyspace.notifications.internal.match.NotificationRouter;
 
 /**
  * What standalone and cluster notifications share: the registry of wanted channels, the

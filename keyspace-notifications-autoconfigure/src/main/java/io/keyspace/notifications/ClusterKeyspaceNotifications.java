@@ -17,9 +17,7 @@ import io.keyspace.notifications.internal.cluster.ClusterRouting;
 import io.keyspace.notifications.internal.cluster.ClusterTopology;
 import io.keyspace.notifications.internal.cluster.ClusterTopologyReader;
 import io.keyspace.notifications.internal.cluster.RefreshSchedule;
-import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.internal.reader.NodeSubscriber;
-import io.keyspace.notifications.RedisNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,7 +3,6 @@ package io.keyspace.notifications;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
-
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;

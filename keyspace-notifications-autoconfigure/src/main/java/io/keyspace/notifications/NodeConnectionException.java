@@ -1,6 +1,5 @@
 package io.keyspace.notifications;
 
-import io.keyspace.notifications.KeyspaceNotificationsException;
 
 /**
  * A Redis node could not be reached, rejected the login, or did not answer in time. The

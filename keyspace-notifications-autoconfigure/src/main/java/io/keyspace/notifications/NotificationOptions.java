@@ -5,7 +5,6 @@ import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.keyspace.notifications.DispatchSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

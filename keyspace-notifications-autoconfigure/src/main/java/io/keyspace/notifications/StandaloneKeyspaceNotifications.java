@@ -8,9 +8,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.keyspace.notifications.channel.NotificationChannel;
-import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.internal.reader.NodeSubscriber;
-import io.keyspace.notifications.RedisNode;
 
 /**
  * Keyspace notifications from one Redis server over one subscriber connection. The

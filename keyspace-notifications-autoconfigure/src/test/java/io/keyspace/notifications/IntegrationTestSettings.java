@@ -2,10 +2,6 @@ package io.keyspace.notifications;
 
 import java.time.Duration;
 
-import io.keyspace.notifications.DispatchSettings;
-import io.keyspace.notifications.OverflowPolicy;
-import io.keyspace.notifications.Backoff;
-import io.keyspace.notifications.ConnectionSettings;
 
 /** Settings the integration tests share: quick reconnects, and one handler thread for order. */
 final class IntegrationTestSettings {

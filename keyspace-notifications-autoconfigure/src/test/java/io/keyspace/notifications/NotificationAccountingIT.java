@@ -6,10 +6,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.keyspace.notifications.channel.KeyspaceChannel;
-import io.keyspace.notifications.DispatchSettings;
-import io.keyspace.notifications.OverflowPolicy;
-import io.keyspace.notifications.ConnectionSettings;
-import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.testing.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -7,9 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.keyspace.notifications.channel.KeyspaceChannel;
-import io.keyspace.notifications.ConnectionSettings;
-import io.keyspace.notifications.NodeConnectionException;
-import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.testing.RedisServer;
 import io.keyspace.notifications.testing.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterAll;

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.keyspace.notifications.ChannelType;
 import io.keyspace.notifications.ChannelType.Part;
+import io.keyspace.notifications.ChannelType;
 import io.keyspace.notifications.FilteredHandler;
 import io.keyspace.notifications.KeyNotificationFilter;
 import io.keyspace.notifications.KeyNotificationHandler;

@@ -3,6 +3,7 @@ package io.keyspace.notifications.autoconfigure;
 import java.util.concurrent.ThreadFactory;
 
 import io.keyspace.notifications.ClusterKeyspaceNotifications;
+import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.NotificationErrorHandler;
 import io.keyspace.notifications.NotificationOptions;
@@ -11,7 +12,6 @@ import io.keyspace.notifications.annotation.OnKeyEventBeanPostProcessor;
 import io.keyspace.notifications.annotation.OnKeyEventEndpointFactory;
 import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
 import io.keyspace.notifications.listener.NotificationGapEventPublisher;
-import io.keyspace.notifications.ConnectionSettings;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 
@@ -19,9 +19,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;

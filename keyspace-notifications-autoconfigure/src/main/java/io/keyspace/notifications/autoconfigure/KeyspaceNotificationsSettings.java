@@ -4,14 +4,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
-
 import javax.net.ssl.SSLParameters;
 
-import io.keyspace.notifications.NotificationErrorHandler;
-import io.keyspace.notifications.NotificationOptions;
-import io.keyspace.notifications.DispatchSettings;
 import io.keyspace.notifications.Backoff;
 import io.keyspace.notifications.ConnectionSettings;
+import io.keyspace.notifications.DispatchSettings;
+import io.keyspace.notifications.NotificationErrorHandler;
+import io.keyspace.notifications.NotificationOptions;
 import io.keyspace.notifications.RedisNode;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.JedisClientConfig;

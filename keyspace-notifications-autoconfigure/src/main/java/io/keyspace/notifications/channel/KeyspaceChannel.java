@@ -1,7 +1,7 @@
 package io.keyspace.notifications.channel;
 
-import io.keyspace.notifications.ChannelType;
 import io.keyspace.notifications.ChannelType.Part;
+import io.keyspace.notifications.ChannelType;
 
 /**
  * {@code __keyspace@<db>__:<key>}: every event on one key, or on the keys matching a pattern.

@@ -3,8 +3,8 @@ package io.keyspace.notifications.channel;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
-import io.keyspace.notifications.ChannelType;
 import io.keyspace.notifications.ChannelType.Part;
+import io.keyspace.notifications.ChannelType;
 
 /**
  * A keyspace notification channel to subscribe to. Its layout (which of key, event and subkey

@@ -1,7 +1,7 @@
 package io.keyspace.notifications.channel;
 
-import io.keyspace.notifications.ChannelType;
 import io.keyspace.notifications.ChannelType.Part;
+import io.keyspace.notifications.ChannelType;
 
 /**
  * {@code __subkeyevent@<db>__:<event>}: one subkey event, or the events matching a pattern, on

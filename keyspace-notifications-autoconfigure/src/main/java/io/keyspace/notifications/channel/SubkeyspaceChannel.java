@@ -1,7 +1,7 @@
 package io.keyspace.notifications.channel;
 
-import io.keyspace.notifications.ChannelType;
 import io.keyspace.notifications.ChannelType.Part;
+import io.keyspace.notifications.ChannelType;
 
 /**
  * {@code __subkeyspace@<db>__:<key>}: subkey (hash field) events on one key, or on the keys

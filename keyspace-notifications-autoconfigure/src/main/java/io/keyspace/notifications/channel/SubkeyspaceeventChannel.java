@@ -1,7 +1,7 @@
 package io.keyspace.notifications.channel;
 
-import io.keyspace.notifications.ChannelType;
 import io.keyspace.notifications.ChannelType.Part;
+import io.keyspace.notifications.ChannelType;
 
 /**
  * {@code __subkeyspaceevent@<db>__:<event>|<key>}: one subkey event on one key, each message

@@ -1,7 +1,7 @@
 package io.keyspace.notifications.channel;
 
-import io.keyspace.notifications.ChannelType;
 import io.keyspace.notifications.ChannelType.Part;
+import io.keyspace.notifications.ChannelType;
 
 /**
  * {@code __subkeyspaceitem@<db>__:<key>\n<subkey>}: events on one subkey (hash field) of a key.

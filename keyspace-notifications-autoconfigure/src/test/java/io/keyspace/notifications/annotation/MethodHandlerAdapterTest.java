@@ -8,7 +8,6 @@ import java.util.List;
 import io.keyspace.notifications.KeyNotification;
 import org.junit.jupiter.api.Test;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -94,7 +93,6 @@ class MethodHandlerAdapterTest {
 
 		void listOfIntegers(List<Integer> values) {
 		}
-
 
 	}
 

@@ -7,21 +7,21 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
+import io.keyspace.notifications.ChannelType;
 import io.keyspace.notifications.ClusterKeyspaceNotifications;
+import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.NotificationErrorHandler;
+import io.keyspace.notifications.OverflowPolicy;
+import io.keyspace.notifications.RedisNode;
+import io.keyspace.notifications.ServerConfigMode;
 import io.keyspace.notifications.StandaloneKeyspaceNotifications;
 import io.keyspace.notifications.annotation.OnKeyEventBeanPostProcessor;
 import io.keyspace.notifications.annotation.OnKeyEventEndpointFactory;
-import io.keyspace.notifications.OverflowPolicy;
 import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
-import io.keyspace.notifications.ConnectionSettings;
-import io.keyspace.notifications.RedisNode;
-import io.keyspace.notifications.ServerConfigMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.DefaultRedisCredentials;
 import redis.clients.jedis.HostAndPort;
@@ -41,7 +41,6 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
-import io.keyspace.notifications.ChannelType;
 
 /**
  * The auto-configuration's wiring. Nothing here subscribes, so no Redis server is needed:

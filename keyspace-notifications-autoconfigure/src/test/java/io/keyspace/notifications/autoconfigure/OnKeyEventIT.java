@@ -18,10 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.keyspace.notifications.ChannelType;
 import io.keyspace.notifications.GapCause;
-import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.KeyNotification;
-import io.keyspace.notifications.NotificationMetrics;
+import io.keyspace.notifications.KeyNotificationHandler;
+import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.NotificationErrorHandler;
+import io.keyspace.notifications.NotificationMetrics;
 import io.keyspace.notifications.annotation.InvalidOnKeyEventException;
 import io.keyspace.notifications.annotation.OnKeyEvent;
 import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
@@ -35,9 +36,9 @@ import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.args.ClientType;
 import redis.clients.jedis.params.ClientKillParams;
-import redis.clients.jedis.Pipeline;
 
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -55,7 +56,6 @@ import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import io.keyspace.notifications.KeyNotificationHandler;
 
 /** {@code @OnKeyEvent} methods in a Spring application context, against a real redis-server. */
 class OnKeyEventIT {

@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.keyspace.notifications.ConnectionSettings;
+import io.keyspace.notifications.DispatchSettings;
 import io.keyspace.notifications.NotificationOptions;
+import io.keyspace.notifications.OverflowPolicy;
+import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.StandaloneKeyspaceNotifications;
 import io.keyspace.notifications.channel.KeyspaceChannel;
-import io.keyspace.notifications.ConnectionSettings;
-import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.testing.RedisServer;
 import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.Jedis;
@@ -22,8 +24,6 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
 import org.springframework.data.redis.listener.PatternTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
-import io.keyspace.notifications.DispatchSettings;
-import io.keyspace.notifications.OverflowPolicy;
 
 /**
  * How many notifications per second each consumer receives from a burst of SETs, and how

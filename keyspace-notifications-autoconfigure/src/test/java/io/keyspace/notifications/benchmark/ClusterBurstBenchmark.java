@@ -12,10 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.keyspace.notifications.ClusterKeyspaceNotifications;
-import io.keyspace.notifications.NotificationOptions;
-import io.keyspace.notifications.channel.KeyspaceChannel;
 import io.keyspace.notifications.ConnectionSettings;
+import io.keyspace.notifications.NotificationOptions;
 import io.keyspace.notifications.RedisNode;
+import io.keyspace.notifications.channel.KeyspaceChannel;
 import io.keyspace.notifications.testing.ClusterNode;
 import io.keyspace.notifications.testing.LocalRedisCluster;
 import redis.clients.jedis.BinaryJedisPubSub;

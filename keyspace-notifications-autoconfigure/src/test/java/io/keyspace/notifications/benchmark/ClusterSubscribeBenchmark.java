@@ -6,13 +6,13 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.keyspace.notifications.ClusterKeyspaceNotifications;
+import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.NotificationOptions;
+import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.channel.KeyspaceChannel;
 import io.keyspace.notifications.listener.KeyEventEndpoint;
 import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
-import io.keyspace.notifications.ConnectionSettings;
-import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.testing.LocalRedisCluster;
 
 /**

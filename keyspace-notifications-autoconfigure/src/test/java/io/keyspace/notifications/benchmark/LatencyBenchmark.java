@@ -11,13 +11,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
+import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.NotificationOptions;
+import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.StandaloneKeyspaceNotifications;
 import io.keyspace.notifications.annotation.OnKeyEvent;
 import io.keyspace.notifications.autoconfigure.KeyspaceNotificationsAutoConfiguration;
 import io.keyspace.notifications.channel.KeyspaceChannel;
-import io.keyspace.notifications.ConnectionSettings;
-import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.testing.RedisServer;
 import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.Jedis;

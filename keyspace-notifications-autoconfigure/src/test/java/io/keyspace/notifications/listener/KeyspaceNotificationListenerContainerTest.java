@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.KeyspaceNotifications;
-import io.keyspace.notifications.channel.NotificationChannel;
 import io.keyspace.notifications.channel.KeyspaceChannel;
+import io.keyspace.notifications.channel.NotificationChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.keyspace.sample.status;
 
-import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails.Node;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 
 /**
  * The Redis the application uses, as shown on the page: never a password.

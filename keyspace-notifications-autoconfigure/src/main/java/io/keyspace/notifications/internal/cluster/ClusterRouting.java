@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.keyspace.notifications.channel.NotificationChannel;
 import io.keyspace.notifications.RedisNode;
+import io.keyspace.notifications.channel.NotificationChannel;
 
 /**
  * Which primary carries which channel, and what changes on each node when the topology or

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.keyspace.notifications.KeyspaceNotificationsException;
 import io.keyspace.notifications.ConnectionSettings;
+import io.keyspace.notifications.KeyspaceNotificationsException;
 import io.keyspace.notifications.RedisNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import io.keyspace.notifications.ChannelType;
 import io.keyspace.notifications.ChannelType.Part;
+import io.keyspace.notifications.ChannelType;
 import io.keyspace.notifications.channel.NotificationChannel;
 import io.keyspace.notifications.channel.RedisGlob;
 import io.keyspace.notifications.internal.match.Subscription;

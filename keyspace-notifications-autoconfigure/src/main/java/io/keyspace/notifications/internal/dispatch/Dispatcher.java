@@ -7,18 +7,17 @@ import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
+import io.keyspace.notifications.DispatchSettings;
 import io.keyspace.notifications.DropReason;
 import io.keyspace.notifications.GapCause;
 import io.keyspace.notifications.HandlerObserver;
-import io.keyspace.notifications.NotificationGap;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.NotificationErrorHandler;
-import io.keyspace.notifications.internal.dispatch.ThrottledLog;
+import io.keyspace.notifications.NotificationGap;
 import io.keyspace.notifications.internal.gap.GapTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.keyspace.notifications.DispatchSettings;
 
 /**
  * Hands notifications from reader threads to a fixed set of handler threads.

@@ -4,16 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.keyspace.notifications.KeyNotification;
+import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.internal.dispatch.Dispatcher;
 import io.keyspace.notifications.internal.dispatch.NotificationCounters;
-import io.keyspace.notifications.internal.match.Subscription;
-import io.keyspace.notifications.internal.match.SubscriptionRegistry;
+import io.keyspace.notifications.internal.dispatch.ThrottledLog;
 import io.keyspace.notifications.internal.reader.MessageListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.keyspace.notifications.internal.dispatch.ThrottledLog;
-import io.keyspace.notifications.KeyNotification;
-import io.keyspace.notifications.KeyNotificationHandler;
 
 /**
  * The path of one message on a reader thread: match (one hash lookup), parse (pure, on

@@ -11,15 +11,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.keyspace.notifications.ConnectionSettings;
+import io.keyspace.notifications.NodeConnectionException;
+import io.keyspace.notifications.NodeStatus;
+import io.keyspace.notifications.RedisNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.Protocol.Command;
 import redis.clients.jedis.exceptions.JedisDataException;
-import io.keyspace.notifications.ConnectionSettings;
-import io.keyspace.notifications.RedisNode;
-import io.keyspace.notifications.NodeConnectionException;
-import io.keyspace.notifications.NodeStatus;
 
 /**
  * One subscriber connection and one reader thread for one Redis node.

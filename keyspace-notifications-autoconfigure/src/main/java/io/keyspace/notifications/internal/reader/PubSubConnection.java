@@ -3,12 +3,12 @@ package io.keyspace.notifications.internal.reader;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
+import io.keyspace.notifications.RedisNode;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.Protocol.Command;
 import redis.clients.jedis.util.RedisInputStream;
-import io.keyspace.notifications.RedisNode;
 
 /**
  * A Jedis connection that can write a command without waiting for its reply (on a

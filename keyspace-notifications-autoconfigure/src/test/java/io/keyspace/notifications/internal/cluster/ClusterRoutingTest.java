@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.channel.KeyeventChannel;
 import io.keyspace.notifications.channel.KeyspaceChannel;
 import io.keyspace.notifications.channel.NotificationChannel;
 import io.keyspace.notifications.channel.SubkeyspaceitemChannel;
-import io.keyspace.notifications.RedisNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -13,21 +13,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import ch.qos.logback.classic.Level;
+import io.keyspace.notifications.DispatchSettings;
 import io.keyspace.notifications.DropReason;
 import io.keyspace.notifications.HandlerObserver;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
-import io.keyspace.notifications.NotificationErrorHandler;
 import io.keyspace.notifications.LogCapture;
+import io.keyspace.notifications.NotificationErrorHandler;
 import io.keyspace.notifications.NotificationOptions;
+import io.keyspace.notifications.OverflowPolicy;
 import io.keyspace.notifications.internal.gap.GapTracker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import io.keyspace.notifications.DispatchSettings;
-import io.keyspace.notifications.OverflowPolicy;
 
 class DispatcherTest {
 

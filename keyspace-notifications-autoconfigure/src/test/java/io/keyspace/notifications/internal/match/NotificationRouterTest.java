@@ -8,27 +8,26 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.keyspace.notifications.DispatchSettings;
+import io.keyspace.notifications.DropReason;
+import io.keyspace.notifications.FilteredHandler;
+import io.keyspace.notifications.HandlerObserver;
+import io.keyspace.notifications.KeyNotification;
+import io.keyspace.notifications.KeyNotificationFilter;
+import io.keyspace.notifications.NotificationMetrics;
+import io.keyspace.notifications.NotificationOptions;
+import io.keyspace.notifications.OverflowPolicy;
 import io.keyspace.notifications.channel.KeyeventChannel;
 import io.keyspace.notifications.channel.KeyspaceChannel;
 import io.keyspace.notifications.channel.SubkeyeventChannel;
-import io.keyspace.notifications.DispatchSettings;
 import io.keyspace.notifications.internal.dispatch.Dispatcher;
-import io.keyspace.notifications.internal.gap.GapTracker;
 import io.keyspace.notifications.internal.dispatch.NotificationCounters;
-import io.keyspace.notifications.OverflowPolicy;
-import io.keyspace.notifications.internal.match.SubscriptionRegistry;
+import io.keyspace.notifications.internal.gap.GapTracker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import io.keyspace.notifications.HandlerObserver;
-import io.keyspace.notifications.KeyNotification;
-import io.keyspace.notifications.DropReason;
-import io.keyspace.notifications.NotificationMetrics;
-import io.keyspace.notifications.KeyNotificationFilter;
-import io.keyspace.notifications.FilteredHandler;
-import io.keyspace.notifications.NotificationOptions;
 
 class NotificationRouterTest {
 
