@@ -214,8 +214,8 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 		this.gaps.addListener(Objects.requireNonNull(listener, "listener"));
 	}
 
-	/** Open and something is subscribed, whether or not the nodes deliver right now. */
-	private boolean hasSubscriptions() {
+	@Override
+	public boolean hasSubscriptions() {
 		return !this.closed && !this.registry.isEmpty();
 	}
 
@@ -292,10 +292,16 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 
 	/**
 	 * A placed subscription was not confirmed: return {@code true} to fail the subscribe
-	 * call (it is rolled back), {@code false} when it is left to a retry.
+	 * call (it is rolled back), {@code false} when it is left to a retry: with
+	 * {@code failFast(false)} anything but a server's refusal is.
 	 */
 	protected boolean failsSubscribe(KeyspaceNotificationsException failure) {
-		return true;
+		return this.options.failFast() || refused(failure);
+	}
+
+	/** Whether a server answered and refused, which no retry mends, whatever {@code failFast} says. */
+	protected static boolean refused(KeyspaceNotificationsException failure) {
+		return failure instanceof NodeConnectionException node && node.refusedByServer();
 	}
 
 	/** Whether every node that should deliver has its subscriptions confirmed. */

@@ -64,6 +64,8 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 
 	private final Object firstReadLock = new Object();
 
+	private volatile boolean waitingForCluster; // fail-fast off and no seed answered yet
+
 	private Instant lastApplied = Instant.now(); // written by refresh attempts, which run one at a time
 
 	// Guarded by stateLock.
@@ -171,10 +173,24 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 			return;
 		}
 		synchronized (this.firstReadLock) {
-			if (currentTopology() != null) {
+			if (currentTopology() != null || this.waitingForCluster) {
 				return;
 			}
-			ClusterTopology first = this.topologySource.apply(this.seeds);
+			ClusterTopology first;
+			try {
+				first = this.topologySource.apply(this.seeds);
+			}
+			catch (KeyspaceNotificationsException ex) {
+				if (options().failFast()) {
+					throw ex;
+				}
+				// Subscriptions wait in the registry; the refresh retries the seeds with backoff
+				// (warning once) and routes them all when a topology is read.
+				this.waitingForCluster = true;
+				startTimers();
+				this.refreshes.requestSoon();
+				return;
+			}
 			this.stateLock.lock();
 			try {
 				this.topology = first;
@@ -189,6 +205,9 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 	/** Routes only the new channels: subscribing N channels costs O(N), whatever the registry holds. */
 	@Override
 	protected Placement place(List<NotificationChannel> channels) {
+		if (this.topology == null) {
+			return Placement.NONE; // waiting for the cluster: the first refresh routes the registry
+		}
 		List<NodeSubscriber> changed = new ArrayList<>();
 		ClusterRouting.route(channels, this.topology).forEach((node, routed) -> {
 			NodeSubscriber subscriber = subscriber(node);
@@ -222,11 +241,12 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 
 	/**
 	 * After the first subscription worked, a primary that does not confirm is left to its
-	 * reconnect and to the refresh retries; only a cluster where nothing works fails the call.
+	 * reconnect and to the refresh retries; only a cluster where nothing works fails the call
+	 * (unless fail-fast is off).
 	 */
 	@Override
 	protected boolean failsSubscribe(KeyspaceNotificationsException failure) {
-		if (primaries().isEmpty()) {
+		if (primaries().isEmpty() && super.failsSubscribe(failure)) {
 			return true;
 		}
 		this.refreshes.requestSoon();
@@ -467,7 +487,7 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 	private List<RedisNode> candidates() {
 		ClusterTopology known = currentTopology();
 		if (isClosed() || known == null) {
-			return List.of();
+			return (this.waitingForCluster && !isClosed()) ? this.seeds : List.of();
 		}
 		Set<RedisNode> candidates = new LinkedHashSet<>(known.primaries());
 		candidates.addAll(known.replicas());

@@ -113,6 +113,9 @@ public interface KeyspaceNotifications extends AutoCloseable {
 	 */
 	boolean isSubscribed();
 
+	/** Whether this object is open and anything is subscribed, delivering right now or not. */
+	boolean hasSubscriptions();
+
 	/**
 	 * Adds a listener for interruptions of delivery: called once per interruption (a lost
 	 * connection, a failover, a slot move, notifications dropped by the overflow policy) when

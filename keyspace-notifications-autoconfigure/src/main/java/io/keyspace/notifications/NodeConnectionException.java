@@ -33,6 +33,14 @@ public class NodeConnectionException extends KeyspaceNotificationsException {
 		this.fix = fix;
 	}
 
+	/**
+	 * Whether the node answered and refused (e.g. a subscription an ACL does not allow), rather
+	 * than being unreachable, slow or refusing the login: retrying will not help.
+	 */
+	public boolean refusedByServer() {
+		return getCause() == null;
+	}
+
 	public RedisNode node() {
 		return this.node;
 	}

@@ -23,10 +23,12 @@ import org.slf4j.LoggerFactory;
  * @param serverConfig whether the servers' {@code notify-keyspace-events} is checked, set or
  * left alone
  * @param handlerObserver watches handler calls (metrics, tracing); {@link HandlerObserver#NONE} by default
+ * @param failFast whether a subscription fails when Redis cannot be reached (the default); when
+ * {@code false} it is kept and made as soon as Redis answers, and only a server's refusal fails
  */
 public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, NotificationErrorHandler errorHandler,
 		ThreadFactory handlerThreadFactory, int pullQueueCapacity, ServerConfigMode serverConfig,
-		HandlerObserver handlerObserver) {
+		HandlerObserver handlerObserver, boolean failFast) {
 
 	private static final Logger logger = LoggerFactory.getLogger(NotificationOptions.class);
 
@@ -83,6 +85,8 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 
 		private HandlerObserver handlerObserver = HandlerObserver.NONE;
 
+		private boolean failFast = true;
+
 		private Builder() {
 		}
 
@@ -128,10 +132,19 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 			return this;
 		}
 
+		/**
+		 * Whether a subscription fails when Redis cannot be reached ({@code true}, the
+		 * default), or is kept and made as soon as Redis answers ({@code false}).
+		 */
+		public Builder failFast(boolean failFast) {
+			this.failFast = failFast;
+			return this;
+		}
+
 		public NotificationOptions build() {
 			return new NotificationOptions(this.keyPrefix, this.dispatch, this.errorHandler,
 					(this.handlerThreadFactory != null) ? this.handlerThreadFactory : defaultHandlerThreadFactory(),
-					this.pullQueueCapacity, this.serverConfig, this.handlerObserver);
+					this.pullQueueCapacity, this.serverConfig, this.handlerObserver, this.failFast);
 		}
 
 	}

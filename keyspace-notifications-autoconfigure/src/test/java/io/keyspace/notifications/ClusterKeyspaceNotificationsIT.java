@@ -2,6 +2,7 @@ package io.keyspace.notifications;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -477,27 +478,125 @@ class ClusterKeyspaceNotificationsIT {
 		this.notifications.subscribe((n) -> delivered.add(n.key()), new KeyspaceChannel("fw:*"));
 		for (int slot : new int[] { 0, 6000, 12000 }) {
 			ClusterNode primary = cluster().ownerOfSlot(slot);
-			String slotTag = "fw:{" + cluster().keyOn(primary, "fw") + "}:";
-			try (FailoverWriter writer = new FailoverWriter(slotTag, primary, cluster().replicasOf(primary))) {
-				await().until(() -> writer.written() >= 1_000);
+			try (FailoverWriter writer = new FailoverWriter("fw:" + slot + ":", primary, cluster())) {
+				await().until(() -> writer.written() >= 2_000);
 				Instant killed = Instant.now();
-				cluster().killPrimary(primary);
-				Instant promoted = Instant.now();
+				ClusterNode promoted = cluster().killPrimary(primary);
+				// The replica stood in while its primary was down: subscribed before the promotion showed.
+				assertThat(this.notifications.serverSubscriptions().get(redisNode(promoted)))
+					.contains("__keyspace@0__:fw:*");
+				await().atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedByReplica() >= 500);
+				writer.stop();
 				await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(gaps)
 					.anySatisfy((gap) -> assertThat(gap).satisfies(
 							(g) -> assertThat(g.node()).isEqualTo(primary.hostAndPort()),
 							(g) -> assertThat(g.cause()).isEqualTo(GapCause.FAILOVER),
-							(g) -> assertThat(g.start()).isBetween(killed, promoted),
-							(g) -> assertThat(g.end()).isAfterOrEqualTo(g.start()),
+							(g) -> assertThat(g.start()).isBetween(killed, writer.firstReplicaAck()),
+							(g) -> assertThat(g.end()).isAfter(writer.firstReplicaAck().minusSeconds(1)),
 							(g) -> assertThat(g.channels()).contains("__keyspace@0__:fw:*"))));
-				await().atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedByReplica().size() >= 2_000);
-				writer.stop();
-				Set<String> acknowledged = writer.acknowledgedByReplica();
+				Set<String> acknowledged = writer.acknowledgedOutsideTheDyingPrimary();
 				await().atMost(Duration.ofSeconds(10)).untilAsserted(
 						() -> assertThat(acknowledged).allMatch(delivered::contains, "delivered"));
 			}
 			cluster().restart(primary);
 		}
+	}
+
+	/**
+	 * Writes keys over all slots at about 2,500 SET/s, each to its owner. Writes to the slots
+	 * of the primary that will be killed go to whichever of it and its replicas accepts them
+	 * (a replica answers MOVED until it is promoted). Remembers every write acknowledged by
+	 * another node than that primary: all of them must be delivered.
+	 */
+	private static final class FailoverWriter implements AutoCloseable {
+
+		private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+
+		private final AtomicInteger written = new AtomicInteger();
+
+		private final AtomicInteger byReplica = new AtomicInteger();
+
+		private final AtomicReference<Instant> firstReplicaAck = new AtomicReference<>();
+
+		private final AtomicBoolean stopped = new AtomicBoolean();
+
+		private final Thread thread;
+
+		FailoverWriter(String prefix, ClusterNode dying, LocalRedisCluster cluster) {
+			List<ClusterNode> standIns = new ArrayList<>(List.of(dying));
+			standIns.addAll(cluster.replicasOf(dying));
+			ClusterTopology topology = new ClusterTopologyReader(FAST_RECONNECT).read(redisNodes(cluster.primaries()));
+			Map<RedisNode, ClusterNode> byAddress = new HashMap<>();
+			cluster.primaries().forEach((node) -> byAddress.put(redisNode(node), node));
+			Function<String, ClusterNode> owners = (key) -> byAddress
+				.get(topology.ownerOf(key.getBytes(StandardCharsets.UTF_8)).orElseThrow());
+			this.thread = new Thread(() -> write(prefix, dying, standIns, owners), "failover-writer");
+			this.thread.start();
+		}
+
+		private void write(String prefix, ClusterNode dying, List<ClusterNode> standIns,
+				Function<String, ClusterNode> owners) {
+			Map<ClusterNode, Jedis> connections = new LinkedHashMap<>();
+			int standIn = 0;
+			long next = System.nanoTime();
+			try {
+				for (int i = 0; !this.stopped.get(); i++) {
+					String key = prefix + i;
+					ClusterNode owner = owners.apply(key);
+					ClusterNode target = owner.equals(dying) ? standIns.get(standIn) : owner;
+					try {
+						connections.computeIfAbsent(target, ClusterNode::jedis).set(key, "v");
+						this.written.incrementAndGet();
+						if (!target.equals(dying)) {
+							this.acknowledged.add(key);
+						}
+						if (owner.equals(dying) && standIn > 0 && this.byReplica.incrementAndGet() == 1) {
+							this.firstReplicaAck.set(Instant.now());
+						}
+					}
+					catch (RuntimeException ex) {
+						if (!owner.equals(dying)) {
+							throw ex; // a healthy primary must keep accepting writes
+						}
+						// Down, or a replica that answers MOVED: try the next node.
+						connections.remove(target).close();
+						standIn = (standIn + 1) % standIns.size();
+					}
+					next += 400_000; // 2,500 writes/s
+					LockSupport.parkNanos(next - System.nanoTime());
+				}
+			}
+			finally {
+				connections.values().forEach(Jedis::close);
+			}
+		}
+
+		int written() {
+			return this.written.get();
+		}
+
+		int acknowledgedByReplica() {
+			return this.byReplica.get();
+		}
+
+		Instant firstReplicaAck() {
+			return this.firstReplicaAck.get();
+		}
+
+		Set<String> acknowledgedOutsideTheDyingPrimary() {
+			return Set.copyOf(this.acknowledged);
+		}
+
+		void stop() throws InterruptedException {
+			this.stopped.set(true);
+			this.thread.join(10_000);
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			stop();
+		}
+
 	}
 
 	@Test
@@ -692,73 +791,6 @@ class ClusterKeyspaceNotificationsIT {
 		public void close() throws InterruptedException {
 			this.stopped.set(true);
 			this.thread.join(10_000);
-		}
-
-	}
-
-	/**
-	 * Writes keys of one slot at about 2,500 SET/s to whichever of a primary and its replicas
-	 * accepts them, and remembers the writes a replica acknowledged: those came after its
-	 * promotion, since a replica answers a write with MOVED.
-	 */
-	private static final class FailoverWriter implements AutoCloseable {
-
-		private final Set<String> acknowledgedByReplica = ConcurrentHashMap.newKeySet();
-
-		private final AtomicInteger written = new AtomicInteger();
-
-		private final AtomicBoolean stopped = new AtomicBoolean();
-
-		private final Thread thread;
-
-		FailoverWriter(String prefix, ClusterNode primary, List<ClusterNode> replicas) {
-			List<ClusterNode> targets = new ArrayList<>(List.of(primary));
-			targets.addAll(replicas);
-			this.thread = new Thread(() -> write(prefix, targets), "failover-writer");
-			this.thread.start();
-		}
-
-		private void write(String prefix, List<ClusterNode> targets) {
-			int target = 0;
-			Jedis jedis = targets.get(0).jedis();
-			long next = System.nanoTime();
-			for (int i = 0; !this.stopped.get(); i++) {
-				String key = prefix + i;
-				try {
-					jedis.set(key, "v");
-					this.written.incrementAndGet();
-					if (target > 0) {
-						this.acknowledgedByReplica.add(key);
-					}
-				}
-				catch (RuntimeException ex) {
-					// Down, or a replica that answers MOVED: try the next node.
-					jedis.close();
-					target = (target + 1) % targets.size();
-					jedis = targets.get(target).jedis();
-				}
-				next += 400_000; // 2,500 writes/s
-				LockSupport.parkNanos(next - System.nanoTime());
-			}
-			jedis.close();
-		}
-
-		int written() {
-			return this.written.get();
-		}
-
-		Set<String> acknowledgedByReplica() {
-			return Set.copyOf(this.acknowledgedByReplica);
-		}
-
-		void stop() throws InterruptedException {
-			this.stopped.set(true);
-			this.thread.join(10_000);
-		}
-
-		@Override
-		public void close() throws InterruptedException {
-			stop();
 		}
 
 	}

@@ -40,7 +40,7 @@ public class KeyspaceNotificationsHealthIndicator extends AbstractHealthIndicato
 		if (this.container != null && !this.container.isRunning()) {
 			builder.outOfService();
 		}
-		else if (nodes.isEmpty() || this.notifications.isSubscribed()) {
+		else if (!this.notifications.hasSubscriptions() || this.notifications.isSubscribed()) {
 			builder.up();
 		}
 		else {

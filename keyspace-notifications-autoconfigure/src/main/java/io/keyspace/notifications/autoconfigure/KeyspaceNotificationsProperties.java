@@ -27,6 +27,13 @@ public class KeyspaceNotificationsProperties {
 	private boolean autoStartup = true;
 
 	/**
+	 * Whether startup fails when Redis cannot be reached. When false, an unreachable Redis is
+	 * logged (WARN, naming host:port), the health is DOWN, and the subscriptions are made as
+	 * soon as Redis answers.
+	 */
+	private boolean failFast = true;
+
+	/**
 	 * Prefix of the keys this application owns, e.g. "app1:". It is prepended to the keys of
 	 * @OnKeyEvent channels, notifications for other keys are skipped, and handlers see keys
 	 * without it.
@@ -61,6 +68,14 @@ public class KeyspaceNotificationsProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public boolean isFailFast() {
+		return this.failFast;
+	}
+
+	public void setFailFast(boolean failFast) {
+		this.failFast = failFast;
 	}
 
 	public boolean isAutoStartup() {

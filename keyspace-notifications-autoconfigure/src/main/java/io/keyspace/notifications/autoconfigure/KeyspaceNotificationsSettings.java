@@ -116,7 +116,8 @@ final class KeyspaceNotificationsSettings {
 			.keyPrefix(properties.getKeyPrefix())
 			.dispatch(settings)
 			.errorHandler(errorHandler)
-			.serverConfig(properties.getServerConfig());
+			.serverConfig(properties.getServerConfig())
+			.failFast(properties.isFailFast());
 		if (handlerThreads != null) {
 			options.handlerThreadFactory(handlerThreads);
 		}

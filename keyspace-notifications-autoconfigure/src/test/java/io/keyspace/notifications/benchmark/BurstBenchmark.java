@@ -93,6 +93,8 @@ public final class BurstBenchmark {
 						median / baseline, worstLost);
 			}
 		}
+		// Spring Data Redis leaves non-daemon listener threads behind, which would keep exec:java waiting.
+		System.exit(0);
 	}
 
 	private static Result run(RedisServer server, Consumer consumer, int round) throws Exception {

@@ -16,6 +16,8 @@ import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.NotificationOptions;
 import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.channel.KeyspaceChannel;
+import io.keyspace.notifications.internal.cluster.ClusterTopology;
+import io.keyspace.notifications.internal.cluster.ClusterTopologyReader;
 import io.keyspace.notifications.testing.ClusterNode;
 import io.keyspace.notifications.testing.LocalRedisCluster;
 import redis.clients.jedis.BinaryJedisPubSub;
@@ -80,20 +82,19 @@ public final class ClusterBurstBenchmark {
 	}
 
 	private static void write(LocalRedisCluster cluster, String prefix) {
-		Map<String, Jedis> connections = new LinkedHashMap<>();
-		Map<String, Pipeline> pipelines = new LinkedHashMap<>();
+		ClusterTopology topology = new ClusterTopologyReader(ConnectionSettings.defaults())
+			.read(cluster.seedNodes().stream().map(RedisNode::parse).toList());
+		Map<RedisNode, Jedis> connections = new LinkedHashMap<>();
+		Map<RedisNode, Pipeline> pipelines = new LinkedHashMap<>();
 		for (ClusterNode primary : cluster.primaries()) {
 			Jedis jedis = primary.jedis();
-			connections.put(primary.id(), jedis);
-			pipelines.put(primary.id(), jedis.pipelined());
-		}
-		List<String> owners = new ArrayList<>(16384);
-		for (int slot = 0; slot < 16384; slot++) {
-			owners.add(cluster.ownerOfSlot(slot).id());
+			RedisNode node = RedisNode.parse(primary.hostAndPort());
+			connections.put(node, jedis);
+			pipelines.put(node, jedis.pipelined());
 		}
 		for (int i = 0; i < BURST; i++) {
 			String key = prefix + i;
-			pipelines.get(owners.get(cluster.slot(key))).set(key, "v");
+			pipelines.get(topology.ownerOf(key.getBytes(StandardCharsets.UTF_8)).orElseThrow()).set(key, "v");
 			if (i % 3000 == 2999) {
 				pipelines.values().forEach(Pipeline::sync);
 			}
