@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import io.keyspace.notifications.KeyNotification;
-import io.keyspace.notifications.KeyNotificationHandler;
+import io.keyspace.notifications.listener.NamedHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -44,29 +44,15 @@ class MeterHandlerObserverTest {
 	}
 
 	private void callTwice(MeterHandlerObserver observer) {
-		observer.call(named("Cache#evict", (n) -> {
+		observer.call(new NamedHandler("Cache#evict", (n) -> {
 		}), this.notification);
-		assertThatIllegalStateException().isThrownBy(() -> observer.call(named("Cache#evict", (n) -> {
+		assertThatIllegalStateException().isThrownBy(() -> observer.call(new NamedHandler("Cache#evict", (n) -> {
 			throw new IllegalStateException("boom");
 		}), this.notification));
 		assertThat(this.meters.get("keyspace.notifications.handler").tag("handler", "Cache#evict")
 			.tag("outcome", "success").timer().count()).isEqualTo(1);
 		assertThat(this.meters.get("keyspace.notifications.handler").tag("handler", "Cache#evict")
 			.tag("outcome", "error").timer().count()).isEqualTo(1);
-	}
-
-	private static KeyNotificationHandler named(String name, KeyNotificationHandler handler) {
-		return new KeyNotificationHandler() {
-			@Override
-			public void onNotification(KeyNotification notification) {
-				handler.onNotification(notification);
-			}
-
-			@Override
-			public String toString() {
-				return name;
-			}
-		};
 	}
 
 }

@@ -205,9 +205,7 @@ public final class BurstBenchmark {
 
 		private Counter counter;
 
-		private BinaryJedisPubSub pubSub;
-
-		private Thread thread;
+		private RawPatternLoop loop;
 
 		@Override
 		public String name() {
@@ -218,30 +216,7 @@ public final class BurstBenchmark {
 		public void start(RedisServer server, String prefix) throws Exception {
 			this.counter = new Counter();
 			Counter counter = this.counter;
-			java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
-			this.pubSub = new BinaryJedisPubSub() {
-				@Override
-				public void onPMessage(byte[] pattern, byte[] channel, byte[] message) {
-					counter.increment();
-				}
-
-				@Override
-				public void onPSubscribe(byte[] pattern, int subscribedChannels) {
-					subscribed.countDown();
-				}
-			};
-			this.thread = new Thread(() -> {
-				try (Jedis jedis = server.jedis()) {
-					jedis.psubscribe(this.pubSub, ("__keyspace@0__:" + prefix + "*").getBytes(StandardCharsets.UTF_8));
-				}
-				catch (RuntimeException ex) {
-					// the server dropped the connection; the lost count shows it
-				}
-			}, "raw-jedis-reader");
-			this.thread.start();
-			if (!subscribed.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
-				throw new IllegalStateException("raw Jedis did not subscribe");
-			}
+			this.loop = new RawPatternLoop(server::jedis, prefix, (channel) -> counter.increment());
 		}
 
 		@Override
@@ -251,10 +226,7 @@ public final class BurstBenchmark {
 
 		@Override
 		public void stop() throws Exception {
-			if (this.pubSub.isSubscribed()) {
-				this.pubSub.punsubscribe();
-			}
-			this.thread.join(5_000);
+			this.loop.close();
 		}
 
 	}

@@ -113,37 +113,13 @@ public final class ClusterBurstBenchmark {
 
 	private static AutoCloseable rawLoops(LocalRedisCluster cluster, String prefix, Counter counter)
 			throws InterruptedException {
-		List<BinaryJedisPubSub> loops = new ArrayList<>();
-		List<Thread> threads = new ArrayList<>();
-		CountDownLatch subscribed = new CountDownLatch(cluster.primaries().size());
+		List<RawPatternLoop> loops = new ArrayList<>();
 		for (ClusterNode primary : cluster.primaries()) {
-			BinaryJedisPubSub loop = new BinaryJedisPubSub() {
-				@Override
-				public void onPMessage(byte[] pattern, byte[] channel, byte[] message) {
-					counter.increment();
-				}
-
-				@Override
-				public void onPSubscribe(byte[] pattern, int subscribedChannels) {
-					subscribed.countDown();
-				}
-			};
-			Thread thread = new Thread(() -> {
-				try (Jedis jedis = primary.jedis()) {
-					jedis.psubscribe(loop, ("__keyspace@0__:" + prefix + "*").getBytes(StandardCharsets.UTF_8));
-				}
-			}, "raw-loop-" + primary.hostAndPort());
-			thread.start();
-			loops.add(loop);
-			threads.add(thread);
-		}
-		if (!subscribed.await(10, TimeUnit.SECONDS)) {
-			throw new IllegalStateException("The raw loops did not subscribe");
+			loops.add(new RawPatternLoop(primary::jedis, prefix, (channel) -> counter.increment()));
 		}
 		return () -> {
-			loops.forEach(BinaryJedisPubSub::punsubscribe);
-			for (Thread thread : threads) {
-				thread.join(5_000);
+			for (RawPatternLoop loop : loops) {
+				loop.close();
 			}
 		};
 	}

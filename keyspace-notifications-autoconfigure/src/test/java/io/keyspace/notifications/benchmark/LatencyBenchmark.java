@@ -148,9 +148,7 @@ public final class LatencyBenchmark {
 
 	private static final class RawJedis implements Consumer {
 
-		private BinaryJedisPubSub pubSub;
-
-		private Thread thread;
+		private RawPatternLoop loop;
 
 		@Override
 		public String name() {
@@ -160,33 +158,13 @@ public final class LatencyBenchmark {
 		@Override
 		public void start(RedisServer server, String prefix, Receiver receiver) throws Exception {
 			int skip = ("__keyspace@0__:" + prefix).length();
-			CountDownLatch subscribed = new CountDownLatch(1);
-			this.pubSub = new BinaryJedisPubSub() {
-				@Override
-				public void onPMessage(byte[] pattern, byte[] channel, byte[] message) {
-					receiver.receive(index(new String(channel, StandardCharsets.UTF_8), skip));
-				}
-
-				@Override
-				public void onPSubscribe(byte[] pattern, int subscribedChannels) {
-					subscribed.countDown();
-				}
-			};
-			this.thread = new Thread(() -> {
-				try (Jedis jedis = server.jedis()) {
-					jedis.psubscribe(this.pubSub, ("__keyspace@0__:" + prefix + "*").getBytes(StandardCharsets.UTF_8));
-				}
-			}, "raw-jedis-reader");
-			this.thread.start();
-			if (!subscribed.await(10, TimeUnit.SECONDS)) {
-				throw new IllegalStateException("raw Jedis did not subscribe");
-			}
+			this.loop = new RawPatternLoop(server::jedis, prefix,
+					(channel) -> receiver.receive(index(new String(channel, StandardCharsets.UTF_8), skip)));
 		}
 
 		@Override
 		public void stop() throws Exception {
-			this.pubSub.punsubscribe();
-			this.thread.join(5_000);
+			this.loop.close();
 		}
 
 	}

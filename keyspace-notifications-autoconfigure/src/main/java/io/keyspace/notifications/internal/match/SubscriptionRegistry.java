@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.keyspace.notifications.FilteredHandler;
-import io.keyspace.notifications.KeyNotificationFilter;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.channel.NotificationChannel;
 

@@ -23,6 +23,7 @@ import io.keyspace.notifications.NotificationErrorHandler;
 import io.keyspace.notifications.NotificationOptions;
 import io.keyspace.notifications.OverflowPolicy;
 import io.keyspace.notifications.internal.gap.GapTracker;
+import io.keyspace.notifications.listener.NamedHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -113,8 +114,8 @@ class DispatcherTest {
 		};
 		this.dispatcher = dispatcher(new DispatchSettings(1, 100, OverflowPolicy.BLOCK, Duration.ofSeconds(1),
 				Duration.ofSeconds(5)));
-		KeyNotificationHandler ok = named("ok", (n) -> calls.add("ok " + n.key()));
-		KeyNotificationHandler failing = named("failing", (n) -> {
+		KeyNotificationHandler ok = new NamedHandler("ok", (n) -> calls.add("ok " + n.key()));
+		KeyNotificationHandler failing = new NamedHandler("failing", (n) -> {
 			throw new IllegalStateException("boom");
 		});
 		Dispatcher.Batch batch = this.dispatcher.newBatch("127.0.0.1:6379");
@@ -125,20 +126,6 @@ class DispatcherTest {
 		assertThat(lags).singleElement().satisfies((lag) -> assertThat(lag).isNotNegative().isLessThan(5_000_000_000L));
 		assertThat(calls).containsExactly("before ok", "ok a", "after ok", "before failing", "after failing");
 		assertThat(this.metrics.handlerErrors()).isEqualTo(1);
-	}
-
-	private static KeyNotificationHandler named(String name, KeyNotificationHandler handler) {
-		return new KeyNotificationHandler() {
-			@Override
-			public void onNotification(KeyNotification notification) {
-				handler.onNotification(notification);
-			}
-
-			@Override
-			public String toString() {
-				return name;
-			}
-		};
 	}
 
 	@Test
