@@ -7,7 +7,6 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.Spliterator;
@@ -173,33 +172,7 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 
 	@Override
 	public Stream<KeyNotification> listen() {
-		Iterator<KeyNotification> iterator = new Iterator<>() {
-
-			private KeyNotification next;
-
-			@Override
-			public boolean hasNext() {
-				while (this.next == null
-						&& (hasSubscriptions() || !AbstractKeyspaceNotifications.this.pullQueue.isEmpty())) {
-					if (Thread.currentThread().isInterrupted()) {
-						return false;
-					}
-					this.next = poll(Duration.ofMillis(200));
-				}
-				return this.next != null;
-			}
-
-			@Override
-			public KeyNotification next() {
-				if (!hasNext()) {
-					throw new NoSuchElementException();
-				}
-				KeyNotification result = this.next;
-				this.next = null;
-				return result;
-			}
-
-		};
+		Iterator<KeyNotification> iterator = new PullIterator(this, () -> !this.pullQueue.isEmpty());
 		return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator, Spliterator.ORDERED | Spliterator.NONNULL),
 				false);
 	}

@@ -17,6 +17,7 @@ import io.keyspace.notifications.internal.cluster.ClusterRouting;
 import io.keyspace.notifications.internal.cluster.ClusterTopology;
 import io.keyspace.notifications.internal.cluster.ClusterTopologyReader;
 import io.keyspace.notifications.internal.cluster.RefreshSchedule;
+import io.keyspace.notifications.internal.gap.TopologyGaps;
 import io.keyspace.notifications.internal.reader.NodeSubscriber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -282,7 +283,7 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 	protected Set<String> channelsOn(RedisNode node) {
 		this.stateLock.lock();
 		try {
-			return names(this.assigned.getOrDefault(node, Set.of()));
+			return TopologyGaps.names(this.assigned.get(node));
 		}
 		finally {
 			this.stateLock.unlock();
@@ -332,7 +333,7 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 	private void apply(ClusterTopology fresh) {
 		Placement placement;
 		List<NotificationChannel> channels;
-		Map<RedisNode, Interrupted> followedGaps;
+		TopologyGaps interrupted;
 		this.stateLock.lock();
 		try {
 			if (isClosed()) {
@@ -347,7 +348,7 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 			Map<RedisNode, Set<NotificationChannel>> wanted = ClusterRouting.withStandIns(
 					ClusterRouting.route(channels, fresh), fresh, disconnectedPrimaries(fresh));
 			ClusterRouting.Changes changes = ClusterRouting.diff(this.assigned, wanted);
-			followedGaps = recordGaps(changes, previous, fresh);
+			interrupted = TopologyGaps.of(changes, previous, fresh, this.assigned, this.gaps);
 			placement = applyChanges(changes, fresh);
 		}
 		finally {
@@ -355,44 +356,7 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 		}
 		placement.send();
 		awaitAll(channels);
-		Instant end = this.gaps.now();
-		this.gaps.successorsConfirmed(snapshot().keySet());
-		followedGaps.forEach((node, gap) -> this.gaps.report(new NotificationGap(node.toString(), gap.cause(),
-				this.lastApplied, end, gap.channels(), 0)));
-		this.lastApplied = end;
-	}
-
-	/**
-	 * What a topology change interrupted. A lost node that is closed now was replaced
-	 * (FAILOVER when one of its replicas took its slots, else NODE_REMOVED): its open gap ends
-	 * once the successors are confirmed. Changes that no connection loss announced may have
-	 * missed events since the previous refresh: a primary demoted by a manual failover, and
-	 * exact-key channels whose slot moved to another primary. Holds stateLock.
-	 * @return per node, the gaps to report once the change is confirmed
-	 */
-	private Map<RedisNode, Interrupted> recordGaps(ClusterRouting.Changes changes, ClusterTopology previous,
-			ClusterTopology fresh) {
-		Map<RedisNode, Interrupted> followed = new LinkedHashMap<>();
-		for (RedisNode node : changes.close()) {
-			boolean failover = previous != null
-					&& previous.replicasOf(node).stream().anyMatch(fresh.primaries()::contains);
-			if (this.gaps.isOpen(node)) {
-				this.gaps.nodeReplaced(node, failover ? GapCause.FAILOVER : GapCause.NODE_REMOVED);
-			}
-			else if (failover) {
-				followed.put(node, new Interrupted(GapCause.FAILOVER, names(this.assigned.get(node))));
-			}
-		}
-		changes.unsubscribe().forEach((from, channels) -> channels.stream()
-			.filter((channel) -> channel.exactKey().isPresent())
-			.forEach((channel) -> changes.subscribe().forEach((to, added) -> {
-				if (!to.equals(from) && added.contains(channel)) {
-					followed.computeIfAbsent(to, (n) -> new Interrupted(GapCause.SLOT_MOVED, new LinkedHashSet<>()))
-						.channels()
-						.add(channel.toString());
-				}
-			})));
-		return followed;
+		this.lastApplied = interrupted.reportConfirmed(this.gaps, snapshot().keySet(), this.lastApplied);
 	}
 
 	/** Holds stateLock. */
@@ -502,16 +466,6 @@ public final class ClusterKeyspaceNotifications extends AbstractKeyspaceNotifica
 			this.scheduler.scheduleAtFixedRate(() -> snapshot().values().forEach(NodeSubscriber::checkHealth),
 					healthInterval, healthInterval, TimeUnit.MILLISECONDS);
 		}
-	}
-
-	private static Set<String> names(Set<NotificationChannel> channels) {
-		Set<String> names = new LinkedHashSet<>();
-		channels.forEach((channel) -> names.add(channel.toString()));
-		return names;
-	}
-
-	/** A gap found in a topology change, reported once the change is confirmed. */
-	private record Interrupted(GapCause cause, Set<String> channels) {
 	}
 
 }
