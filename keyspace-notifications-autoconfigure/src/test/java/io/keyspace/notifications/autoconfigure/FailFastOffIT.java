@@ -40,7 +40,10 @@ class FailFastOffIT {
 				assertThat(context).hasNotFailed();
 				HealthIndicator health = context.getBean("keyspaceNotificationsHealthIndicator", HealthIndicator.class);
 				assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
-				assertThat(log.messages(Level.WARN)).singleElement().asString().contains("127.0.0.1:" + port);
+				// The reader logs it on its own thread, once, however many retries follow.
+				await().untilAsserted(() -> assertThat(log.messages(Level.WARN)).singleElement()
+					.asString()
+					.contains("127.0.0.1:" + port));
 
 				try (RedisServer redis = RedisServer.builder()
 					.port(port)
