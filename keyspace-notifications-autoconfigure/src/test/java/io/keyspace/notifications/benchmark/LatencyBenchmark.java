@@ -1,8 +1,10 @@
 package io.keyspace.notifications.benchmark;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,7 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import io.keyspace.notifications.ConnectionSettings;
+import io.keyspace.notifications.DispatchSettings;
 import io.keyspace.notifications.NotificationOptions;
+import io.keyspace.notifications.OverflowPolicy;
 import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.StandaloneKeyspaceNotifications;
 import io.keyspace.notifications.annotation.OnKeyEvent;
@@ -38,7 +42,7 @@ import org.springframework.core.env.MapPropertySource;
  * round against one local redis-server, so the ratios are comparable on a noisy machine.
  * Run with {@code ./mvnw -q -pl keyspace-notifications-autoconfigure test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=io.keyspace.notifications.benchmark.LatencyBenchmark}
- * ({@code -Drate=20000 -Dcount=100000 -Drounds=3}).
+ * ({@code -Drate=20000 -Dcount=100000 -Drounds=3 -Dconcurrency=<handler threads>}).
  */
 public final class LatencyBenchmark {
 
@@ -47,6 +51,9 @@ public final class LatencyBenchmark {
 	private static final int COUNT = Integer.getInteger("count", 100_000);
 
 	private static final int ROUNDS = Integer.getInteger("rounds", 3);
+
+	/** Handler threads of the core and Spring consumers; unset for the default. */
+	private static final Integer CONCURRENCY = Integer.getInteger("concurrency");
 
 	/** Sends per millisecond tick; the writer paces ticks, not single commands. */
 	private static final int PER_TICK = Math.max(1, RATE / 1000);
@@ -181,7 +188,11 @@ public final class LatencyBenchmark {
 		@Override
 		public void start(RedisServer server, String prefix, Receiver receiver) {
 			this.notifications = new StandaloneKeyspaceNotifications(new RedisNode(server.host(), server.port()),
-					ConnectionSettings.defaults(), NotificationOptions.defaults());
+					ConnectionSettings.defaults(), CONCURRENCY == null ? NotificationOptions.defaults()
+							: NotificationOptions.builder()
+								.dispatch(new DispatchSettings(CONCURRENCY, 65_536, OverflowPolicy.BLOCK,
+										Duration.ofMillis(500), Duration.ofSeconds(10)))
+								.build());
 			this.notifications.subscribe((n) -> receiver.receive(index(n.key(), prefix.length())),
 					new KeyspaceChannel(prefix + "*"));
 		}
@@ -205,9 +216,12 @@ public final class LatencyBenchmark {
 		@Override
 		public void start(RedisServer server, String prefix, Receiver receiver) {
 			this.context = new AnnotationConfigApplicationContext();
-			this.context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("benchmark",
-					Map.of("spring.data.redis.host", server.host(), "spring.data.redis.port", server.port(),
-							"benchmark.prefix", prefix)));
+			Map<String, Object> properties = new HashMap<>(Map.of("spring.data.redis.host", server.host(),
+					"spring.data.redis.port", server.port(), "benchmark.prefix", prefix));
+			if (CONCURRENCY != null) {
+				properties.put("keyspace-notifications.dispatch.concurrency", CONCURRENCY);
+			}
+			this.context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("benchmark", properties));
 			this.context.getBeanFactory().registerSingleton("receiver", receiver);
 			this.context.register(SpringHandlerConfiguration.class);
 			this.context.refresh();
