@@ -53,8 +53,7 @@ class ProductCacheIT {
 
 	@DynamicPropertySource
 	static void redisProperties(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.host", () -> redis.server().host());
-		registry.add("spring.data.redis.port", () -> redis.server().port());
+		redis.registerConnection(registry);
 	}
 
 	@LocalServerPort

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.Jedis;
 
+import org.springframework.test.context.DynamicPropertyRegistry;
+
 /**
  * One {@link RedisServer} per test class:
  * <pre>
@@ -40,6 +42,15 @@ public final class RedisServerExtension
 	/** A server built from {@code builder}, for settings beyond config pairs. */
 	public static RedisServerExtension of(RedisServer.Builder builder) {
 		return new RedisServerExtension(builder);
+	}
+
+	/**
+	 * Points Spring Boot's Redis connection ({@code spring.data.redis.host/port}) at this
+	 * server; call it from a test class's {@code @DynamicPropertySource} method.
+	 */
+	public void registerConnection(DynamicPropertyRegistry registry) {
+		registry.add("spring.data.redis.host", () -> server().host());
+		registry.add("spring.data.redis.port", () -> server().port());
 	}
 
 	/** The running server; fails outside the extension's lifetime. */

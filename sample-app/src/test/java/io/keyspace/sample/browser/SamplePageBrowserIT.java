@@ -56,8 +56,7 @@ class SamplePageBrowserIT {
 
 	@DynamicPropertySource
 	static void redisProperties(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.host", () -> redis.server().host());
-		registry.add("spring.data.redis.port", () -> redis.server().port());
+		redis.registerConnection(registry);
 	}
 
 	@BeforeAll

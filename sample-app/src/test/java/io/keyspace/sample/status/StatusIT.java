@@ -41,8 +41,7 @@ class StatusIT {
 
 	@DynamicPropertySource
 	static void redisProperties(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.host", () -> redis.server().host());
-		registry.add("spring.data.redis.port", () -> redis.server().port());
+		redis.registerConnection(registry);
 	}
 
 	@LocalServerPort
