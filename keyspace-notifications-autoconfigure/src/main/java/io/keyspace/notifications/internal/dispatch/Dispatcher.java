@@ -280,6 +280,9 @@ public final class Dispatcher implements AutoCloseable {
 		/** Hands everything over to the handler threads. */
 		public void flush() {
 			if (this.size == 0) {
+				// Nothing to drop: an overflow episode ends here too, so its gap is reported at the
+				// reader's next frame (at the latest the health check's PONG), not only with the next message.
+				trackOverflow(0);
 				return;
 			}
 			Dispatcher.this.counters.recordReceivedInFlight(this.size);
