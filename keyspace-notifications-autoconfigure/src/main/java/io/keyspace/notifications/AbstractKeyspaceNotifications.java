@@ -63,9 +63,13 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 	private final NodeListener nodeEvents = new NodeListener() {
 
 		@Override
-		public void onDisconnected(RedisNode node, Exception cause) {
-			AbstractKeyspaceNotifications.this.metrics.recordDisconnect();
-			AbstractKeyspaceNotifications.this.gaps.nodeLost(node, channelsOn(node));
+		public void onDisconnected(RedisNode node, Exception cause, boolean wasConnected) {
+			// A first connection that fails interrupts nothing: the subscriber is told by the
+			// exception, or with fail-fast off by the WARN and the health.
+			if (wasConnected) {
+				AbstractKeyspaceNotifications.this.metrics.recordDisconnect();
+				AbstractKeyspaceNotifications.this.gaps.nodeLost(node, channelsOn(node));
+			}
 			onNodeLost(node);
 		}
 

@@ -23,8 +23,10 @@ public interface NodeListener {
 	/**
 	 * The node stopped delivering: a live connection broke, or the first connection attempt
 	 * failed. Called once per outage, not for every failed reconnect attempt.
+	 * @param wasConnected whether a live connection broke (delivery was interrupted), rather
+	 * than the first connection failing (nothing was delivered yet)
 	 */
-	default void onDisconnected(RedisNode node, Exception cause) {
+	default void onDisconnected(RedisNode node, Exception cause, boolean wasConnected) {
 	}
 
 	/** Every wanted subscription is confirmed by the server on the current connection; once per connection. */

@@ -335,7 +335,7 @@ public final class NodeSubscriber implements AutoCloseable {
 					break;
 				}
 				if (this.outage.failed(ex, wasConnected)) {
-					notifyListener(() -> this.nodeListener.onDisconnected(this.node, ex));
+					notifyListener(() -> this.nodeListener.onDisconnected(this.node, ex, wasConnected));
 				}
 				pause(this.settings.backoff().delayMillis(this.outage.failedAttempts()));
 			}
