@@ -91,13 +91,6 @@ public final class Dispatcher implements AutoCloseable {
 		return new Batch(node);
 	}
 
-	/** Queues one notification for its handlers at once. */
-	public void dispatch(KeyNotification notification, KeyNotificationHandler[] handlers) {
-		Batch batch = new Batch(notification.node());
-		batch.add(notification, handlers);
-		batch.flush();
-	}
-
 	/** Notifications waiting for a handler thread. */
 	public int queued() {
 		int total = 0;

@@ -64,7 +64,7 @@ class DispatcherTest {
 			seen.computeIfAbsent(n.key(), (k) -> new CopyOnWriteArrayList<>()).add(Integer.parseInt(n.event().substring(1)));
 		};
 		for (int i = 0; i < 2_000; i++) {
-			this.dispatcher.dispatch(notification("key" + (i % 20), "e" + i), new KeyNotificationHandler[] { handler });
+			dispatch(this.dispatcher, notification("key" + (i % 20), "e" + i), new KeyNotificationHandler[] { handler });
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.metrics.delivered() == 2_000);
 		assertThat(seen).hasSize(20);
@@ -138,8 +138,8 @@ class DispatcherTest {
 		};
 		KeyNotificationHandler recording = (n) -> handled.add(n.key());
 		KeyNotificationHandler[] both = { failing, recording };
-		this.dispatcher.dispatch(notification("a", "set"), both);
-		this.dispatcher.dispatch(notification("b", "set"), both);
+		dispatch(this.dispatcher, notification("a", "set"), both);
+		dispatch(this.dispatcher, notification("b", "set"), both);
 		await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 2);
 		assertThat(handled).containsExactly("a", "b");
 		assertThat(this.errors).extracting(Throwable::getMessage).containsExactly("boom a", "boom b");
@@ -180,7 +180,7 @@ class DispatcherTest {
 			handled.add(n.event());
 		};
 		for (int i = 0; i < 50; i++) {
-			this.dispatcher.dispatch(notification("k", "e" + i), new KeyNotificationHandler[] { slowish });
+			dispatch(this.dispatcher, notification("k", "e" + i), new KeyNotificationHandler[] { slowish });
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 50);
 		assertThat(this.metrics.dropped()).isZero();
@@ -194,14 +194,14 @@ class DispatcherTest {
 		handler.fill(this.dispatcher, 4);
 		long start = System.nanoTime();
 		for (int i = 5; i < 55; i++) {
-			this.dispatcher.dispatch(notification("k", "e" + i), handler.asArray);
+			dispatch(this.dispatcher, notification("k", "e" + i), handler.asArray);
 		}
 		// One wait of 200 ms, then no more: 50 waits would take 10 s.
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 		assertThat(this.metrics.dropped()).isEqualTo(50);
 		handler.release.countDown();
 		await().atMost(Duration.ofSeconds(5)).until(() -> handler.handled.size() == 5);
-		this.dispatcher.dispatch(notification("k", "after"), handler.asArray);
+		dispatch(this.dispatcher, notification("k", "after"), handler.asArray);
 		await().atMost(Duration.ofSeconds(5)).until(() -> handler.handled.size() == 6);
 		assertThat(handler.handled).containsExactly("e0", "e1", "e2", "e3", "e4", "after");
 	}
@@ -216,12 +216,12 @@ class DispatcherTest {
 			handled.add(n.key());
 		};
 		for (int i = 0; i < 6; i++) {
-			this.dispatcher.dispatch(notification("key" + i, "set"), new KeyNotificationHandler[] { handler });
+			dispatch(this.dispatcher, notification("key" + i, "set"), new KeyNotificationHandler[] { handler });
 		}
 		this.dispatcher.close();
 		assertThat(handled).hasSize(6);
 		assertThat(this.threads).hasSize(3).noneMatch(Thread::isAlive);
-		this.dispatcher.dispatch(notification("late", "set"), new KeyNotificationHandler[] { handler });
+		dispatch(this.dispatcher, notification("late", "set"), new KeyNotificationHandler[] { handler });
 		assertThat(this.metrics.dropped()).isEqualTo(1);
 	}
 
@@ -310,13 +310,21 @@ class DispatcherTest {
 
 		/** Dispatches e0 and waits until the handler is stuck in it, then e1..e{count}. */
 		void fill(Dispatcher dispatcher, int count) throws InterruptedException {
-			dispatcher.dispatch(notification("k", "e0"), this.asArray);
+			dispatch(dispatcher, notification("k", "e0"), this.asArray);
 			assertThat(this.started.await(5, TimeUnit.SECONDS)).isTrue();
 			for (int i = 1; i <= count; i++) {
-				dispatcher.dispatch(notification("k", "e" + i), this.asArray);
+				dispatch(dispatcher, notification("k", "e" + i), this.asArray);
 			}
 		}
 
+	}
+
+	/** Hands one notification over on its own, as a reader does at the end of a one-message burst. */
+	private static void dispatch(Dispatcher dispatcher, KeyNotification notification,
+			KeyNotificationHandler[] handlers) {
+		Dispatcher.Batch batch = dispatcher.newBatch("127.0.0.1:6379");
+		batch.add(notification, handlers);
+		batch.flush();
 	}
 
 	private Dispatcher dispatcher(DispatchSettings settings) {
