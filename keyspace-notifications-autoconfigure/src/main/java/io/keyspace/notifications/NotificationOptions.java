@@ -25,10 +25,11 @@ import org.slf4j.LoggerFactory;
  * @param handlerObserver watches handler calls (metrics, tracing); {@link HandlerObserver#NONE} by default
  * @param failFast whether a subscription fails when Redis cannot be reached (the default); when
  * {@code false} it is kept and made as soon as Redis answers, and only a server's refusal fails
+ * @param readFrom which node of each shard is read: the primary (the default) or a replica
  */
 public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, NotificationErrorHandler errorHandler,
 		ThreadFactory handlerThreadFactory, int pullQueueCapacity, ServerConfigMode serverConfig,
-		HandlerObserver handlerObserver, boolean failFast) {
+		HandlerObserver handlerObserver, boolean failFast, ReadFrom readFrom) {
 
 	private static final Logger logger = LoggerFactory.getLogger(NotificationOptions.class);
 
@@ -44,6 +45,7 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 		}
 		Objects.requireNonNull(serverConfig, "serverConfig");
 		Objects.requireNonNull(handlerObserver, "handlerObserver");
+		Objects.requireNonNull(readFrom, "readFrom");
 	}
 
 	public static NotificationOptions defaults() {
@@ -86,6 +88,8 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 		private HandlerObserver handlerObserver = HandlerObserver.NONE;
 
 		private boolean failFast = true;
+
+		private ReadFrom readFrom = ReadFrom.PRIMARY;
 
 		private Builder() {
 		}
@@ -141,10 +145,16 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 			return this;
 		}
 
+		/** Which node of each shard is read: the primary (the default) or a replica; see {@link ReadFrom}. */
+		public Builder readFrom(ReadFrom readFrom) {
+			this.readFrom = readFrom;
+			return this;
+		}
+
 		public NotificationOptions build() {
 			return new NotificationOptions(this.keyPrefix, this.dispatch, this.errorHandler,
 					(this.handlerThreadFactory != null) ? this.handlerThreadFactory : defaultHandlerThreadFactory(),
-					this.pullQueueCapacity, this.serverConfig, this.handlerObserver, this.failFast);
+					this.pullQueueCapacity, this.serverConfig, this.handlerObserver, this.failFast, this.readFrom);
 		}
 
 	}

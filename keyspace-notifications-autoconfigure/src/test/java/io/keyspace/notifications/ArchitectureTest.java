@@ -23,7 +23,9 @@ class ArchitectureTest {
 
 	/** The facades that wire the engine together: the one place the API reaches into it. */
 	private static final Set<String> FACADES = Set.of(AbstractKeyspaceNotifications.class.getName(),
-			StandaloneKeyspaceNotifications.class.getName(), ClusterKeyspaceNotifications.class.getName());
+			ShardedKeyspaceNotifications.class.getName(), StandaloneKeyspaceNotifications.class.getName(),
+			ClusterKeyspaceNotifications.class.getName(), SentinelKeyspaceNotifications.class.getName(),
+			MasterReplicaKeyspaceNotifications.class.getName());
 
 	private static final JavaClasses CLASSES = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

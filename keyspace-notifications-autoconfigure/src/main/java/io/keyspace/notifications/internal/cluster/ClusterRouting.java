@@ -1,13 +1,16 @@
 package io.keyspace.notifications.internal.cluster;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.keyspace.notifications.ReadFrom;
 import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.channel.NotificationChannel;
 
@@ -18,9 +21,14 @@ import io.keyspace.notifications.channel.NotificationChannel;
  * <p>
  * Keyspace events never cross the cluster bus: a channel for one exact key goes only to the
  * primary owning the key's slot (and, during a slot migration, to the node importing it),
- * every other channel (patterns, event channels) to every primary.
+ * every other channel (patterns, event channels) to every primary. Each primary's channels
+ * are then read from the primary or from one of its replicas ({@link #reading}). A Sentinel
+ * or master/replica setup is one shard: a primary owning every slot.
  */
 public final class ClusterRouting {
+
+	private static final Comparator<RedisNode> BY_ADDRESS = Comparator.comparing(RedisNode::host)
+		.thenComparingInt(RedisNode::port);
 
 	private ClusterRouting() {
 	}
@@ -56,27 +64,56 @@ public final class ClusterRouting {
 	}
 
 	/**
-	 * Adds stand-ins: the replicas of each primary whose connection is down carry that
-	 * primary's channels too. A replica publishes the events of the writes it applies, and the
-	 * one promoted in the primary's place is then already subscribed, so nothing written after
-	 * the promotion is missed; the price is that the same change may arrive twice around a
-	 * switch (from a replica and from its primary when the primary was only cut off from us).
-	 * @param routing the routing to extend, changed in place
-	 * @param down primaries whose connection is down
-	 * @return {@code routing}
+	 * Moves each primary's channels to the node its shard is read from, as {@code readFrom}
+	 * says: the primary, or one replica (the first by address whose connection is not down,
+	 * so every refresh picks the same one).
+	 * <p>
+	 * Stand-ins: while the connection of a shard's primary is down and the primary is the
+	 * node read, its replicas carry its channels too. A replica publishes the events of the
+	 * writes it applies, and the one promoted in the primary's place is then already
+	 * subscribed, so nothing written after the promotion is missed; the price is that the same
+	 * change may arrive twice around a switch (from a replica and from its primary when the
+	 * primary was only cut off from us). When every replica of a shard read from replicas is
+	 * down, all of them keep its channels, so the first one back delivers.
+	 * @param byPrimary the channels of each primary, as {@link #route} gives them
+	 * @param down nodes whose connection is down
 	 */
-	public static Map<RedisNode, Set<NotificationChannel>> withStandIns(Map<RedisNode, Set<NotificationChannel>> routing,
-			ClusterTopology topology, Set<RedisNode> down) {
-		for (RedisNode primary : down) {
-			Set<NotificationChannel> channels = routing.get(primary);
-			if (channels == null) {
-				continue;
+	public static Reading reading(Map<RedisNode, Set<NotificationChannel>> byPrimary, ClusterTopology topology,
+			ReadFrom readFrom, Set<RedisNode> down) {
+		Map<RedisNode, Set<NotificationChannel>> nodes = new LinkedHashMap<>();
+		Set<RedisNode> standIns = new LinkedHashSet<>();
+		byPrimary.forEach((primary, channels) -> {
+			List<RedisNode> replicas = topology.replicasOf(primary).stream().sorted(BY_ADDRESS).toList();
+			List<RedisNode> live = replicas.stream().filter((replica) -> !down.contains(replica)).toList();
+			List<RedisNode> read;
+			if (readFrom == ReadFrom.PRIMARY || replicas.isEmpty()
+					|| (live.isEmpty() && readFrom == ReadFrom.REPLICA_PREFERRED)) {
+				read = new ArrayList<>(List.of(primary));
+				if (down.contains(primary)) {
+					read.addAll(replicas);
+				}
 			}
-			for (RedisNode replica : topology.replicasOf(primary)) {
-				routing.computeIfAbsent(replica, (n) -> new LinkedHashSet<>()).addAll(channels);
+			else {
+				read = live.isEmpty() ? replicas : List.of(live.get(0));
 			}
-		}
-		return routing;
+			for (int i = 0; i < read.size(); i++) {
+				nodes.computeIfAbsent(read.get(i), (n) -> new LinkedHashSet<>()).addAll(channels);
+				if (i > 0) {
+					standIns.add(read.get(i));
+				}
+			}
+		});
+		return new Reading(nodes, standIns);
+	}
+
+	/**
+	 * The nodes to read and what each carries.
+	 *
+	 * @param nodes the channels of each node read
+	 * @param standIns the nodes among them that only stand in for a node that is down, so
+	 * they do not count when asking whether every shard is delivering
+	 */
+	public record Reading(Map<RedisNode, Set<NotificationChannel>> nodes, Set<RedisNode> standIns) {
 	}
 
 	/**

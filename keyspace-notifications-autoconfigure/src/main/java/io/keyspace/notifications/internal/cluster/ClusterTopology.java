@@ -64,6 +64,16 @@ public final class ClusterTopology {
 		return new ClusterTopology(owners, Map.of(), Map.of());
 	}
 
+	/**
+	 * One primary owning every slot, with its replicas: a Sentinel or master/replica setup,
+	 * which routes like a cluster of one shard.
+	 */
+	public static ClusterTopology singleShard(RedisNode primary, Set<RedisNode> replicas) {
+		RedisNode[] owners = new RedisNode[SLOTS];
+		Arrays.fill(owners, primary);
+		return new ClusterTopology(owners, Map.of(primary, replicas), Map.of());
+	}
+
 	/** The same slot table, with replicas for some primaries; for tests. */
 	public ClusterTopology withReplicas(Map<RedisNode, Set<RedisNode>> replicasByPrimary) {
 		return new ClusterTopology(this.owners, replicasByPrimary, this.importing);

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import io.keyspace.notifications.ReadFrom;
 import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.channel.KeyeventChannel;
 import io.keyspace.notifications.channel.KeyspaceChannel;
@@ -34,6 +35,10 @@ class ClusterRoutingTest {
 	private static final RedisNode D = new RedisNode("10.0.0.5", 7000);
 
 	private static final RedisNode A_REPLICA = new RedisNode("10.0.0.4", 7000);
+
+	private static final RedisNode R1 = new RedisNode("10.0.0.6", 7000);
+
+	private static final RedisNode R2 = new RedisNode("10.0.0.7", 7000);
 
 	/** A key in slot 100, so in the first range of every topology below. */
 	private static final String LOW_KEY = keyInSlotRange(0, 4000);
@@ -147,15 +152,56 @@ class ClusterRoutingTest {
 	@Test
 	void theReplicasOfADisconnectedPrimaryStandInWithItsChannels() {
 		ClusterTopology topology = TWO.withReplicas(Map.of(A, Set.of(A_REPLICA), B, Set.of()));
+		Map<RedisNode, Set<NotificationChannel>> routing = ClusterRouting.route(ALL, topology);
 
-		Map<RedisNode, Set<NotificationChannel>> routing = ClusterRouting.withStandIns(
-				ClusterRouting.route(ALL, topology), topology, Set.of(A, B));
+		ClusterRouting.Reading reading = ClusterRouting.reading(routing, topology, ReadFrom.PRIMARY, Set.of(A, B));
 
-		assertThat(routing.get(A_REPLICA)).isEqualTo(routing.get(A))
+		assertThat(reading.nodes().get(A_REPLICA)).isEqualTo(reading.nodes().get(A))
 			.containsExactlyInAnyOrder(PATTERN, EVENT, EXACT_LOW, EXACT_MID, FIELD_OF_MID);
-		assertThat(routing).containsOnlyKeys(A, B, A_REPLICA);
-		assertThat(ClusterRouting.withStandIns(ClusterRouting.route(ALL, topology), topology, Set.of()))
-			.containsOnlyKeys(A, B);
+		assertThat(reading.nodes()).containsOnlyKeys(A, B, A_REPLICA);
+		assertThat(reading.standIns()).containsExactly(A_REPLICA);
+		assertThat(ClusterRouting.reading(routing, topology, ReadFrom.PRIMARY, Set.of()).nodes()).containsOnlyKeys(A, B);
+	}
+
+	/** Which nodes read shard A (replicas R1 < R2 by address) and which of them only stand in. */
+	static Stream<Arguments> readFrom() {
+		return Stream.of(
+				Arguments.of(ReadFrom.PRIMARY, Set.of(), List.of(A), List.of()),
+				Arguments.of(ReadFrom.PRIMARY, Set.of(A), List.of(A, R1, R2), List.of(R1, R2)),
+				Arguments.of(ReadFrom.REPLICA, Set.of(), List.of(R1), List.of()),
+				Arguments.of(ReadFrom.REPLICA, Set.of(R1), List.of(R2), List.of()),
+				Arguments.of(ReadFrom.REPLICA, Set.of(A), List.of(R1), List.of()),
+				Arguments.of(ReadFrom.REPLICA, Set.of(R1, R2), List.of(R1, R2), List.of(R2)),
+				Arguments.of(ReadFrom.REPLICA_PREFERRED, Set.of(), List.of(R1), List.of()),
+				Arguments.of(ReadFrom.REPLICA_PREFERRED, Set.of(R1), List.of(R2), List.of()),
+				Arguments.of(ReadFrom.REPLICA_PREFERRED, Set.of(R1, R2), List.of(A), List.of()),
+				Arguments.of(ReadFrom.REPLICA_PREFERRED, Set.of(A, R1, R2), List.of(A, R1, R2), List.of(R1, R2)));
+	}
+
+	@ParameterizedTest(name = "{0}, down {1}: read {2}, stand-ins {3}")
+	@MethodSource
+	void readFrom(ReadFrom readFrom, Set<RedisNode> down, List<RedisNode> read, List<RedisNode> standIns) {
+		ClusterTopology topology = TWO.withReplicas(Map.of(A, Set.of(R2, R1)));
+		Map<RedisNode, Set<NotificationChannel>> routing = ClusterRouting.route(List.of(PATTERN, EXACT_LOW), topology);
+
+		ClusterRouting.Reading reading = ClusterRouting.reading(routing, topology, readFrom, down);
+
+		Set<RedisNode> shardA = Set.of(A, R1, R2);
+		assertThat(reading.nodes().keySet().stream().filter(shardA::contains)).containsExactlyElementsOf(read);
+		read.forEach((node) -> assertThat(reading.nodes().get(node)).containsExactly(PATTERN, EXACT_LOW));
+		assertThat(reading.standIns()).containsExactlyElementsOf(standIns);
+		assertThat(reading.nodes().get(B)).as("B has no replica: read from B whatever readFrom says")
+			.containsExactly(PATTERN);
+	}
+
+	@Test
+	void aOneShardTopologyReadsEveryChannelFromItsPrimaryOrOneReplica() {
+		ClusterTopology topology = ClusterTopology.singleShard(A, Set.of(R1));
+
+		assertThat(ClusterRouting.route(ALL, topology)).containsOnlyKeys(A);
+		assertThat(ClusterRouting.route(ALL, topology).get(A)).containsExactlyElementsOf(ALL);
+		assertThat(ClusterRouting.reading(ClusterRouting.route(ALL, topology), topology, ReadFrom.REPLICA, Set.of())
+			.nodes()).containsOnlyKeys(R1);
 	}
 
 	private static Map<RedisNode, Set<NotificationChannel>> copy(Map<RedisNode, Set<NotificationChannel>> routing) {

@@ -1,0 +1,467 @@
+package io.keyspace.notifications;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import io.keyspace.notifications.channel.NotificationChannel;
+import io.keyspace.notifications.internal.cluster.ClusterRouting;
+import io.keyspace.notifications.internal.cluster.ClusterTopology;
+import io.keyspace.notifications.internal.cluster.RefreshSchedule;
+import io.keyspace.notifications.internal.gap.TopologyGaps;
+import io.keyspace.notifications.internal.reader.NodeSubscriber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What cluster, Sentinel and master/replica notifications share: one or more shards, each a
+ * primary with replicas, whose layout is read from the servers ({@link #readTopology}) and
+ * followed. A Sentinel or master/replica setup is one shard whose primary owns every slot.
+ * Each node publishes events only for the writes it applies and they never cross the cluster
+ * bus, so every shard is read: patterns and whole-database channels from all of them, a
+ * channel for one exact key only from the shard owning its slot, each shard from its primary
+ * or one replica as {@link ReadFrom} says ({@link ClusterRouting}).
+ * <p>
+ * A subscription routes only the channels it adds. A topology refresh routes the whole
+ * registry again and applies the difference per node: a node that is no longer read is
+ * closed, a new one connected and subscribed, an exact-key channel subscribed on both nodes
+ * while its slot migrates and on the new owner only afterwards. A node reader is opened only
+ * for nodes that carry at least one channel. While the connection of a node read is down,
+ * others of its shard stand in ({@link ClusterRouting#reading}), so the replica promoted in a
+ * lost primary's place is already subscribed when it takes over. A broken connection is
+ * reconnected and resubscribed by its {@link NodeSubscriber}.
+ * <p>
+ * When the topology is re-read is up to {@link RefreshSchedule}: on a timer, when a node
+ * connection comes back, when a subclass learns of a change ({@link #refresh()}), and at a
+ * short interval while any node's connection is down. A refresh that cannot read the
+ * topology or cannot subscribe a node keeps every working connection and retries with the
+ * reconnect backoff. So while {@link #isSubscribed()} is {@code true}, readers are reading or
+ * reconnecting, or a retry is scheduled.
+ * <p>
+ * Threading: the topology, the node readers and what each carries are guarded by the state
+ * lock, held for memory updates only. Refreshes run one at a time (serialized by the
+ * {@link RefreshSchedule}, which only other refreshes wait for), on the scheduler thread or
+ * on the caller of {@link #refresh()}.
+ */
+abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotifications {
+
+	private static final Logger logger = LoggerFactory.getLogger(ShardedKeyspaceNotifications.class);
+
+	private final ConnectionSettings settings;
+
+	private final Duration refreshInterval;
+
+	private final RefreshSchedule refreshes;
+
+	private final Object firstReadLock = new Object();
+
+	private volatile boolean waitingForTopology; // fail-fast off and no node answered yet
+
+	private Instant lastApplied = Instant.now(); // written by refresh attempts, which run one at a time
+
+	// Guarded by stateLock.
+	private ClusterTopology topology; // null until the first subscription read it
+
+	private final Map<RedisNode, NodeSubscriber> subscribers = new LinkedHashMap<>();
+
+	private final Map<RedisNode, Set<NotificationChannel>> assigned = new LinkedHashMap<>();
+
+	private Set<RedisNode> standIns = Set.of();
+
+	private final Set<RedisNode> warnedWithoutReplica = new HashSet<>();
+
+	/**
+	 * @param settings how node connections are made (also the backoff of failed refreshes)
+	 * @param options how notifications are filtered and dispatched, and which node of a shard is read
+	 * @param refreshInterval how often the topology is re-read
+	 */
+	ShardedKeyspaceNotifications(ConnectionSettings settings, NotificationOptions options, Duration refreshInterval) {
+		super(settings, options);
+		if (refreshInterval.isNegative() || refreshInterval.isZero()) {
+			throw new IllegalArgumentException("refreshInterval must be positive, was " + refreshInterval);
+		}
+		this.settings = settings;
+		this.refreshInterval = refreshInterval;
+		this.refreshes = new RefreshSchedule(this.scheduler, settings.backoff(), this::refreshOnce, this::anyReaderDown,
+				logger);
+	}
+
+	public Duration refreshInterval() {
+		return this.refreshInterval;
+	}
+
+	/**
+	 * Reads the topology.
+	 * @param known the topology read last, or {@code null} for the first read (or while no
+	 * node has answered yet)
+	 * @throws KeyspaceNotificationsException naming the nodes asked, when none answered usefully
+	 */
+	protected abstract ClusterTopology readTopology(ClusterTopology known);
+
+	/**
+	 * The primaries read from: those of the current topology carrying at least one channel
+	 * whose reader has connected (and is reading, or reconnecting after an outage). Replicas
+	 * are not listed, whether read or standing in for a lost primary.
+	 */
+	public Set<RedisNode> primaries() {
+		return connectedReaders((node) -> this.topology.primaries().contains(node));
+	}
+
+	/**
+	 * The nodes read from (primaries or replicas, as {@link ReadFrom} says) whose reader has
+	 * connected; nodes standing in for a lost one are not listed.
+	 */
+	public Set<RedisNode> readNodes() {
+		return connectedReaders((node) -> !this.standIns.contains(node));
+	}
+
+	private Set<RedisNode> connectedReaders(Predicate<RedisNode> counted) {
+		Set<RedisNode> connected = new LinkedHashSet<>();
+		this.stateLock.lock();
+		try {
+			this.subscribers.forEach((node, subscriber) -> {
+				if (counted.test(node) && subscriber.hasConnected()) {
+					connected.add(node);
+				}
+			});
+		}
+		finally {
+			this.stateLock.unlock();
+		}
+		return connected;
+	}
+
+	@Override
+	public Map<RedisNode, Set<String>> serverSubscriptions() {
+		Map<RedisNode, Set<String>> result = new LinkedHashMap<>();
+		snapshot().forEach((node, subscriber) -> result.put(node, subscriber.confirmedSubscriptions()));
+		return result;
+	}
+
+	/**
+	 * Re-reads the topology now and applies the difference. Runs on the scheduler by
+	 * itself; public so that an application (or a test) that knows the cluster changed
+	 * need not wait for the timer. Does nothing before the first subscription and never
+	 * throws: a failure is logged and retried with backoff.
+	 */
+	public void refresh() {
+		this.refreshes.refreshNow();
+	}
+
+	/** One attempt of {@link #refresh()}: read the topology and apply it; throws to be retried. */
+	private void refreshOnce() {
+		ClusterTopology known = currentTopology();
+		if (!isClosed() && (known != null || this.waitingForTopology)) {
+			apply(readTopology(known));
+		}
+	}
+
+	/** The first subscription reads the topology; it fails loudly when no node answers. */
+	@Override
+	protected void prepare() {
+		if (currentTopology() != null) {
+			return;
+		}
+		synchronized (this.firstReadLock) {
+			if (currentTopology() != null || this.waitingForTopology) {
+				return;
+			}
+			ClusterTopology first;
+			try {
+				first = readTopology(null);
+			}
+			catch (KeyspaceNotificationsException ex) {
+				if (options().failFast()) {
+					throw ex;
+				}
+				// Subscriptions wait in the registry; the refresh retries with backoff (warning
+				// once) and routes them all when a topology is read.
+				this.waitingForTopology = true;
+				startTimers();
+				this.refreshes.requestSoon();
+				return;
+			}
+			this.stateLock.lock();
+			try {
+				this.topology = first;
+			}
+			finally {
+				this.stateLock.unlock();
+			}
+			startTimers();
+		}
+	}
+
+	/** Routes only the new channels: subscribing N channels costs O(N), whatever the registry holds. */
+	@Override
+	protected Placement place(List<NotificationChannel> channels) {
+		if (this.topology == null) {
+			return Placement.NONE; // waiting for the servers: the first refresh routes the registry
+		}
+		List<NodeSubscriber> changed = new ArrayList<>();
+		reading(ClusterRouting.route(channels, this.topology), this.topology).nodes().forEach((node, routed) -> {
+			NodeSubscriber subscriber = subscriber(node);
+			this.assigned.get(node).addAll(routed);
+			want(subscriber, routed);
+			changed.add(subscriber);
+		});
+		return new Placement(changed, List.of());
+	}
+
+	@Override
+	protected Placement unplace(List<NotificationChannel> channels) {
+		List<NodeSubscriber> changed = new ArrayList<>();
+		List<NodeSubscriber> closed = new ArrayList<>();
+		for (RedisNode node : List.copyOf(this.assigned.keySet())) {
+			Set<NotificationChannel> carried = this.assigned.get(node);
+			List<NotificationChannel> gone = channels.stream().filter(carried::remove).toList();
+			if (gone.isEmpty()) {
+				continue;
+			}
+			if (carried.isEmpty()) {
+				closed.add(remove(node));
+			}
+			else {
+				unwant(this.subscribers.get(node), gone);
+				changed.add(this.subscribers.get(node));
+			}
+		}
+		return new Placement(changed, closed);
+	}
+
+	/**
+	 * After the first subscription worked, a node that does not confirm is left to its
+	 * reconnect and to the refresh retries; only a setup where nothing works fails the call
+	 * (unless fail-fast is off).
+	 */
+	@Override
+	protected boolean failsSubscribe(KeyspaceNotificationsException failure) {
+		if (readNodes().isEmpty() && super.failsSubscribe(failure)) {
+			return true;
+		}
+		this.refreshes.requestSoon();
+		logger.warn("{}; the subscription is retried in the background", failure.getMessage());
+		return false;
+	}
+
+	/** A lost node is followed, so the replica promoted in its place is subscribed at once. */
+	@Override
+	protected void onNodeLost(RedisNode node) {
+		this.refreshes.follow();
+	}
+
+	private boolean anyReaderDown() {
+		return !isClosed() && snapshot().values().stream().anyMatch((subscriber) -> !subscriber.isConnected());
+	}
+
+	/** The node may have come back as a replica, whose events would be duplicates. */
+	@Override
+	protected void onNodeConnected(RedisNode node, boolean reconnect) {
+		if (reconnect) {
+			this.refreshes.requestSoon();
+		}
+	}
+
+	@Override
+	protected Collection<NodeSubscriber> readers() {
+		return snapshot().values();
+	}
+
+	/** Called on a reader thread; takes the state lock only to copy one node's channel names. */
+	@Override
+	protected Set<String> channelsOn(RedisNode node) {
+		this.stateLock.lock();
+		try {
+			return TopologyGaps.names(this.assigned.get(node));
+		}
+		finally {
+			this.stateLock.unlock();
+		}
+	}
+
+	/** Every node read has its channels confirmed (stand-ins do not count). */
+	@Override
+	protected boolean allNodesDelivering() {
+		this.stateLock.lock();
+		try {
+			return this.topology != null && this.assigned.keySet().stream()
+				.filter((node) -> !this.standIns.contains(node))
+				.allMatch((node) -> this.subscribers.get(node).isFullySubscribed());
+		}
+		finally {
+			this.stateLock.unlock();
+		}
+	}
+
+	@Override
+	protected void closeConnections() {
+		List<NodeSubscriber> closing;
+		this.stateLock.lock();
+		try {
+			closing = List.copyOf(this.subscribers.values());
+			this.subscribers.clear();
+			this.assigned.clear();
+		}
+		finally {
+			this.stateLock.unlock();
+		}
+		closing.forEach(NodeSubscriber::close);
+	}
+
+	/**
+	 * Brings the node readers in line with a topology and the registry. Nodes that carry
+	 * nothing anymore are closed before new ones are subscribed, so the same change is never
+	 * read from two nodes at once. Runs as a refresh attempt.
+	 * @throws KeyspaceNotificationsException naming the primaries that could not be subscribed
+	 */
+	private void apply(ClusterTopology fresh) {
+		Placement placement;
+		List<NotificationChannel> channels;
+		TopologyGaps interrupted;
+		this.stateLock.lock();
+		try {
+			if (isClosed()) {
+				return;
+			}
+			ClusterTopology previous = this.topology;
+			if (previous != null && !fresh.sameAs(previous)) {
+				logger.info("Redis topology changed: {} -> {}", previous, fresh);
+			}
+			this.topology = fresh;
+			channels = this.registry.channels();
+			ClusterRouting.Reading wanted = reading(ClusterRouting.route(channels, fresh), fresh);
+			this.standIns = wanted.standIns();
+			ClusterRouting.Changes changes = ClusterRouting.diff(this.assigned, wanted.nodes());
+			interrupted = TopologyGaps.of(changes, previous, fresh, this.assigned, this.gaps);
+			placement = applyChanges(changes, fresh);
+		}
+		finally {
+			this.stateLock.unlock();
+		}
+		placement.send();
+		awaitAll(channels);
+		this.lastApplied = interrupted.reportConfirmed(this.gaps, snapshot().keySet(), this.lastApplied);
+	}
+
+	/** Holds stateLock. */
+	private Placement applyChanges(ClusterRouting.Changes changes, ClusterTopology fresh) {
+		List<NodeSubscriber> closed = new ArrayList<>();
+		Set<NodeSubscriber> changed = new LinkedHashSet<>();
+		for (RedisNode node : changes.close()) {
+			logger.info("Closing the keyspace subscriber of {}: no channel is read from it anymore", node);
+			closed.add(remove(node));
+		}
+		changes.unsubscribe().forEach((node, channels) -> {
+			this.assigned.get(node).removeAll(channels);
+			unwant(this.subscribers.get(node), channels);
+			changed.add(this.subscribers.get(node));
+		});
+		changes.subscribe().forEach((node, channels) -> {
+			NodeSubscriber subscriber = subscriber(node);
+			this.assigned.get(node).addAll(channels);
+			want(subscriber, channels);
+			changed.add(subscriber);
+		});
+		return new Placement(List.copyOf(changed), closed);
+	}
+
+	/**
+	 * Waits for every node's confirmations, collecting the failures into one exception:
+	 * a node that has never been connected keeps the refresh retrying.
+	 */
+	private void awaitAll(List<NotificationChannel> channels) {
+		List<String> failures = new ArrayList<>();
+		for (NodeSubscriber subscriber : snapshot().values()) {
+			try {
+				new Placement(List.of(subscriber), List.of()).awaitConfirmed(channels, confirmationTimeout());
+			}
+			catch (KeyspaceNotificationsException ex) {
+				failures.add(ex.getMessage());
+			}
+		}
+		if (!failures.isEmpty()) {
+			throw new KeyspaceNotificationsException(String.join("; ", failures));
+		}
+	}
+
+	/**
+	 * The nodes to read the routed channels from, as {@link ReadFrom} says, given which
+	 * readers are down now. Holds stateLock.
+	 */
+	private ClusterRouting.Reading reading(Map<RedisNode, Set<NotificationChannel>> byPrimary, ClusterTopology topology) {
+		Set<RedisNode> down = new HashSet<>();
+		this.subscribers.forEach((node, subscriber) -> {
+			if (!subscriber.isConnected()) {
+				down.add(node);
+			}
+		});
+		ReadFrom readFrom = options().readFrom();
+		if (readFrom != ReadFrom.PRIMARY) {
+			byPrimary.keySet().stream()
+				.filter((primary) -> topology.replicasOf(primary).isEmpty() && this.warnedWithoutReplica.add(primary))
+				.forEach((primary) -> logger.warn("Redis primary {} has no replica to read keyspace notifications from "
+						+ "(read-from {}): reading them from the primary", primary, readFrom));
+		}
+		return ClusterRouting.reading(byPrimary, topology, readFrom, down);
+	}
+
+	/** The reader of a node, created (not yet started) if missing. Holds stateLock. */
+	private NodeSubscriber subscriber(RedisNode node) {
+		return this.subscribers.computeIfAbsent(node, (n) -> {
+			logger.info("Subscribing to keyspace notifications on {}", n);
+			this.assigned.put(n, new LinkedHashSet<>());
+			return newSubscriber(n);
+		});
+	}
+
+	/** Holds stateLock. */
+	private NodeSubscriber remove(RedisNode node) {
+		this.assigned.remove(node);
+		return this.subscribers.remove(node);
+	}
+
+	private Map<RedisNode, NodeSubscriber> snapshot() {
+		this.stateLock.lock();
+		try {
+			return new LinkedHashMap<>(this.subscribers);
+		}
+		finally {
+			this.stateLock.unlock();
+		}
+	}
+
+	/** Re-reads the topology soon on the scheduler; for a reader thread that learns of a change. */
+	protected void refreshSoon() {
+		this.refreshes.requestSoon();
+	}
+
+	/** The topology read last; {@code null} before the first subscription read it. */
+	protected ClusterTopology currentTopology() {
+		this.stateLock.lock();
+		try {
+			return this.topology;
+		}
+		finally {
+			this.stateLock.unlock();
+		}
+	}
+
+	private void startTimers() {
+		this.refreshes.start(this.refreshInterval);
+		long healthInterval = this.settings.healthCheckInterval().toMillis();
+		if (healthInterval > 0) {
+			this.scheduler.scheduleAtFixedRate(() -> snapshot().values().forEach(NodeSubscriber::checkHealth),
+					healthInterval, healthInterval, TimeUnit.MILLISECONDS);
+		}
+	}
+
+}
