@@ -18,8 +18,9 @@ import redis.clients.jedis.util.SafeEncoder;
 
 /**
  * Finds the master of a master/replica setup by asking each node its {@code ROLE}: the node
- * that says {@code master}, with the listed nodes that say they replicate it (and whose link
- * is up) as its replicas. While a promotion is under way two nodes may say {@code master};
+ * that says {@code master}, with the listed nodes that say they replicate it as its replicas
+ * (whatever the state of their link: while the master is down, the one to be promoted must
+ * stand in for it). While a promotion is under way two nodes may say {@code master};
  * the one that other nodes replicate wins, then the first listed.
  */
 public final class RoleTopologyReader {
@@ -47,7 +48,7 @@ public final class RoleTopologyReader {
 				if ("master".equals(kind)) {
 					masters.add(node);
 				}
-				else if ("slave".equals(kind) && "connected".equals(SafeEncoder.encode((byte[]) role.get(3)))) {
+				else if ("slave".equals(kind)) {
 					replicaOf.put(node, new RedisNode(SafeEncoder.encode((byte[]) role.get(1)),
 							((Long) role.get(2)).intValue()));
 				}

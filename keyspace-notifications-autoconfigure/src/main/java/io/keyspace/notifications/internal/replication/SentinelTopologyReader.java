@@ -17,8 +17,9 @@ import redis.clients.jedis.JedisClientConfig;
 /**
  * Asks the sentinels for a master and its replicas: {@code SENTINEL GET-MASTER-ADDR-BY-NAME}
  * and {@code SENTINEL REPLICAS}. Any sentinel that answers will do; the one that answered
- * last is asked first. A replica that the sentinel sees down or disconnected, or whose link
- * to the master is down, is left out: it would publish nothing.
+ * last is asked first. A replica that the sentinel sees down or cannot reach is left out. A
+ * replica whose link to the master is down is kept: while the master is down that is every
+ * replica, and the one about to be promoted must stand in for it.
  * <p>
  * Threading: called by one refresh at a time; {@code preferred} is volatile only so that a
  * reader on another thread sees a recent value.
@@ -76,7 +77,7 @@ public final class SentinelTopologyReader {
 		for (Map<String, String> replica : replicas) {
 			String flags = replica.getOrDefault("flags", "");
 			boolean down = flags.contains("s_down") || flags.contains("o_down") || flags.contains("disconnected");
-			if (!down && "ok".equals(replica.get("master-link-status"))) {
+			if (!down) {
 				healthy.add(new RedisNode(replica.get("ip"), Integer.parseInt(replica.get("port"))));
 			}
 		}
