@@ -140,6 +140,27 @@ class RedisServerIT {
 	}
 
 	@Test
+	void addConfigKeepsRepeatedDirectivesWhileConfigReplaces() {
+		RedisServer.Builder builder = RedisServer.builder()
+			.addConfig("client-output-buffer-limit", "pubsub", "64mb", "16mb", "90")
+			.addConfig("client-output-buffer-limit", "replica", "300mb", "70mb", "50")
+			.config("maxmemory-policy", "allkeys-lru")
+			.config("maxmemory-policy", "volatile-ttl");
+		try (RedisServer server = builder.start(); Jedis jedis = server.jedis()) {
+			assertThat(jedis.configGet("client-output-buffer-limit").get("client-output-buffer-limit"))
+				.contains("pubsub 67108864 16777216 90", "slave 314572800 73400320 50");
+			assertThat(jedis.configGet("maxmemory-policy")).containsEntry("maxmemory-policy", "volatile-ttl");
+		}
+	}
+
+	@Test
+	void rejectsSentinelDirectivesOutsideSentinelMode() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> RedisServer.builder().addConfig("sentinel", "monitor", "m", "127.0.0.1", "6379", "1").build())
+			.withMessageContaining("sentinel()");
+	}
+
+	@Test
 	void rejectsDirectivesItManages() {
 		assertThatIllegalArgumentException().isThrownBy(() -> RedisServer.builder().config("port", "6379"))
 			.withMessageContaining("port(int)");
