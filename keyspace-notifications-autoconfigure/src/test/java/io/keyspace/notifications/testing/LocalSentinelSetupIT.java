@@ -147,8 +147,9 @@ class LocalSentinelSetupIT {
 		}
 
 		RedisServer killed = setup.killMaster();
-		// Sentinels see the master down after down-after, agree (quorum), elect a leader and promote.
-		setup.awaitMaster(replica, setup.downAfter().plus(setup.failoverTimeout()).plusSeconds(5));
+		// Sentinels see the master down after down-after, agree (quorum), elect a leader and promote:
+		// about 2 s here. Twice the failover timeout because a split vote is retried only after that.
+		setup.awaitMaster(replica, setup.downAfter().plus(setup.failoverTimeout().multipliedBy(2)).plusSeconds(3));
 
 		assertThat(killed).isSameAs(master);
 		assertThat(killed.isRunning()).isFalse();
