@@ -132,6 +132,33 @@ class RedisServerIT {
 	}
 
 	@Test
+	void runsAsSentinelAlsoWithTheEmbeddedBinaryAndKeepsItsStateAcrossARestart() {
+		java.nio.file.Path embedded = RedisBinary.find(null, null, getClass().getClassLoader());
+		RedisServer.Builder builder = RedisServer.builder()
+			.binary(embedded)
+			.sentinel()
+			.addConfig("sentinel", "monitor", "nowhere", RedisServer.HOST, "1", "1")
+			.addConfig("sentinel", "down-after-milliseconds", "nowhere", "1000");
+		try (RedisServer sentinel = builder.start()) {
+			String id;
+			try (Jedis jedis = sentinel.jedis()) {
+				assertThat(jedis.info("server")).contains("redis_mode:sentinel");
+				assertThat(jedis.sentinelMaster("nowhere")).containsEntry("down-after-milliseconds", "1000");
+				id = jedis.sentinelMyId();
+			}
+
+			sentinel.kill();
+			sentinel.start();
+
+			// The config file Sentinel rewrote is reused, not written afresh: same id, same master.
+			try (Jedis jedis = sentinel.jedis()) {
+				assertThat(jedis.sentinelMyId()).isEqualTo(id);
+				assertThat(jedis.sentinelMaster("nowhere")).containsEntry("port", "1");
+			}
+		}
+	}
+
+	@Test
 	void reportsTheLogTailWhenStartupFails() {
 		assertThatIllegalStateException()
 			.isThrownBy(() -> RedisServer.builder().config("no-such-directive", "1").start())
