@@ -139,8 +139,10 @@ public final class LocalSentinelSetup implements AutoCloseable {
 
 	/**
 	 * {@code kill -9} of the current master; returns the killed server. The sentinels notice
-	 * after {@link #downAfter()} and promote the replica: wait for that with
-	 * {@link #awaitMaster(RedisServer, Duration)}.
+	 * after {@link #downAfter()} and promote the replica, typically about 2 s after the kill:
+	 * wait for that with {@link #awaitMaster(RedisServer, Duration)}. Allow twice
+	 * {@link #failoverTimeout()} on top: when sentinels start at the same moment and split
+	 * the vote, the next attempt comes only that much later.
 	 */
 	public RedisServer killMaster() {
 		RedisServer master = master();
@@ -421,7 +423,6 @@ public final class LocalSentinelSetup implements AutoCloseable {
 		/** How long helpers wait for the setup to settle, e.g. after a failover. */
 		public Builder timeout(Duration timeout) {
 			this.timeout = Objects.requireNonNull(timeout);
-			this.dataNodes.timeout(timeout);
 			return this;
 		}
 

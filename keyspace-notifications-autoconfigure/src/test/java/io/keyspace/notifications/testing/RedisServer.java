@@ -56,7 +56,7 @@ public final class RedisServer implements AutoCloseable {
 
 	private final boolean keepRewrittenConfig;
 
-	// Whether the config file has served a successful start, after which the server may own it.
+	// Set by the first successful start; from then on a keepRewrittenConfig server owns its config file.
 	private boolean configWritten;
 
 	private int port;
