@@ -276,28 +276,50 @@ public final class LocalSentinelSetup implements AutoCloseable {
 			}
 			List<Map<String, String>> peers = jedis.sentinelSentinels(this.masterName);
 			for (RedisServer other : runningSentinels) {
-				if (other != sentinel && !listedWith(peers, other, "sentinel")) {
-					return sentinel.hostAndPort() + " does not (yet) see sentinel " + other.hostAndPort() + " as healthy: "
-							+ peers;
+				String problem = (other != sentinel) ? unhealthy(peers, other, "sentinel", null) : null;
+				if (problem != null) {
+					return sentinel.hostAndPort() + " sees sentinel " + other.hostAndPort() + " as " + problem;
 				}
 			}
 			List<Map<String, String>> replicas = jedis.sentinelReplicas(this.masterName);
 			for (RedisServer node : this.dataNodes.running()) {
-				if (!node.hostAndPort().equals(master) && !listedWith(replicas, node, "slave")) {
-					return sentinel.hostAndPort() + " does not (yet) see " + node.hostAndPort()
-							+ " as a healthy replica: " + replicas;
+				String problem = !node.hostAndPort().equals(master) ? unhealthy(replicas, node, "slave", master) : null;
+				if (problem != null) {
+					return sentinel.hostAndPort() + " sees replica " + node.hostAndPort() + " as " + problem;
 				}
 			}
 			return null;
 		}
 	}
 
-	/** Whether {@code entries} (SENTINEL SENTINELS or REPLICAS) list {@code server} with exactly {@code flags}. */
-	private static boolean listedWith(List<Map<String, String>> entries, RedisServer server, String flags) {
-		return entries.stream()
-			.anyMatch((entry) -> String.valueOf(server.port()).equals(entry.get("port"))
-					&& server.host().equals(entry.get("ip")) && flags.equals(entry.get("flags"))
-					&& !"err".equals(entry.get("master-link-status")));
+	/**
+	 * What keeps the entry for {@code server} in {@code entries} (SENTINEL SENTINELS or
+	 * REPLICAS) from showing a healthy peer of {@code type}, or {@code null}. Only the down
+	 * and disconnected flags count: {@code master_down} on a peer sentinel is its stale vote
+	 * about the old master, which Sentinel clears only 5 ask periods later.
+	 */
+	private static String unhealthy(List<Map<String, String>> entries, RedisServer server, String type, String master) {
+		Map<String, String> entry = entries.stream()
+			.filter((candidate) -> server.host().equals(candidate.get("ip"))
+					&& String.valueOf(server.port()).equals(candidate.get("port")))
+			.findFirst()
+			.orElse(null);
+		if (entry == null) {
+			return "unknown";
+		}
+		List<String> flags = List.of(entry.get("flags").split(","));
+		if (!flags.contains(type) || flags.contains("s_down") || flags.contains("o_down") || flags.contains("disconnected")) {
+			return "flags " + entry.get("flags");
+		}
+		if (master != null) {
+			// The flags name the role the sentinel assigns; the node's own INFO, as last seen, must agree.
+			String reported = entry.get("role-reported") + " of " + entry.get("master-host") + ":" + entry.get("master-port")
+					+ ", link " + entry.get("master-link-status");
+			if (!reported.equals("slave of " + master + ", link ok")) {
+				return "reporting " + reported;
+			}
+		}
+		return null;
 	}
 
 	private String reportedMaster(RedisServer sentinel) {
