@@ -129,9 +129,10 @@ public final class LocalSentinelSetup implements AutoCloseable {
 						return null;
 					}
 					catch (JedisDataException ex) {
-						// NOGOODSLAVE right after a topology change: the sentinel's INFO of the replica is
-						// not fresh yet. It will be within an info period.
-						return ex.getMessage();
+						// INPROG: an earlier attempt got through although its reply was lost; retrying
+						// after it ends would fail over a second time. NOGOODSLAVE right after a topology
+						// change: the sentinel's INFO of the replica is not fresh yet, it will be soon.
+						return String.valueOf(ex.getMessage()).startsWith("INPROG") ? null : ex.getMessage();
 					}
 				});
 		return settle("the failover from " + oldMaster.hostAndPort() + " to " + candidate.hostAndPort(), candidate);
