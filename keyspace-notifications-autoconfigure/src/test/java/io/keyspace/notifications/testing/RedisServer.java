@@ -6,12 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -25,7 +26,8 @@ import static org.awaitility.Awaitility.await;
  * One {@code redis-server} process on a free loopback port, with its own temp directory
  * (config file, log, cluster state). It can be stopped or killed and started again on the
  * same port, which is how tests simulate a node that goes away and comes back.
- * Processes are killed by a shutdown hook if a test forgets to close them.
+ * Processes are killed by a shutdown hook if a test forgets to close them. The same binary
+ * also runs as a Redis Sentinel ({@link Builder#sentinel()}).
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -34,19 +36,28 @@ public final class RedisServer implements AutoCloseable {
 
 	private static final String LOG_FILE = "redis.log";
 
+	private static final String CONFIG_FILE = "redis.conf";
+
 	// Owned by this class; a user value would break host()/port()/dir() or the log capture.
 	private static final Set<String> MANAGED = Set.of("port", "bind", "dir", "daemonize", "logfile", "cluster-port",
 			"include");
 
 	private final Path binary;
 
-	private final Map<String, List<String>> config;
+	private final List<Directive> config;
 
 	private final Duration startupTimeout;
 
 	private final Path dir;
 
 	private final boolean clusterEnabled;
+
+	private final boolean sentinel;
+
+	private final boolean keepRewrittenConfig;
+
+	// Set by the first successful start; from then on a keepRewrittenConfig server owns its config file.
+	private boolean configWritten;
 
 	private int port;
 
@@ -61,9 +72,11 @@ public final class RedisServer implements AutoCloseable {
 
 	private RedisServer(Builder builder) {
 		this.binary = (builder.binary != null) ? builder.binary : RedisBinary.path();
-		this.config = new LinkedHashMap<>(builder.config);
+		this.config = List.copyOf(builder.config);
 		this.startupTimeout = builder.startupTimeout;
-		this.clusterEnabled = List.of("yes").equals(this.config.get("cluster-enabled"));
+		this.clusterEnabled = this.config.contains(new Directive("cluster-enabled", List.of("yes")));
+		this.sentinel = builder.sentinel;
+		this.keepRewrittenConfig = builder.keepRewrittenConfig || builder.sentinel;
 		this.port = builder.port;
 		this.portsPinned = builder.port != 0;
 		if (this.portsPinned) {
@@ -98,6 +111,7 @@ public final class RedisServer implements AutoCloseable {
 				launch();
 				awaitPing();
 				this.portsPinned = true;
+				this.configWritten = true;
 				return this;
 			}
 			catch (IllegalStateException ex) {
@@ -137,6 +151,24 @@ public final class RedisServer implements AutoCloseable {
 	/** The node's own directory: config file, log, cluster state. */
 	public Path dir() {
 		return this.dir;
+	}
+
+	/**
+	 * The config file the server runs with, in {@link #dir()}. A sentinel rewrites it with
+	 * what it has learnt (its id, the current master, its peers).
+	 */
+	public Path configFile() {
+		return this.dir.resolve(CONFIG_FILE);
+	}
+
+	/** Whether this server runs as a Redis Sentinel ({@link Builder#sentinel()}). */
+	public boolean isSentinel() {
+		return this.sentinel;
+	}
+
+	/** The process id while the server runs, e.g. to check from outside that it is gone. */
+	public synchronized OptionalLong pid() {
+		return isRunning() ? OptionalLong.of(this.process.pid()) : OptionalLong.empty();
 	}
 
 	public Path logFile() {
@@ -234,7 +266,7 @@ public final class RedisServer implements AutoCloseable {
 
 	@Override
 	public String toString() {
-		return "redis-server " + hostAndPort() + " (" + this.dir + ")";
+		return (this.sentinel ? "redis-sentinel " : "redis-server ") + hostAndPort() + " (" + this.dir + ")";
 	}
 
 	private void choosePorts() {
@@ -248,10 +280,17 @@ public final class RedisServer implements AutoCloseable {
 	}
 
 	private void launch() {
-		Path configFile = this.dir.resolve("redis.conf");
+		Path configFile = configFile();
+		List<String> command = new ArrayList<>(List.of(this.binary.toString(), configFile.toString()));
+		if (this.sentinel) {
+			// The config file alone cannot select sentinel mode: "sentinel directive while not in sentinel mode".
+			command.add("--sentinel");
+		}
 		try {
-			Files.writeString(configFile, configText(), StandardCharsets.UTF_8);
-			ProcessBuilder builder = new ProcessBuilder(this.binary.toString(), configFile.toString())
+			if (!this.keepRewrittenConfig || !this.configWritten) {
+				Files.writeString(configFile, configText(), StandardCharsets.UTF_8);
+			}
+			ProcessBuilder builder = new ProcessBuilder(command)
 				.directory(this.dir.toFile())
 				.redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
@@ -275,11 +314,11 @@ public final class RedisServer implements AutoCloseable {
 			// An explicit bus port avoids needing port+10000 free (or even valid) as well.
 			text.append("cluster-port ").append(this.busPort).append('\n');
 		}
-		this.config.forEach((name, values) -> {
-			text.append(name);
-			values.forEach((value) -> text.append(' ').append(value.isEmpty() ? "\"\"" : value));
+		for (Directive directive : this.config) {
+			text.append(directive.name());
+			directive.values().forEach((value) -> text.append(' ').append(value.isEmpty() ? "\"\"" : value));
 			text.append('\n');
-		});
+		}
 		return text.toString();
 	}
 
@@ -342,34 +381,10 @@ public final class RedisServer implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Settings for a {@link RedisServer}; defaults are {@code save ""}, {@code appendonly no}
-	 * and {@code repl-diskless-sync-delay 0}.
-	 */
-	public static final class Builder {
+	/** One line of the config file: a directive name and its arguments. */
+	private record Directive(String name, List<String> values) {
 
-		private final Map<String, List<String>> config = new LinkedHashMap<>();
-
-		private int port;
-
-		private Path binary;
-
-		private Duration startupTimeout = Duration.ofSeconds(10);
-
-		private Builder() {
-			// No persistence: tests start from an empty server and must not leave files behind.
-			this.config.put("save", List.of(""));
-			this.config.put("appendonly", List.of("no"));
-			// The default 5 s wait to batch replicas into one transfer would delay every replica attach.
-			this.config.put("repl-diskless-sync-delay", List.of("0"));
-		}
-
-		/**
-		 * Sets a config directive, replacing an earlier value of the same name. Values are
-		 * written verbatim to the config file (so {@code "pubsub 32mb 8mb 60"} is three
-		 * arguments); an empty value is written as {@code ""}.
-		 */
-		public Builder config(String name, String... values) {
+		static Directive of(String name, String... values) {
 			String key = name.toLowerCase(Locale.ROOT);
 			if (MANAGED.contains(key)) {
 				throw new IllegalArgumentException("'" + name + "' is managed by RedisServer"
@@ -380,7 +395,93 @@ public final class RedisServer implements AutoCloseable {
 					throw new IllegalArgumentException("Config value of '" + name + "' contains a line break");
 				}
 			}
-			this.config.put(key, List.of(values));
+			return new Directive(key, List.of(values));
+		}
+
+	}
+
+	/**
+	 * Settings for a {@link RedisServer}; defaults are {@code save ""}, {@code appendonly no}
+	 * and {@code repl-diskless-sync-delay 0}.
+	 */
+	public static final class Builder {
+
+		// A list, not a map: some directives repeat (sentinel ..., client-output-buffer-limit ...) and order matters.
+		private final List<Directive> config = new ArrayList<>();
+
+		private int port;
+
+		private Path binary;
+
+		private Duration startupTimeout = Duration.ofSeconds(10);
+
+		private boolean sentinel;
+
+		private boolean keepRewrittenConfig;
+
+		private Builder() {
+			// No persistence: tests start from an empty server and must not leave files behind.
+			config("save", "");
+			config("appendonly", "no");
+			// The default 5 s wait to batch replicas into one transfer would delay every replica attach.
+			config("repl-diskless-sync-delay", "0");
+		}
+
+		/**
+		 * Sets a config directive, replacing every earlier line of the same name (in the place
+		 * of the first one). Values are written verbatim to the config file (so
+		 * {@code "pubsub 32mb 8mb 60"} is three arguments); an empty value is written as
+		 * {@code ""}. Use {@link #addConfig(String, String...)} for directives that repeat.
+		 */
+		public Builder config(String name, String... values) {
+			Directive directive = Directive.of(name, values);
+			int first = indexOf(directive.name());
+			this.config.removeIf((line) -> line.name().equals(directive.name()));
+			this.config.add((first >= 0) ? first : this.config.size(), directive);
+			return this;
+		}
+
+		/**
+		 * Adds a config line after the earlier ones, keeping lines of the same name: for
+		 * directives that repeat, e.g.
+		 * {@code addConfig("sentinel", "monitor", "mymaster", "127.0.0.1", "6379", "2")} then
+		 * {@code addConfig("sentinel", "down-after-milliseconds", "mymaster", "1000")}. Lines
+		 * are written in the order they were added.
+		 */
+		public Builder addConfig(String name, String... values) {
+			this.config.add(Directive.of(name, values));
+			return this;
+		}
+
+		/**
+		 * Runs the binary as a Redis Sentinel ({@code redis-server <config> --sentinel}); add
+		 * its {@code sentinel ...} lines with {@link #addConfig(String, String...)}. Implies
+		 * {@link #keepRewrittenConfig()}: Sentinel records its state in its config file and
+		 * needs it writable.
+		 */
+		public Builder sentinel() {
+			this.sentinel = true;
+			return this;
+		}
+
+		/** {@code replicaof host port}: the server starts as a replica of that master. */
+		public Builder replicaOf(String host, int port) {
+			return config("replicaof", host, Integer.toString(port));
+		}
+
+		/** {@code replicaof} the given (started) server. */
+		public Builder replicaOf(RedisServer master) {
+			return replicaOf(master.host(), master.port());
+		}
+
+		/**
+		 * Writes the config file only for the first start: later starts use it as the server
+		 * left it, so what {@code CONFIG REWRITE} (or a Sentinel reconfiguring the node)
+		 * recorded there survives a restart, as in a real deployment. By default every start
+		 * writes the builder's config afresh.
+		 */
+		public Builder keepRewrittenConfig() {
+			this.keepRewrittenConfig = true;
 			return this;
 		}
 
@@ -420,7 +521,20 @@ public final class RedisServer implements AutoCloseable {
 
 		/** A server that is not started yet (its directory exists already). */
 		public RedisServer build() {
+			if (!this.sentinel && indexOf("sentinel") >= 0) {
+				// redis-server would only say "sentinel directive while not in sentinel mode" at startup.
+				throw new IllegalStateException("'sentinel' config lines need sentinel mode: call sentinel()");
+			}
 			return new RedisServer(this);
+		}
+
+		private int indexOf(String name) {
+			for (int i = 0; i < this.config.size(); i++) {
+				if (this.config.get(i).name().equals(name)) {
+					return i;
+				}
+			}
+			return -1;
 		}
 
 		public RedisServer start() {

@@ -132,11 +132,59 @@ class RedisServerIT {
 	}
 
 	@Test
+	void runsAsSentinelAlsoWithTheEmbeddedBinaryAndKeepsItsStateAcrossARestart() {
+		java.nio.file.Path embedded = RedisBinary.find(null, null, getClass().getClassLoader());
+		RedisServer.Builder builder = RedisServer.builder()
+			.binary(embedded)
+			.sentinel()
+			.addConfig("sentinel", "monitor", "nowhere", RedisServer.HOST, "1", "1")
+			.addConfig("sentinel", "down-after-milliseconds", "nowhere", "1000");
+		try (RedisServer sentinel = builder.start()) {
+			String id;
+			try (Jedis jedis = sentinel.jedis()) {
+				assertThat(jedis.info("server")).contains("redis_mode:sentinel");
+				assertThat(jedis.sentinelMaster("nowhere")).containsEntry("down-after-milliseconds", "1000");
+				id = jedis.sentinelMyId();
+			}
+
+			sentinel.kill();
+			sentinel.start();
+
+			// The config file Sentinel rewrote is reused, not written afresh: same id, same master.
+			try (Jedis jedis = sentinel.jedis()) {
+				assertThat(jedis.sentinelMyId()).isEqualTo(id);
+				assertThat(jedis.sentinelMaster("nowhere")).containsEntry("port", "1");
+			}
+		}
+	}
+
+	@Test
 	void reportsTheLogTailWhenStartupFails() {
 		assertThatIllegalStateException()
 			.isThrownBy(() -> RedisServer.builder().config("no-such-directive", "1").start())
 			.withMessageContaining("exited with code")
 			.withMessageContaining("no-such-directive");
+	}
+
+	@Test
+	void addConfigKeepsRepeatedDirectivesWhileConfigReplaces() {
+		RedisServer.Builder builder = RedisServer.builder()
+			.addConfig("client-output-buffer-limit", "pubsub", "64mb", "16mb", "90")
+			.addConfig("client-output-buffer-limit", "replica", "300mb", "70mb", "50")
+			.config("maxmemory-policy", "allkeys-lru")
+			.config("maxmemory-policy", "volatile-ttl");
+		try (RedisServer server = builder.start(); Jedis jedis = server.jedis()) {
+			assertThat(jedis.configGet("client-output-buffer-limit").get("client-output-buffer-limit"))
+				.contains("pubsub 67108864 16777216 90", "slave 314572800 73400320 50");
+			assertThat(jedis.configGet("maxmemory-policy")).containsEntry("maxmemory-policy", "volatile-ttl");
+		}
+	}
+
+	@Test
+	void rejectsSentinelDirectivesOutsideSentinelMode() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> RedisServer.builder().addConfig("sentinel", "monitor", "m", "127.0.0.1", "6379", "1").build())
+			.withMessageContaining("sentinel()");
 	}
 
 	@Test
