@@ -395,12 +395,13 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 
 	/**
 	 * The nodes to read the routed channels from, as {@link ReadFrom} says, given which
-	 * readers are down now. Holds stateLock.
+	 * readers are down now (a reader still making its first connection is not: standing in
+	 * for it would deliver its first events twice). Holds stateLock.
 	 */
 	private ClusterRouting.Reading reading(Map<RedisNode, Set<NotificationChannel>> byPrimary, ClusterTopology topology) {
 		Set<RedisNode> down = new HashSet<>();
 		this.subscribers.forEach((node, subscriber) -> {
-			if (!subscriber.isConnected()) {
+			if (subscriber.isDown()) {
 				down.add(node);
 			}
 		});

@@ -212,6 +212,20 @@ public final class NodeSubscriber implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Whether the node is known to be unreachable: a connection was lost and not reopened yet,
+	 * or the first connection failed. A reader still making its first connection is not down.
+	 */
+	public boolean isDown() {
+		this.lock.lock();
+		try {
+			return this.connection == null && (this.everConnected || this.firstConnectFailure != null);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	/** Whether a connection was ever opened: the reader is reading, or reconnecting after an outage. */
 	public boolean hasConnected() {
 		this.lock.lock();

@@ -44,13 +44,12 @@ public final class RoleTopologyReader {
 		for (RedisNode node : this.nodes) {
 			try (Jedis jedis = new Jedis(new HostAndPort(node.host(), node.port()), this.config)) {
 				List<Object> role = jedis.role();
-				String kind = SafeEncoder.encode((byte[]) role.get(0));
+				String kind = text(role.get(0));
 				if ("master".equals(kind)) {
 					masters.add(node);
 				}
 				else if ("slave".equals(kind)) {
-					replicaOf.put(node, new RedisNode(SafeEncoder.encode((byte[]) role.get(1)),
-							((Long) role.get(2)).intValue()));
+					replicaOf.put(node, new RedisNode(text(role.get(1)), Integer.parseInt(text(role.get(2)))));
 				}
 				else {
 					failures.add(node + " (" + kind + ")");
@@ -76,6 +75,11 @@ public final class RoleTopologyReader {
 			}
 		});
 		return ClusterTopology.singleShard(master, replicas);
+	}
+
+	/** Jedis decodes the reply's bulk strings; older versions left them as bytes. */
+	private static String text(Object value) {
+		return (value instanceof byte[] bytes) ? SafeEncoder.encode(bytes) : String.valueOf(value);
 	}
 
 }

@@ -17,9 +17,11 @@ import redis.clients.jedis.JedisClientConfig;
 /**
  * Asks the sentinels for a master and its replicas: {@code SENTINEL GET-MASTER-ADDR-BY-NAME}
  * and {@code SENTINEL REPLICAS}. Any sentinel that answers will do; the one that answered
- * last is asked first. A replica that the sentinel sees down or cannot reach is left out. A
- * replica whose link to the master is down is kept: while the master is down that is every
- * replica, and the one about to be promoted must stand in for it.
+ * last is asked first. A replica the sentinel considers down ({@code s_down}, {@code o_down})
+ * is left out. Kept are a replica whose link to the master is down (while the master is down
+ * that is every replica, and the one about to be promoted must stand in for it) and one the
+ * sentinel is {@code disconnected} from for a moment (a promotion kills every client of the
+ * promoted replica, the other sentinels' links included).
  * <p>
  * Threading: called by one refresh at a time; {@code preferred} is volatile only so that a
  * reader on another thread sees a recent value.
@@ -76,7 +78,7 @@ public final class SentinelTopologyReader {
 		Set<RedisNode> healthy = new LinkedHashSet<>();
 		for (Map<String, String> replica : replicas) {
 			String flags = replica.getOrDefault("flags", "");
-			boolean down = flags.contains("s_down") || flags.contains("o_down") || flags.contains("disconnected");
+			boolean down = flags.contains("s_down") || flags.contains("o_down");
 			if (!down) {
 				healthy.add(new RedisNode(replica.get("ip"), Integer.parseInt(replica.get("port"))));
 			}

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SentinelTopologyReaderTest {
 
 	@Test
-	void keepsReplicasTheSentinelReachesWhateverTheirLinkToTheMaster() {
+	void leavesOutOnlyReplicasTheSentinelConsidersDown() {
 		List<Map<String, String>> listed = List.of(
 				replica("10.0.0.1", "6380", "slave", "ok"),
 				replica("10.0.0.2", "6380", "slave", "err"),
@@ -21,7 +21,8 @@ class SentinelTopologyReaderTest {
 				replica("10.0.0.5", "6380", "slave,disconnected", "ok"));
 
 		assertThat(SentinelTopologyReader.healthyReplicas(listed))
-			.containsExactly(new RedisNode("10.0.0.1", 6380), new RedisNode("10.0.0.2", 6380));
+			.containsExactly(new RedisNode("10.0.0.1", 6380), new RedisNode("10.0.0.2", 6380),
+					new RedisNode("10.0.0.5", 6380));
 	}
 
 	private static Map<String, String> replica(String ip, String port, String flags, String link) {
