@@ -33,8 +33,8 @@ import org.springframework.util.ClassUtils;
  * <p>
  * A method's signature is checked when its bean is created; the annotation is turned into
  * channels once all singletons exist, when the container and the endpoint factory can be
- * looked up. Either failure stops the application with a message naming
- * {@code BeanClass#method}.
+ * looked up, and checked against the node the container reads from ({@link ReadFromCheck}).
+ * Each failure stops the application with a message naming {@code BeanClass#method}.
  */
 public class OnKeyEventBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton {
 
@@ -116,6 +116,7 @@ public class OnKeyEventBeanPostProcessor implements BeanPostProcessor, BeanFacto
 				KeyspaceNotificationListenerContainer.class);
 		OnKeyEventEndpointFactory factory = this.beanFactory.getBean(OnKeyEventEndpointFactory.class);
 		KeyEventEndpoint endpoint = factory.create(handler.attributes(), handler.handler());
+		ReadFromCheck.check(handler.attributes(), container.readFrom());
 		container.register(endpoint);
 	}
 

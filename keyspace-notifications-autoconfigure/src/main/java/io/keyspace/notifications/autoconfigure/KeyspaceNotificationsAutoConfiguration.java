@@ -2,12 +2,10 @@ package io.keyspace.notifications.autoconfigure;
 
 import java.util.concurrent.ThreadFactory;
 
-import io.keyspace.notifications.ClusterKeyspaceNotifications;
 import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.NotificationErrorHandler;
 import io.keyspace.notifications.NotificationOptions;
-import io.keyspace.notifications.StandaloneKeyspaceNotifications;
 import io.keyspace.notifications.annotation.OnKeyEventBeanPostProcessor;
 import io.keyspace.notifications.annotation.OnKeyEventEndpointFactory;
 import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
@@ -29,7 +27,6 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
@@ -39,11 +36,11 @@ import org.springframework.core.task.VirtualThreadTaskExecutor;
  * Subscribes to Redis keyspace notifications with the application's Redis connection
  * ({@code spring.data.redis.*}, or any {@link DataRedisConnectionDetails} such as a
  * Testcontainers service connection), adjusted by any
- * {@link KeyspaceNotificationsClientConfigCustomizer}, and calls {@code @OnKeyEvent} methods. A cluster
- * configuration gets a client that subscribes on every primary. Sentinel and master/replica
- * setups get no notifications bean (and so no listener container): the application starts,
- * and an {@code @OnKeyEvent} method or a bean that needs one fails naming the property. Every
- * bean can be replaced by defining one of the same type.
+ * {@link KeyspaceNotificationsClientConfigCustomizer}, and calls {@code @OnKeyEvent} methods. The
+ * notifications bean follows the setup Spring Boot connects to ({@link RedisSetup}): a
+ * Sentinel-monitored master, every shard of a cluster, a master/replica set or one server,
+ * read from the node {@code keyspace-notifications.read-from} asks for. Every bean can be
+ * replaced by defining one of the same type.
  */
 @AutoConfiguration(after = DataRedisAutoConfiguration.class)
 @ConditionalOnClass({ Jedis.class, DataRedisConnectionDetails.class })
@@ -72,27 +69,13 @@ public class KeyspaceNotificationsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(DataRedisConnectionDetails.class)
-	@Conditional(OnSupportedRedisTopologyCondition.class)
 	KeyspaceNotifications keyspaceNotifications(DataRedisConnectionDetails details, ConnectionSettings connection,
 			KeyspaceNotificationsProperties properties, NotificationErrorHandler errorHandler, Environment environment,
 			ObjectProvider<KeyspaceNotificationsOptionsCustomizer> customizers) {
 		NotificationOptions.Builder builder = KeyspaceNotificationsSettings.options(properties, errorHandler,
 				handlerThreads(environment));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		NotificationOptions options = builder.build();
-		UnsupportedRedisTopology.in(details).ifPresent((topology) -> {
-			// Only connection details that do not come from spring.data.redis.* get here.
-			throw new IllegalStateException("The Redis connection details bean (" + details.getClass().getName()
-					+ ") describes " + topology.kind() + ", which keyspace-notifications does not support yet. "
-					+ UnsupportedRedisTopology.FIX + ".");
-		});
-		if (details.getCluster() != null) {
-			return new ClusterKeyspaceNotifications(KeyspaceNotificationsSettings.clusterSeeds(details), connection,
-					options, KeyspaceNotificationsSettings.positive("keyspace-notifications.cluster.refresh-interval",
-							properties.getCluster().getRefreshInterval()));
-		}
-		return new StandaloneKeyspaceNotifications(KeyspaceNotificationsSettings.standaloneNode(details).get(0),
-				connection, options);
+		return KeyspaceNotificationsFactory.create(details, connection, builder.build(), properties);
 	}
 
 	@Bean

@@ -3,13 +3,16 @@ package io.keyspace.notifications.autoconfigure;
 import java.time.Duration;
 
 import io.keyspace.notifications.OverflowPolicy;
+import io.keyspace.notifications.ReadFrom;
 import io.keyspace.notifications.ServerConfigMode;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 
 /**
  * Settings of the keyspace notifications starter. The Redis connection itself (host, port,
- * credentials, TLS, cluster nodes) comes from {@code spring.data.redis.*}.
+ * credentials, TLS, Sentinel, cluster or master/replica nodes) comes from
+ * {@code spring.data.redis.*}.
  */
 @ConfigurationProperties("keyspace-notifications")
 public class KeyspaceNotificationsProperties {
@@ -55,6 +58,21 @@ public class KeyspaceNotificationsProperties {
 	 * INFO and carries on.
 	 */
 	private ServerConfigMode serverConfig = ServerConfigMode.VERIFY;
+
+	/**
+	 * Which node of a Sentinel, master/replica or cluster setup notifications are read from:
+	 * PRIMARY; REPLICA (one replica per shard, which never publishes expired or evicted: it
+	 * applies the primary's del); REPLICA_PREFERRED (a replica while one is reachable, else
+	 * the primary). Ignored for a standalone server.
+	 */
+	private ReadFrom readFrom = ReadFrom.PRIMARY;
+
+	/**
+	 * How often the topology of a Sentinel, master/replica or cluster setup is read again to
+	 * follow failovers, new replicas and slot moves. A lost connection triggers a refresh at
+	 * once. Default: 5s, or the deprecated cluster.refresh-interval when only that is set.
+	 */
+	private Duration topologyRefreshInterval;
 
 	private final Reconnect reconnect = new Reconnect();
 
@@ -108,6 +126,23 @@ public class KeyspaceNotificationsProperties {
 
 	public void setServerConfig(ServerConfigMode serverConfig) {
 		this.serverConfig = serverConfig;
+	}
+
+	public ReadFrom getReadFrom() {
+		return this.readFrom;
+	}
+
+	public void setReadFrom(ReadFrom readFrom) {
+		this.readFrom = readFrom;
+	}
+
+	/** The interval set, or {@code null} when unset (then 5s, or the deprecated cluster.refresh-interval). */
+	public Duration getTopologyRefreshInterval() {
+		return this.topologyRefreshInterval;
+	}
+
+	public void setTopologyRefreshInterval(Duration topologyRefreshInterval) {
+		this.topologyRefreshInterval = topologyRefreshInterval;
 	}
 
 	public Reconnect getReconnect() {
@@ -228,19 +263,28 @@ public class KeyspaceNotificationsProperties {
 
 	}
 
-	/** Redis Cluster topology tracking. */
+	/** Redis Cluster settings that moved elsewhere. */
 	public static class Cluster {
 
 		/**
-		 * How often the cluster topology is re-read to follow failovers, new primaries and slot
-		 * moves. A connection error triggers a refresh at once.
+		 * How often the Redis Cluster topology is re-read. Replaced by
+		 * keyspace-notifications.topology-refresh-interval, which applies to Sentinel and
+		 * master/replica setups too; still used when only this one is set.
 		 */
-		private Duration refreshInterval = Duration.ofSeconds(5);
+		private Duration refreshInterval;
 
+		/**
+		 * The deprecated interval.
+		 * @return the interval set, or {@code null}
+		 */
+		@Deprecated(since = "0.1.0")
+		@DeprecatedConfigurationProperty(replacement = "keyspace-notifications.topology-refresh-interval", since = "0.1.0",
+				reason = "Applies to Sentinel and master/replica setups too, not only to Redis Cluster")
 		public Duration getRefreshInterval() {
 			return this.refreshInterval;
 		}
 
+		@Deprecated(since = "0.1.0")
 		public void setRefreshInterval(Duration refreshInterval) {
 			this.refreshInterval = refreshInterval;
 		}

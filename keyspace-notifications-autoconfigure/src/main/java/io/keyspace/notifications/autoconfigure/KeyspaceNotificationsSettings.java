@@ -1,7 +1,6 @@
 package io.keyspace.notifications.autoconfigure;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLParameters;
@@ -11,7 +10,8 @@ import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.DispatchSettings;
 import io.keyspace.notifications.NotificationErrorHandler;
 import io.keyspace.notifications.NotificationOptions;
-import io.keyspace.notifications.RedisNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.JedisClientConfig;
 
@@ -28,7 +28,15 @@ import org.springframework.boot.ssl.SslOptions;
  */
 final class KeyspaceNotificationsSettings {
 
+	private static final Logger logger = LoggerFactory.getLogger(KeyspaceNotificationsSettings.class);
+
 	private static final Duration MAX_SOCKET_TIMEOUT = Duration.ofDays(1);
+
+	private static final Duration DEFAULT_TOPOLOGY_REFRESH_INTERVAL = Duration.ofSeconds(5);
+
+	private static final String TOPOLOGY_REFRESH_INTERVAL = "keyspace-notifications.topology-refresh-interval";
+
+	private static final String DEPRECATED_REFRESH_INTERVAL = "keyspace-notifications.cluster.refresh-interval";
 
 	private KeyspaceNotificationsSettings() {
 	}
@@ -82,20 +90,46 @@ final class KeyspaceNotificationsSettings {
 	}
 
 	/**
-	 * The application's database. Spring Boot fills in standalone details even for a
-	 * cluster, whose only database is 0.
+	 * How to reach the sentinels, as Spring Data Redis does: the data nodes' TLS, client name
+	 * and timeouts (with whatever the customizers set), but the sentinels' own user and
+	 * password ({@code spring.data.redis.sentinel.username/password}; none when unset), which
+	 * replace the data nodes' credentials and any credentials provider.
 	 */
+	static ConnectionSettings sentinelConnection(ConnectionSettings data, DataRedisConnectionDetails.Sentinel sentinel) {
+		return ConnectionSettings.builder(data.clientConfig())
+			.username(sentinel.getUsername())
+			.password(sentinel.getPassword())
+			.database(0)
+			.commandTimeout(data.commandTimeout())
+			.healthCheckInterval(data.healthCheckInterval())
+			.backoff(data.backoff())
+			.build();
+	}
+
+	/** The application's database, as Spring Boot selects it for the setup ({@link RedisSetup#database}). */
 	static int database(DataRedisConnectionDetails details) {
-		return (details.getCluster() == null && details.getStandalone() != null)
-				? details.getStandalone().getDatabase() : 0;
+		return RedisSetup.of(details).database(details);
 	}
 
-	static List<RedisNode> standaloneNode(DataRedisConnectionDetails details) {
-		return List.of(new RedisNode(details.getStandalone().getHost(), details.getStandalone().getPort()));
-	}
-
-	static List<RedisNode> clusterSeeds(DataRedisConnectionDetails details) {
-		return details.getCluster().getNodes().stream().map((node) -> new RedisNode(node.host(), node.port())).toList();
+	/**
+	 * The topology refresh interval: {@code topology-refresh-interval} when set, else the
+	 * deprecated {@code cluster.refresh-interval} when set, else 5 s. A WARN asks to move off
+	 * the deprecated property whenever it is set.
+	 */
+	@SuppressWarnings("deprecation")
+	static Duration topologyRefreshInterval(KeyspaceNotificationsProperties properties) {
+		Duration current = properties.getTopologyRefreshInterval();
+		Duration deprecated = properties.getCluster().getRefreshInterval();
+		if (deprecated != null && current != null) {
+			logger.warn("{} is deprecated and ignored: {} is set. Remove {}.", DEPRECATED_REFRESH_INTERVAL,
+					TOPOLOGY_REFRESH_INTERVAL, DEPRECATED_REFRESH_INTERVAL);
+		}
+		else if (deprecated != null) {
+			logger.warn("{} is deprecated: rename it to {}, which applies to Sentinel and master/replica setups too.",
+					DEPRECATED_REFRESH_INTERVAL, TOPOLOGY_REFRESH_INTERVAL);
+			return positive(DEPRECATED_REFRESH_INTERVAL, deprecated);
+		}
+		return (current != null) ? positive(TOPOLOGY_REFRESH_INTERVAL, current) : DEFAULT_TOPOLOGY_REFRESH_INTERVAL;
 	}
 
 	static NotificationOptions.Builder options(KeyspaceNotificationsProperties properties,
@@ -117,7 +151,8 @@ final class KeyspaceNotificationsSettings {
 			.dispatch(settings)
 			.errorHandler(errorHandler)
 			.serverConfig(properties.getServerConfig())
-			.failFast(properties.isFailFast());
+			.failFast(properties.isFailFast())
+			.readFrom(properties.getReadFrom());
 		if (handlerThreads != null) {
 			options.handlerThreadFactory(handlerThreads);
 		}

@@ -1,0 +1,70 @@
+package io.keyspace.notifications.annotation;
+
+import java.util.List;
+
+import io.keyspace.notifications.EventType;
+import io.keyspace.notifications.ReadFrom;
+import io.keyspace.notifications.channel.RedisGlob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops a handler from waiting for events its node never publishes. A replica does not expire
+ * or evict keys itself: it applies the primary's {@code del}, so {@code expired} and
+ * {@code evicted} come only from a primary. A handler that names either event, or an event
+ * glob that matches one (such as {@code exp*}), fails startup with {@code read-from=replica}
+ * and gets a WARN with {@code replica-preferred}, where they arrive only while no replica is
+ * reachable. A plain {@code *}, or no event at all, is not checked: such a handler wants every
+ * event and still receives the others, the expiries as {@code del}.
+ */
+final class ReadFromCheck {
+
+	private static final Logger logger = LoggerFactory.getLogger(ReadFromCheck.class);
+
+	private static final String PROPERTY = "keyspace-notifications.read-from";
+
+	private static final List<String> PRIMARY_ONLY = List.of(EventType.EXPIRED, EventType.EVICTED);
+
+	private ReadFromCheck() {
+	}
+
+	/**
+	 * @throws InvalidOnKeyEventException if the handler waits for an event that {@code readFrom}
+	 * never delivers
+	 */
+	static void check(OnKeyEventEndpointFactory.Attributes attributes, ReadFrom readFrom) {
+		if (readFrom == ReadFrom.PRIMARY) {
+			return;
+		}
+		List<String> matching = attributes.events().stream().filter(ReadFromCheck::matchesPrimaryOnly).toList();
+		if (matching.isEmpty()) {
+			return;
+		}
+		String events = String.join(" and ", PRIMARY_ONLY.stream()
+			.filter((event) -> matching.stream().anyMatch((glob) -> RedisGlob.matches(glob, event)))
+			.toList());
+		if (!readFrom.deliversExpiries()) {
+			throw new InvalidOnKeyEventException(attributes.handlerName(),
+					"it listens for " + events + " (event " + quoted(matching) + "), but " + PROPERTY
+							+ " is replica, and a replica never publishes " + events
+							+ ": it applies the primary's del instead",
+					"Set " + PROPERTY + "=primary: only a primary publishes expired and evicted (with replica-preferred"
+							+ " they would arrive only while no replica is reachable). Or remove " + events
+							+ " from the handler's events and listen for del, which a replica publishes for them"
+							+ " (and for every DEL command)");
+		}
+		logger.warn("@OnKeyEvent method {} listens for {} (event {}), but {} is replica-preferred: a replica never "
+				+ "publishes {}, so they arrive only while no replica is reachable. Set {}=primary to receive them all.",
+				attributes.handlerName(), events, quoted(matching), PROPERTY, events, PROPERTY);
+	}
+
+	/** A plain {@code *} wants every event, not expiries in particular. */
+	private static boolean matchesPrimaryOnly(String glob) {
+		return !glob.equals("*") && PRIMARY_ONLY.stream().anyMatch((event) -> RedisGlob.matches(glob, event));
+	}
+
+	private static String quoted(List<String> globs) {
+		return String.join(", ", globs.stream().map((glob) -> "\"" + glob + "\"").toList());
+	}
+
+}
