@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
-import org.springframework.util.StringUtils;
 
 /**
  * Builds the notifications bean for the Redis setup the connection details describe
@@ -50,10 +49,6 @@ final class KeyspaceNotificationsFactory {
 
 	private static SentinelKeyspaceNotifications sentinel(DataRedisConnectionDetails.Sentinel sentinel,
 			ConnectionSettings connection, NotificationOptions options, Duration refreshInterval) {
-		if (!StringUtils.hasText(sentinel.getMaster())) {
-			throw new InvalidConfigurationPropertyValueException("spring.data.redis.sentinel.master",
-					sentinel.getMaster(), "must name the master the sentinels monitor, e.g. mymaster");
-		}
 		return new SentinelKeyspaceNotifications(sentinel.getMaster(),
 				nodes("spring.data.redis.sentinel.nodes", sentinel.getNodes()),
 				KeyspaceNotificationsSettings.sentinelConnection(connection, sentinel), connection, options,
@@ -76,8 +71,7 @@ final class KeyspaceNotificationsFactory {
 
 	private static List<RedisNode> nodes(String property, List<DataRedisConnectionDetails.Node> nodes) {
 		if (nodes == null || nodes.isEmpty()) {
-			throw new InvalidConfigurationPropertyValueException(property, "",
-					"must list at least one host:port");
+			throw new InvalidConfigurationPropertyValueException(property, "", "must list at least one host:port");
 		}
 		return nodes.stream().map((node) -> new RedisNode(node.host(), node.port())).toList();
 	}

@@ -169,7 +169,7 @@ class KeyspaceNotificationsAutoConfigurationTest {
 	void picksTheClusterClientWhenClusterNodesAreConfigured() {
 		withoutSpringsConnectionFactory()
 			.withPropertyValues("spring.data.redis.cluster.nodes=10.0.0.1:7000,10.0.0.2:7001",
-					"keyspace-notifications.cluster.refresh-interval=2s")
+					"keyspace-notifications.topology-refresh-interval=2s")
 			.run((context) -> {
 				ClusterKeyspaceNotifications notifications = context.getBean(ClusterKeyspaceNotifications.class);
 				assertThat(notifications.seeds()).containsExactly(new RedisNode("10.0.0.1", 7000),
@@ -306,7 +306,8 @@ class KeyspaceNotificationsAutoConfigurationTest {
 		}
 		for (String property : List.of("enabled", "auto-startup", "key-prefix", "health-check-interval", "reconnect.initial-backoff",
 				"reconnect.max-backoff", "dispatch.concurrency", "dispatch.queue-capacity", "dispatch.overflow",
-				"dispatch.block-timeout", "dispatch.shutdown-timeout", "cluster.refresh-interval", "server-config")) {
+				"dispatch.block-timeout", "dispatch.shutdown-timeout", "cluster.refresh-interval", "server-config",
+				"read-from", "topology-refresh-interval")) {
 			String name = "\"name\": \"keyspace-notifications." + property + "\"";
 			assertThat(metadata).contains(name);
 			String entry = metadata.substring(metadata.indexOf(name));

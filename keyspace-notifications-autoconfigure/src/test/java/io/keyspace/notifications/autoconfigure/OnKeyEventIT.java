@@ -42,7 +42,6 @@ import redis.clients.jedis.params.ClientKillParams;
 
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -52,7 +51,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AliasFor;
-import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -193,8 +191,7 @@ class OnKeyEventIT {
 				.isInstanceOf(InvalidOnKeyEventException.class)
 				.hasMessageContaining("BadSignature#onKey")
 				.hasMessageContaining("java.lang.Long");
-			FailureAnalysis analysis = new InvalidOnKeyEventFailureAnalyzer(new DefaultListableBeanFactory(),
-					new MockEnvironment()).analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new InvalidOnKeyEventFailureAnalyzer().analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("BadSignature#onKey");
 			assertThat(analysis.getAction()).contains("KeyNotification, String (the key)");
 		});

@@ -7,8 +7,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.keyspace.notifications.ClusterKeyspaceNotifications;
+import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.KeyspaceNotifications;
+import io.keyspace.notifications.NotificationOptions;
+import io.keyspace.notifications.ReadFrom;
+import io.keyspace.notifications.RedisNode;
+import io.keyspace.notifications.StandaloneKeyspaceNotifications;
 import io.keyspace.notifications.channel.KeyspaceChannel;
 import io.keyspace.notifications.channel.NotificationChannel;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +33,10 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
-/** The container's lifecycle: the keep-alive thread, stop versus shutdown, and the stop callback. */
+/**
+ * The container's lifecycle: the keep-alive thread, stop versus shutdown, and the stop
+ * callback; and which node it reads from.
+ */
 class KeyspaceNotificationListenerContainerTest {
 
 	private static final String KEEP_ALIVE = "keyspace-notifications-keep-alive";
@@ -169,6 +178,21 @@ class KeyspaceNotificationListenerContainerTest {
 		assertThat(this.container.isAutoStartup()).isTrue();
 		this.container.setAutoStartup(false);
 		assertThat(this.container.isAutoStartup()).isFalse();
+	}
+
+	@Test
+	void readsFromWhereItsNotificationsRead() {
+		NotificationOptions replica = NotificationOptions.builder().readFrom(ReadFrom.REPLICA).build();
+		try (ClusterKeyspaceNotifications cluster = new ClusterKeyspaceNotifications(
+				List.of(new RedisNode("127.0.0.1", 7000)), ConnectionSettings.defaults(), replica, Duration.ofSeconds(5));
+				StandaloneKeyspaceNotifications standalone = new StandaloneKeyspaceNotifications(
+						new RedisNode("127.0.0.1", 6379), ConnectionSettings.defaults(), replica)) {
+			assertThat(new KeyspaceNotificationListenerContainer(cluster).readFrom()).isEqualTo(ReadFrom.REPLICA);
+			assertThat(new KeyspaceNotificationListenerContainer(standalone).readFrom())
+				.as("one server, read whatever its role")
+				.isEqualTo(ReadFrom.PRIMARY);
+		}
+		assertThat(this.container.readFrom()).as("an implementation of its own").isEqualTo(ReadFrom.PRIMARY);
 	}
 
 	private static Optional<Thread> keepAliveThread() {
