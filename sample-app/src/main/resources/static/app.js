@@ -132,7 +132,10 @@ function renderLibrary(status) {
 
 function renderTryIt(redis) {
   $('redis-address').textContent = redis.address;
-  $('cli-command').textContent = redis.cli + ` set product:x '{"id":"x","name":"From the shell","price":9.99}'`;
+  // No command while the sentinels have not named the master yet (the library asks them when it subscribes).
+  $('cli-command').textContent = redis.cli
+    ? redis.cli + ` set product:x '{"id":"x","name":"From the shell","price":9.99}'`
+    : 'Waiting for the sentinels to name the master…';
 }
 
 $('copy-cli').addEventListener('click', async () => {

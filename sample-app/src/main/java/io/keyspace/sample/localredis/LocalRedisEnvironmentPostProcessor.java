@@ -23,9 +23,10 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * Makes {@code ./mvnw -pl sample-app -am spring-boot:run} work without a Redis: when the
  * application configures none ({@code spring.data.redis.host}, {@code port}, {@code url},
- * {@code cluster.nodes}, {@code sentinel.master} are all unset), it starts a local
- * redis-server with keyspace notifications on ({@link LocalRedis}) and points
- * {@code spring.data.redis.host/port} at it. The server is stopped when the application
+ * {@code cluster.nodes}, {@code sentinel.master}, {@code sentinel.nodes} and
+ * {@code masterreplica.nodes} are all unset; the {@code sentinel} profile sets the sentinel
+ * ones), it starts a local redis-server with keyspace notifications on ({@link LocalRedis})
+ * and points {@code spring.data.redis.host/port} at it. The server is stopped when the application
  * context is closed (after every bean that uses it), or at the latest when the JVM exits
  * (embedded-redis registers a shutdown hook).
  * <p>
@@ -48,7 +49,8 @@ public class LocalRedisEnvironmentPostProcessor implements EnvironmentPostProces
 	// Any of these means the user has a Redis of their own in mind.
 	private static final List<String> CONNECTION_PROPERTIES = List.of("spring.data.redis.host",
 			"spring.data.redis.port", "spring.data.redis.url", "spring.data.redis.cluster.nodes",
-			"spring.data.redis.sentinel.master", "spring.data.redis.masterreplica.nodes");
+			"spring.data.redis.sentinel.master", "spring.data.redis.sentinel.nodes",
+			"spring.data.redis.masterreplica.nodes");
 
 	private final Log logger;
 
@@ -84,11 +86,13 @@ public class LocalRedisEnvironmentPostProcessor implements EnvironmentPostProces
 		environment.getPropertySources()
 			.addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME,
 					Map.of("spring.data.redis.host", LocalRedis.HOST, "spring.data.redis.port", port)));
-		this.logger.info("No Redis configured (spring.data.redis.host/url/cluster.nodes unset): started redis-server on "
-				+ LocalRedis.HOST + ":" + port + " (" + ((binary != null) ? binary
-						: "the embedded-redis jar's " + RedisExecProvider.redisVersion)
+		String version = (binary != null) ? binary.toString()
+				: "the embedded-redis jar's " + RedisExecProvider.redisVersion;
+		this.logger.info("No Redis configured (spring.data.redis.host/port/url/cluster.nodes/sentinel.*/"
+				+ "masterreplica.nodes unset): started redis-server on " + LocalRedis.HOST + ":" + port + " (" + version
 				+ ") with notify-keyspace-events " + LocalRedis.NOTIFY_KEYSPACE_EVENTS
-				+ ". It stops with the application. Set spring.data.redis.host/port to use your own Redis.");
+				+ ". It stops with the application. Set spring.data.redis.host/port, or run with "
+				+ "--spring.profiles.active=sentinel, to use your own Redis.");
 		application.addListeners(new StopWithContext(server));
 	}
 

@@ -71,8 +71,9 @@ public class DeliveryCheck {
 		serverFlags().ifPresent((flags) -> {
 			String missing = ServerFlags.missing(flags);
 			if (!missing.isEmpty()) {
+				String cli = (redis.cli() != null) ? redis.cli() : "redis-cli";
 				problems.add("Redis at " + redis.address() + " has " + SETTING + " \"" + flags + "\", without \""
-						+ missing + "\": it does not publish what this page shows. Fix: " + redis.cli() + " config set "
+						+ missing + "\": it does not publish what this page shows. Fix: " + cli + " config set "
 						+ SETTING + " KEA");
 			}
 		});

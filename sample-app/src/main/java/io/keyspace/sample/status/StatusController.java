@@ -8,8 +8,10 @@ import java.util.Set;
 import io.keyspace.notifications.ClusterKeyspaceNotifications;
 import io.keyspace.notifications.DropReason;
 import io.keyspace.notifications.KeyspaceNotifications;
+import io.keyspace.notifications.MasterReplicaKeyspaceNotifications;
 import io.keyspace.notifications.NotificationMetrics;
 import io.keyspace.notifications.RedisNode;
+import io.keyspace.notifications.SentinelKeyspaceNotifications;
 import io.keyspace.notifications.StandaloneKeyspaceNotifications;
 import io.keyspace.sample.status.SampleStatus.Counts;
 import io.keyspace.sample.status.SampleStatus.Gap;
@@ -31,7 +33,7 @@ class StatusController {
 
 	private final ObjectProvider<KeyspaceNotifications> notifications;
 
-	private final RedisAddress redis;
+	private final DataRedisConnectionDetails redis;
 
 	private final GapLog gaps;
 
@@ -40,7 +42,7 @@ class StatusController {
 	StatusController(ObjectProvider<KeyspaceNotifications> notifications, DataRedisConnectionDetails redis, GapLog gaps,
 			DeliveryCheck deliveryCheck) {
 		this.notifications = notifications;
-		this.redis = RedisAddress.of(redis);
+		this.redis = redis;
 		this.gaps = gaps;
 		this.deliveryCheck = deliveryCheck;
 	}
@@ -53,8 +55,10 @@ class StatusController {
 					"The library is off (keyspace-notifications.enabled=false): nothing is subscribed");
 		}
 		boolean subscribed = notifications.isSubscribed();
-		return new SampleStatus(this.redis, subscribed, nodes(notifications, subscribed),
-				counts(notifications.metrics()), gaps(), this.deliveryCheck.problems(this.redis));
+		// Asked every time: with Sentinel the master is known only once the sentinels have answered.
+		RedisAddress redis = RedisAddress.of(this.redis, notifications);
+		return new SampleStatus(redis, subscribed, nodes(notifications, subscribed), counts(notifications.metrics()),
+				gaps(), this.deliveryCheck.problems(redis));
 	}
 
 	/**
@@ -73,8 +77,14 @@ class StatusController {
 		if (notifications instanceof StandaloneKeyspaceNotifications standalone) {
 			return standalone.serverSubscriptions();
 		}
+		if (notifications instanceof SentinelKeyspaceNotifications sentinel) {
+			return sentinel.serverSubscriptions();
+		}
 		if (notifications instanceof ClusterKeyspaceNotifications cluster) {
 			return cluster.serverSubscriptions();
+		}
+		if (notifications instanceof MasterReplicaKeyspaceNotifications masterReplica) {
+			return masterReplica.serverSubscriptions();
 		}
 		return Map.of(); // an application's own implementation
 	}
