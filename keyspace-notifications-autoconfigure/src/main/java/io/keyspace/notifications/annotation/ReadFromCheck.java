@@ -54,8 +54,8 @@ final class ReadFromCheck {
 							+ " (and for every DEL command)");
 		}
 		logger.warn("@OnKeyEvent method {} listens for {} (event {}), but {} is replica-preferred: a replica never "
-				+ "publishes {}, so they arrive only while no replica is reachable. Set {}=primary to receive them all.",
-				attributes.handlerName(), events, quoted(matching), PROPERTY, events, PROPERTY);
+				+ "publishes {}, so such notifications arrive only while no replica is reachable. Set {}=primary to "
+				+ "receive them all.", attributes.handlerName(), events, quoted(matching), PROPERTY, events, PROPERTY);
 	}
 
 	/** A plain {@code *} wants every event, not expiries in particular. */
