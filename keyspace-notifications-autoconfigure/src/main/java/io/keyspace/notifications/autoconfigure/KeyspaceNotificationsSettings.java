@@ -113,8 +113,9 @@ final class KeyspaceNotificationsSettings {
 
 	/**
 	 * The topology refresh interval: {@code topology-refresh-interval} when set, else the
-	 * deprecated {@code cluster.refresh-interval} when set, else 5 s. A WARN asks to move off
-	 * the deprecated property whenever it is set.
+	 * deprecated {@code cluster.refresh-interval} when set, else 5 s. Read for Sentinel,
+	 * master/replica and cluster setups only; a WARN then asks to move off the deprecated
+	 * property when it is set.
 	 */
 	@SuppressWarnings("deprecation")
 	static Duration topologyRefreshInterval(KeyspaceNotificationsProperties properties) {
