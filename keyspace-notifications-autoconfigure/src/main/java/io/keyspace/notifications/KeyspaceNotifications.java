@@ -131,6 +131,14 @@ public interface KeyspaceNotifications extends AutoCloseable {
 	NotificationMetrics metrics();
 
 	/**
+	 * Which node of each shard is read. {@link ReadFrom#PRIMARY} unless the implementation
+	 * reads replicas: a handler that waits for {@code expired} would never be called by one.
+	 */
+	default ReadFrom readFrom() {
+		return ReadFrom.PRIMARY;
+	}
+
+	/**
 	 * Closes the connections and stops the reader and handler threads, letting running
 	 * handlers finish within the shutdown timeout. Idempotent.
 	 */

@@ -25,6 +25,8 @@ public final class SentinelKeyspaceNotifications extends ShardedKeyspaceNotifica
 
 	private final List<RedisNode> sentinels;
 
+	private final ConnectionSettings sentinelSettings;
+
 	private final SentinelTopologyReader topologyReader;
 
 	private final SentinelWatcher watcher;
@@ -46,6 +48,7 @@ public final class SentinelKeyspaceNotifications extends ShardedKeyspaceNotifica
 		}
 		this.masterName = Objects.requireNonNull(masterName, "masterName");
 		this.sentinels = List.copyOf(sentinels);
+		this.sentinelSettings = sentinelSettings;
 		this.topologyReader = new SentinelTopologyReader(masterName, this.sentinels, sentinelSettings);
 		this.watcher = new SentinelWatcher(this.sentinels, sentinelSettings, this::refreshSoon, this.scheduler);
 		long interval = sentinelSettings.healthCheckInterval().toMillis();
@@ -60,6 +63,11 @@ public final class SentinelKeyspaceNotifications extends ShardedKeyspaceNotifica
 
 	public List<RedisNode> sentinels() {
 		return this.sentinels;
+	}
+
+	/** How the sentinels are connected to. */
+	public ConnectionSettings sentinelSettings() {
+		return this.sentinelSettings;
 	}
 
 	/** The master the sentinels named last; empty before the first subscription asked them. */

@@ -6,12 +6,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.keyspace.notifications.ClusterKeyspaceNotifications;
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.KeyspaceNotificationsException;
-import io.keyspace.notifications.MasterReplicaKeyspaceNotifications;
 import io.keyspace.notifications.ReadFrom;
-import io.keyspace.notifications.SentinelKeyspaceNotifications;
 import io.keyspace.notifications.channel.NotificationChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +48,6 @@ public class KeyspaceNotificationListenerContainer
 
 	private final KeyspaceNotifications notifications;
 
-	private final ReadFrom readFrom;
-
 	private final List<KeyEventEndpoint> endpoints = new CopyOnWriteArrayList<>();
 
 	private final Set<String> stoppedIds = new HashSet<>(); // guarded by this
@@ -69,7 +64,6 @@ public class KeyspaceNotificationListenerContainer
 
 	public KeyspaceNotificationListenerContainer(KeyspaceNotifications notifications) {
 		this.notifications = notifications;
-		this.readFrom = readFrom(notifications);
 	}
 
 	/**
@@ -143,13 +137,11 @@ public class KeyspaceNotificationListenerContainer
 
 	/**
 	 * Which node of each shard the notifications are read from, so that a handler can be told
-	 * it waits for an event that node never publishes ({@link ReadFrom#deliversExpiries()}).
-	 * That is the {@link ReadFrom} of a Sentinel, master/replica or cluster notifications bean;
-	 * {@link ReadFrom#PRIMARY} for a standalone one (its one server is read whatever its role)
-	 * and for an implementation of its own, whose choice the container cannot see.
+	 * it waits for an event that node never publishes ({@link ReadFrom#deliversExpiries()}):
+	 * {@link KeyspaceNotifications#readFrom()}.
 	 */
 	public ReadFrom readFrom() {
-		return this.readFrom;
+		return this.notifications.readFrom();
 	}
 
 	@Override
@@ -256,19 +248,6 @@ public class KeyspaceNotificationListenerContainer
 		catch (RuntimeException ex) {
 			logger.warn("Closing {} on shutdown failed", this.notifications, ex);
 		}
-	}
-
-	private static ReadFrom readFrom(KeyspaceNotifications notifications) {
-		if (notifications instanceof SentinelKeyspaceNotifications sentinel) {
-			return sentinel.options().readFrom();
-		}
-		if (notifications instanceof MasterReplicaKeyspaceNotifications masterReplica) {
-			return masterReplica.options().readFrom();
-		}
-		if (notifications instanceof ClusterKeyspaceNotifications cluster) {
-			return cluster.options().readFrom();
-		}
-		return ReadFrom.PRIMARY;
 	}
 
 	private List<KeyEventEndpoint> endpointsWithId(String id) {
