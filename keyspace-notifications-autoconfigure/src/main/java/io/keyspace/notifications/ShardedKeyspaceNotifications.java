@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  */
 abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotifications {
 
-	private static final Logger logger = LoggerFactory.getLogger(ShardedKeyspaceNotifications.class);
+	/** Under the concrete class, the category users configure (ClusterKeyspaceNotifications, ...). */
+	private final Logger logger = LoggerFactory.getLogger(getClass());
 
 	private final ConnectionSettings settings;
 
@@ -92,7 +93,7 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 		this.settings = settings;
 		this.refreshInterval = refreshInterval;
 		this.refreshes = new RefreshSchedule(this.scheduler, settings.backoff(), this::refreshOnce, this::anyReaderDown,
-				logger);
+				this.logger);
 	}
 
 	public Duration refreshInterval() {
@@ -254,7 +255,7 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 			return true;
 		}
 		this.refreshes.requestSoon();
-		logger.warn("{}; the subscription is retried in the background", failure.getMessage());
+		this.logger.warn("{}; the subscription is retried in the background", failure.getMessage());
 		return false;
 	}
 
@@ -339,7 +340,7 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 			}
 			ClusterTopology previous = this.topology;
 			if (previous != null && !fresh.sameAs(previous)) {
-				logger.info("Redis topology changed: {} -> {}", previous, fresh);
+				this.logger.info("Redis topology changed: {} -> {}", previous, fresh);
 			}
 			this.topology = fresh;
 			channels = this.registry.channels();
@@ -362,7 +363,7 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 		List<NodeSubscriber> closed = new ArrayList<>();
 		Set<NodeSubscriber> changed = new LinkedHashSet<>();
 		for (RedisNode node : changes.close()) {
-			logger.info("Closing the keyspace subscriber of {}: no channel is read from it anymore", node);
+			this.logger.info("Closing the keyspace subscriber of {}: no channel is read from it anymore", node);
 			closed.add(remove(node));
 		}
 		changes.unsubscribe().forEach((node, channels) -> {
@@ -414,7 +415,7 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 		if (readFrom != ReadFrom.PRIMARY) {
 			byPrimary.keySet().stream()
 				.filter((primary) -> topology.replicasOf(primary).isEmpty() && this.warnedWithoutReplica.add(primary))
-				.forEach((primary) -> logger.warn("Redis primary {} has no replica to read keyspace notifications from "
+				.forEach((primary) -> this.logger.warn("Redis primary {} has no replica to read keyspace notifications from "
 						+ "(read-from {}): reading them from the primary", primary, readFrom));
 		}
 		return ClusterRouting.reading(byPrimary, topology, readFrom, down);
@@ -423,7 +424,7 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 	/** The reader of a node, created (not yet started) if missing. Holds stateLock. */
 	private NodeSubscriber subscriber(RedisNode node) {
 		return this.subscribers.computeIfAbsent(node, (n) -> {
-			logger.info("Subscribing to keyspace notifications on {}", n);
+			this.logger.info("Subscribing to keyspace notifications on {}", n);
 			this.assigned.put(n, new LinkedHashSet<>());
 			return newSubscriber(n);
 		});

@@ -56,11 +56,12 @@ public final class NotificationRouter {
 	/** A listener for the reader thread of one node, with its own dispatch batch. */
 	public MessageListener newReaderListener(String node) {
 		Dispatcher.Batch batch = this.dispatcher.newBatch(node);
+		SubscriptionRegistry.Lookup lookup = this.registry.newLookup();
 		return new MessageListener() {
 
 			@Override
 			public void onMessage(String node, byte[] pattern, byte[] channel, byte[] message) {
-				route(node, pattern, channel, message, batch);
+				route(node, lookup.match(pattern, channel), channel, message, pattern, batch);
 			}
 
 			@Override
@@ -71,8 +72,8 @@ public final class NotificationRouter {
 		};
 	}
 
-	void route(String node, byte[] pattern, byte[] channel, byte[] message, Dispatcher.Batch batch) {
-		Subscription subscription = this.registry.match(pattern, channel);
+	private void route(String node, Subscription subscription, byte[] channel, byte[] message, byte[] pattern,
+			Dispatcher.Batch batch) {
 		if (subscription == null) {
 			return; // unsubscribed while the message was on its way
 		}

@@ -2,6 +2,7 @@ package io.keyspace.notifications.internal.match;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,13 +19,18 @@ import io.keyspace.notifications.channel.NotificationChannel;
  * the pattern of a {@code pmessage}), so matching is one hash lookup on those bytes. Channels
  * and patterns are kept apart because the same name can be both: {@code a*b} subscribed
  * literally (from the escaped key {@code a\*b}) is not the pattern {@code a*b}. Writes are rare
- * and synchronized; reads happen per message on reader threads and take no lock.
+ * and synchronized; reads happen per message on reader threads and take no lock. A reader
+ * matches through its own {@link Lookup}, which skips even the lookup while messages keep
+ * coming for the same subscription, as they do for a pattern.
  */
 public final class SubscriptionRegistry {
 
 	private final Map<String, Subscription> channels = new ConcurrentHashMap<>();
 
 	private final Map<String, Subscription> patterns = new ConcurrentHashMap<>();
+
+	/** Bumped after every change, so a {@link Lookup} knows its remembered match may be stale. */
+	private volatile long version;
 
 	/**
 	 * Adds a handler ({@code null} for pull mode) to a channel. A {@link FilteredHandler} is
@@ -46,6 +52,7 @@ public final class SubscriptionRegistry {
 			updated = updated.with(handler, null);
 		}
 		map.put(key, updated);
+		this.version++;
 		return existing == null;
 	}
 
@@ -54,7 +61,9 @@ public final class SubscriptionRegistry {
 	 * @return {@code true} if it was subscribed
 	 */
 	public synchronized boolean remove(NotificationChannel channel) {
-		return mapOf(channel).remove(key(channel.toBytes())) != null;
+		boolean removed = mapOf(channel).remove(key(channel.toBytes())) != null;
+		this.version++;
+		return removed;
 	}
 
 	/**
@@ -71,12 +80,15 @@ public final class SubscriptionRegistry {
 		}
 		Subscription updated = (handler instanceof FilteredHandler filtered)
 				? existing.without(filtered.handler(), filtered.filter()) : existing.without(handler, null);
-		if (updated.isEmpty()) {
+		boolean gone = updated.isEmpty();
+		if (gone) {
 			map.remove(key);
-			return true;
 		}
-		map.put(key, updated);
-		return false;
+		else {
+			map.put(key, updated);
+		}
+		this.version++;
+		return gone;
 	}
 
 	/**
@@ -107,6 +119,12 @@ public final class SubscriptionRegistry {
 	public synchronized void clear() {
 		this.channels.clear();
 		this.patterns.clear();
+		this.version++;
+	}
+
+	/** A lookup for one reader thread. */
+	public Lookup newLookup() {
+		return new Lookup();
 	}
 
 	private Map<String, Subscription> mapOf(NotificationChannel channel) {
@@ -116,6 +134,42 @@ public final class SubscriptionRegistry {
 	// ISO-8859-1 maps each byte to one char: a lossless, cheap hash key for binary names.
 	private static String key(byte[] bytes) {
 		return new String(bytes, StandardCharsets.ISO_8859_1);
+	}
+
+	/**
+	 * {@link #match} for one reader thread, remembering the last subscription found: a pattern
+	 * subscription's messages all carry the same pattern, so most messages cost one byte
+	 * comparison instead of a copy of the name and a hash lookup. Not thread-safe.
+	 */
+	public final class Lookup {
+
+		private byte[] lastName;
+
+		private boolean lastWasPattern;
+
+		private Subscription last;
+
+		private long lastVersion;
+
+		private Lookup() {
+		}
+
+		/** @see SubscriptionRegistry#match */
+		public Subscription match(byte[] pattern, byte[] channel) {
+			long current = SubscriptionRegistry.this.version;
+			byte[] name = (pattern != null) ? pattern : channel;
+			if (this.last != null && current == this.lastVersion && (pattern != null) == this.lastWasPattern
+					&& Arrays.equals(name, this.lastName)) {
+				return this.last;
+			}
+			Subscription found = SubscriptionRegistry.this.match(pattern, channel);
+			this.last = found;
+			this.lastName = name;
+			this.lastWasPattern = pattern != null;
+			this.lastVersion = current;
+			return found;
+		}
+
 	}
 
 }

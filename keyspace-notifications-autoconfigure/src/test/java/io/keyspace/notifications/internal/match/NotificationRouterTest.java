@@ -23,6 +23,7 @@ import io.keyspace.notifications.channel.SubkeyeventChannel;
 import io.keyspace.notifications.internal.dispatch.Dispatcher;
 import io.keyspace.notifications.internal.dispatch.NotificationCounters;
 import io.keyspace.notifications.internal.gap.GapTracker;
+import io.keyspace.notifications.internal.reader.MessageListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,7 @@ class NotificationRouterTest {
 			(channel, message, prefix, pattern, node) -> KeyNotification.parse(channel, message, prefix, pattern, node)
 				.orElse(null));
 
-	private final Dispatcher.Batch batch = this.dispatcher.newBatch("127.0.0.1:6379");
+	private final MessageListener reader = this.router.newReaderListener("127.0.0.1:6379");
 
 	private final List<String> handled = new CopyOnWriteArrayList<>();
 
@@ -68,7 +69,7 @@ class NotificationRouterTest {
 		route(channel.toString(), "app:k:1", "expired");
 		assertThat(this.counters.filtered()).isEqualTo(10); // the sets never entered the batch
 		assertBalanced(10); // the expired one counts once the batch is handed over
-		this.batch.flush();
+		this.reader.endOfBurst();
 		assertThat(this.counters.received()).isEqualTo(11);
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.handled.size() == 1);
 		assertThat(this.handled).containsExactly("k:1 expired");
@@ -83,9 +84,9 @@ class NotificationRouterTest {
 		SubkeyeventChannel subkeys = new SubkeyeventChannel("hset");
 		this.registry.add(channel, this::record);
 		this.registry.add(subkeys, this::record);
-		this.router.route("node", null, bytes(channel.toString()), bytes("other:1"), this.batch);
-		this.router.route("node", null, bytes(subkeys.toString()), bytes("no length prefix"), this.batch);
-		this.router.route("node", null, bytes("__keyevent@0__:unsubscribed"), bytes("app:1"), this.batch);
+		this.reader.onMessage("node", null, bytes(channel.toString()), bytes("other:1"));
+		this.reader.onMessage("node", null, bytes(subkeys.toString()), bytes("no length prefix"));
+		this.reader.onMessage("node", null, bytes("__keyevent@0__:unsubscribed"), bytes("app:1"));
 		assertThat(this.counters.filtered()).isEqualTo(1);
 		assertThat(this.counters.malformed()).isEqualTo(1);
 		assertBalanced(2); // a message for a channel nobody wants any more is not received
@@ -96,7 +97,7 @@ class NotificationRouterTest {
 		KeyspaceChannel channel = new KeyspaceChannel("app:p");
 		this.registry.add(channel, null);
 		for (String event : new String[] { "e1", "e2", "e3" }) {
-			this.router.route("node", null, bytes(channel.toString()), bytes(event), this.batch);
+			this.reader.onMessage("node", null, bytes(channel.toString()), bytes(event));
 		}
 		assertThat(this.pullQueue).extracting(KeyNotification::event).containsExactly("e1", "e2");
 		assertThat(this.counters.dropped(DropReason.PULL_OVERFLOW)).isEqualTo(1);
@@ -109,8 +110,8 @@ class NotificationRouterTest {
 		KeyspaceChannel channel = new KeyspaceChannel("app:both");
 		this.registry.add(channel, this::record);
 		this.registry.add(channel, null);
-		this.router.route("node", null, bytes(channel.toString()), bytes("set"), this.batch);
-		this.batch.flush();
+		this.reader.onMessage("node", null, bytes(channel.toString()), bytes("set"));
+		this.reader.endOfBurst();
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.counters.delivered() == 2);
 		assertThat(this.pullQueue).hasSize(1);
 		assertThat(this.handled).containsExactly("both set");
@@ -118,7 +119,7 @@ class NotificationRouterTest {
 	}
 
 	private void route(String pattern, String key, String event) {
-		this.router.route("node", bytes(pattern), bytes("__keyspace@0__:" + key), bytes(event), this.batch);
+		this.reader.onMessage("node", bytes(pattern), bytes("__keyspace@0__:" + key), bytes(event));
 	}
 
 	private void assertBalanced(long received) {

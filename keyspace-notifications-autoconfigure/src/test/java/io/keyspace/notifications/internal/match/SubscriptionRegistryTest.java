@@ -47,6 +47,28 @@ class SubscriptionRegistryTest {
 	}
 
 	@Test
+	void aReadersLookupRemembersItsLastMatchUntilTheRegistryChanges() {
+		KeyspaceChannel pattern = new KeyspaceChannel("a*b");
+		KeyspaceChannel literal = new KeyspaceChannel("a\\*b");
+		this.registry.add(pattern, this.first);
+		SubscriptionRegistry.Lookup lookup = this.registry.newLookup();
+		byte[] name = bytes("__keyspace@0__:a*b");
+
+		Subscription found = lookup.match(name, bytes("__keyspace@0__:axb"));
+		assertThat(lookup.match(name.clone(), bytes("__keyspace@0__:ayb"))).isSameAs(found);
+		assertThat(lookup.match(null, name)).as("the same name as a channel").isNull();
+		this.registry.add(literal, this.second);
+		assertThat(lookup.match(null, name).channel()).isEqualTo(literal);
+		this.registry.add(pattern, this.second);
+		assertThat(lookup.match(name, name).handlersFor(notification("axb", "set")))
+			.containsExactly(this.first, this.second);
+		this.registry.remove(pattern, this.first);
+		assertThat(lookup.match(name, name).handlersFor(notification("axb", "set"))).containsExactly(this.second);
+		this.registry.remove(pattern);
+		assertThat(lookup.match(name, name)).isNull();
+	}
+
+	@Test
 	void withoutFiltersEveryNotificationGoesToAllHandlersWithoutANewArray() {
 		KeyspaceChannel channel = new KeyspaceChannel("k:*");
 		this.registry.add(channel, this.first);
