@@ -2,7 +2,8 @@
  * The engine behind {@link io.keyspace.notifications.KeyspaceNotifications}; nothing here is
  * public API. A message travels: node reader ({@code reader}) → parse (the API's
  * {@code KeyNotification} parser, handed in) → match and filter ({@code match}) → dispatch
- * ({@code dispatch}) → handler; {@code cluster} decides which primaries carry which channel,
+ * ({@code dispatch}) → handler; {@code cluster} decides which node of which shard carries
+ * which channel, {@code replication} reads a Sentinel or master/replica setup as one shard,
  * and {@code config} checks that the servers publish what is subscribed.
  * <p>
  * <b>Threading.</b> Each node has one <em>reader thread</em> ({@code NodeSubscriber}): it
@@ -12,7 +13,9 @@
  * chosen by key hash, so one key's notifications run in order. One <em>scheduler thread</em>
  * per notifications object runs health checks, the servers' {@code notify-keyspace-events}
  * checks (network I/O, so never on a reader thread or under a lock) and, for a cluster,
- * topology refreshes.
+ * Sentinel or master/replica setup, topology refreshes; a Sentinel setup adds one reader
+ * thread on a sentinel for {@code +switch-master} ({@code SentinelWatcher}, its own monitor
+ * held for memory updates only).
  * Callers' threads subscribe and unsubscribe. State and its owners: what is wanted where (the
  * registry and each node's wanted set) is changed under the notifications object's state
  * lock, for memory updates only; each {@code NodeSubscriber} guards its connection and
