@@ -201,7 +201,7 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 		return this.metrics;
 	}
 
-	/** How notifications are filtered and dispatched. */
+	@Override
 	public NotificationOptions options() {
 		return this.options;
 	}

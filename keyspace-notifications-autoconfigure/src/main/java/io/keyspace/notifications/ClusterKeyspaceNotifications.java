@@ -3,6 +3,7 @@ package io.keyspace.notifications;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -48,6 +49,16 @@ public final class ClusterKeyspaceNotifications extends ShardedKeyspaceNotificat
 
 	public List<RedisNode> seeds() {
 		return this.seeds;
+	}
+
+	/**
+	 * The lowest hash slot of the shard a node belongs to (as primary or replica) in the
+	 * topology read last: a name for the shard that survives failovers, and a slot whose keys
+	 * live next to the shard's events. Empty for a node the topology does not know.
+	 */
+	public OptionalInt shardSlot(RedisNode node) {
+		ClusterTopology topology = currentTopology();
+		return (topology != null) ? topology.firstSlotOfShard(node) : OptionalInt.empty();
 	}
 
 	@Override

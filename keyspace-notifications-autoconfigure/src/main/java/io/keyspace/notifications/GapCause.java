@@ -16,6 +16,12 @@ public enum GapCause {
 	SLOT_MOVED,
 
 	/** Notifications were dropped because handlers fell behind (the overflow policy). */
-	OVERFLOW
+	OVERFLOW,
+
+	/**
+	 * No application instance copied the node's notifications into a group's stream for a
+	 * while (every instance was down), so the group's handler missed that window.
+	 */
+	NO_FORWARDER
 
 }

@@ -31,6 +31,8 @@ public final class KeyNotification {
 
 	private final byte[] channel;
 
+	private final byte[] message;
+
 	private final byte[] pattern;
 
 	private final String node;
@@ -49,13 +51,14 @@ public final class KeyNotification {
 	private List<String> subkeyStrings;
 
 	KeyNotification(ChannelType type, int database, ByteSlice key, ByteSlice event, ByteSlice[] subkeys,
-			byte[] channel, byte[] pattern, String node) {
+			byte[] channel, byte[] message, byte[] pattern, String node) {
 		this.type = type;
 		this.database = database;
 		this.key = key;
 		this.event = event;
 		this.subkeys = subkeys;
 		this.channel = channel;
+		this.message = message;
 		this.pattern = pattern;
 		this.node = node;
 		this.eventString = KnownEvents.lookup(event);
@@ -196,6 +199,23 @@ public final class KeyNotification {
 			this.channelString = decoded;
 		}
 		return decoded;
+	}
+
+	/**
+	 * The channel exactly as received, for passing the notification on (e.g. into a Redis
+	 * Stream) and parsing it again with {@link #parse(byte[], byte[], byte[], byte[], String)}.
+	 * @return a copy of the channel bytes
+	 */
+	public byte[] channelBytes() {
+		return this.channel.clone();
+	}
+
+	/**
+	 * The message (payload) exactly as received; see {@link #channelBytes()}.
+	 * @return a copy of the message bytes
+	 */
+	public byte[] messageBytes() {
+		return this.message.clone();
 	}
 
 	/**

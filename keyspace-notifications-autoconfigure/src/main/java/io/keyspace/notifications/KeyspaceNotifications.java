@@ -131,11 +131,19 @@ public interface KeyspaceNotifications extends AutoCloseable {
 	NotificationMetrics metrics();
 
 	/**
-	 * Which node of each shard is read. {@link ReadFrom#PRIMARY} unless the implementation
-	 * reads replicas: a handler that waits for {@code expired} would never be called by one.
+	 * How notifications are filtered (the key prefix), dispatched and read (which node of a
+	 * shard); {@link NotificationOptions#defaults()} unless the implementation says otherwise.
+	 */
+	default NotificationOptions options() {
+		return NotificationOptions.defaults();
+	}
+
+	/**
+	 * Which node of each shard is read: a handler that waits for {@code expired} would never
+	 * be called by a replica.
 	 */
 	default ReadFrom readFrom() {
-		return ReadFrom.PRIMARY;
+		return options().readFrom();
 	}
 
 	/**

@@ -68,7 +68,8 @@ final class NotificationParser {
 			}
 			key = key.dropFirst(keyPrefix.length);
 		}
-		return new KeyNotification(type, database, key, parts.event(), parts.subkeys(), channel, pattern, node);
+		return new KeyNotification(type, database, key, parts.event(), parts.subkeys(), channel, message, pattern,
+				node);
 	}
 
 	// channel = ...:<key>, message = <event>|<subkey list>; events never contain '|'

@@ -100,11 +100,6 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 		return this.refreshInterval;
 	}
 
-	@Override
-	public ReadFrom readFrom() {
-		return options().readFrom();
-	}
-
 	/**
 	 * Reads the topology.
 	 * @param known the topology read last, or {@code null} for the first read (or while no

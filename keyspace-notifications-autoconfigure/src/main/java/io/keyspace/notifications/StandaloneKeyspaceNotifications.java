@@ -42,6 +42,12 @@ public final class StandaloneKeyspaceNotifications extends AbstractKeyspaceNotif
 		return this.node;
 	}
 
+	/** Its one server is read whatever its role: {@link ReadFrom} does not apply. */
+	@Override
+	public ReadFrom readFrom() {
+		return ReadFrom.PRIMARY;
+	}
+
 	@Override
 	public Map<RedisNode, Set<String>> serverSubscriptions() {
 		NodeSubscriber current = current();

@@ -25,7 +25,7 @@ class ArchitectureTest {
 	private static final Set<String> FACADES = Set.of(AbstractKeyspaceNotifications.class.getName(),
 			ShardedKeyspaceNotifications.class.getName(), StandaloneKeyspaceNotifications.class.getName(),
 			ClusterKeyspaceNotifications.class.getName(), SentinelKeyspaceNotifications.class.getName(),
-			MasterReplicaKeyspaceNotifications.class.getName());
+			MasterReplicaKeyspaceNotifications.class.getName(), NotificationGroups.class.getName());
 
 	private static final JavaClasses CLASSES = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

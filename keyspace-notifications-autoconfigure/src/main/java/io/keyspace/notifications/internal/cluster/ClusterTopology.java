@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
@@ -105,6 +106,25 @@ public final class ClusterTopology {
 	/** The replicas of one primary; empty if it has none or is not a primary. */
 	public Set<RedisNode> replicasOf(RedisNode primary) {
 		return this.replicasByPrimary.getOrDefault(primary, Set.of());
+	}
+
+	/**
+	 * The lowest slot of the shard a node belongs to, as its primary or one of its replicas:
+	 * a stable name for the shard, which a failover does not change.
+	 */
+	public OptionalInt firstSlotOfShard(RedisNode node) {
+		RedisNode primary = this.primaries.contains(node) ? node
+				: this.replicasByPrimary.entrySet().stream()
+					.filter((entry) -> entry.getValue().contains(node))
+					.map(Map.Entry::getKey)
+					.findFirst()
+					.orElse(null);
+		for (int slot = 0; primary != null && slot < SLOTS; slot++) {
+			if (primary.equals(this.owners[slot])) {
+				return OptionalInt.of(slot);
+			}
+		}
+		return OptionalInt.empty();
 	}
 
 	/** The primary that owns a key's slot (hash tags respected), if the slot is assigned. */

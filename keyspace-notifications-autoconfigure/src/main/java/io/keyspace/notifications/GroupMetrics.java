@@ -1,0 +1,18 @@
+package io.keyspace.notifications;
+
+/**
+ * What the groups of one {@link NotificationGroups} did since it started, in this instance.
+ *
+ * @param forwarded notifications this instance copied into a group stream (as the forwarder
+ * of their node)
+ * @param handled entries whose handler returned (and which were acknowledged)
+ * @param failed handler calls that threw (the entry stays pending and is retried after the
+ * claim timeout)
+ * @param reclaimed entries taken over from a consumer that held them longer than the claim timeout
+ * @param deadLettered entries moved to the dead-letter stream after too many deliveries
+ * @param notForwarded notifications read while another instance forwarded their node (or
+ * before this one took over): not copied by this instance, kept briefly for a takeover
+ */
+public record GroupMetrics(long forwarded, long handled, long failed, long reclaimed, long deadLettered,
+		long notForwarded) {
+}

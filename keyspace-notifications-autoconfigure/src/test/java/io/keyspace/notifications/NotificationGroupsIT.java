@@ -1,0 +1,296 @@
+package io.keyspace.notifications;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import io.keyspace.notifications.channel.KeyspaceChannel;
+import io.keyspace.notifications.testing.RedisServer;
+import io.keyspace.notifications.testing.RedisServerExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.RedisClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Group handling against a real redis-server, with three "instances" in one JVM (each its own
+ * notifications, Redis client and {@link NotificationGroups}): each event handled once across
+ * them, a forwarder that goes away replaced without loss, a failing consumer's entries handled
+ * by another, a restarted instance resuming from the group's position, and poison entries
+ * moved to the dead-letter stream.
+ */
+class NotificationGroupsIT {
+
+	@RegisterExtension
+	static final RedisServerExtension redis = RedisServerExtension.withConfig("notify-keyspace-events", "KEA");
+
+	private static final GroupSettings FAST = GroupSettings.defaults()
+		.withLeaseTime(Duration.ofSeconds(1))
+		.withClaimTimeout(Duration.ofMillis(800))
+		.withMaxDeliveries(3);
+
+	private final List<Instance> instances = new ArrayList<>();
+
+	/** How often each key was handled, across instances. */
+	private final Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
+
+	private final AtomicInteger unique = new AtomicInteger();
+
+	private String group;
+
+	@BeforeEach
+	void newGroup() {
+		this.group = "g" + System.nanoTime();
+	}
+
+	@AfterEach
+	void closeInstances() {
+		this.instances.forEach(Instance::close);
+	}
+
+	@Test
+	void eachNotificationIsHandledOnceAcrossThreeInstances() {
+		for (int i = 0; i < 3; i++) {
+			start(this::record);
+		}
+		List<String> keys = write("once:", 10_000);
+
+		awaitHandled(keys);
+		assertThat(this.handled).allSatisfy((key, count) -> assertThat(count.get()).as(key).isEqualTo(1));
+		long forwarders = this.instances.stream().filter((i) -> i.metrics().forwarded() > 0).count();
+		assertThat(forwarders).as("one forwarder for the one source").isEqualTo(1);
+		assertThat(this.instances).filteredOn((i) -> i.metrics().handled() > 0).as("consumers sharing the work")
+			.hasSizeGreaterThan(1);
+		assertThat(this.instances.stream().mapToLong((i) -> i.metrics().handled()).sum()).isEqualTo(10_000);
+	}
+
+	@Test
+	void anotherInstanceTakesOverWhenTheForwarderGoesAwayAndNothingIsLost() throws Exception {
+		for (int i = 0; i < 3; i++) {
+			start(this::record);
+		}
+		List<NotificationGap> gaps = new CopyOnWriteArrayList<>();
+		this.instances.forEach((i) -> i.groups.addGapListener(gaps::add));
+		try (Writer writer = new Writer("handover:")) {
+			Instance forwarder = awaitForwarder();
+			// A crash, not a clean close: its Redis client goes first, so it cannot hand the lease over.
+			forwarder.redis.close();
+			Instant crashed = Instant.now();
+			forwarder.close();
+			this.instances.remove(forwarder);
+			Instance next = awaitForwarder();
+			assertThat(Duration.between(crashed, Instant.now())).isLessThan(FAST.leaseTime().multipliedBy(3));
+			long forwardedBefore = next.metrics().forwarded();
+			await().until(() -> next.metrics().forwarded() > forwardedBefore + 500);
+			writer.stop();
+			awaitHandled(writer.written());
+		}
+		assertThat(gaps).as("the replay covered the handover").isEmpty();
+	}
+
+	@Test
+	void entriesAConsumerThatHungMidHandlerLeftPendingAreHandledByAnother() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		Instance hung = start((n) -> {
+			try {
+				release.await(); // a consumer that stops mid-handler, as a dying instance would
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		try {
+			List<String> keys = write("hung:", 200);
+			await().until(() -> hung.metrics().forwarded() == keys.size());
+			Instance healthy = start(this::record);
+
+			awaitHandled(keys);
+			assertThat(healthy.metrics().reclaimed()).isPositive();
+			assertThat(this.handled).allSatisfy((key, count) -> assertThat(count.get()).isEqualTo(1));
+		}
+		finally {
+			release.countDown();
+		}
+	}
+
+	@Test
+	void aRestartedInstanceResumesFromTheGroupsPositionAndTheUnwatchedWindowIsAGap() {
+		Instance first = start((n) -> {
+			LockSupport.parkNanos(2_000_000); // slower than the writes: a backlog builds in the stream
+			record(n);
+		});
+		List<String> keys = write("resume:", 1_000);
+		await().until(() -> first.metrics().forwarded() == keys.size() && first.metrics().handled() > 50);
+		first.close();
+		this.instances.remove(first);
+		assertThat(first.metrics().handled()).isLessThan(keys.size());
+
+		List<NotificationGap> gaps = new CopyOnWriteArrayList<>();
+		Instance restarted = start(this::record);
+		restarted.groups.addGapListener(gaps::add);
+		String after = write("resume-after:", 1).get(0);
+
+		awaitHandled(keys);
+		awaitHandled(List.of(after));
+		assertThat(gaps).singleElement().satisfies((gap) -> {
+			assertThat(gap.cause()).isEqualTo(GapCause.NO_FORWARDER);
+			assertThat(gap.node()).isEqualTo(redis.server().hostAndPort());
+			assertThat(gap.channels()).containsExactly("__keyspace@0__:*");
+		});
+	}
+
+	@Test
+	void anEntryThatKeepsFailingMovesToTheDeadLetterStream() {
+		Instance instance = start((n) -> {
+			if (n.key().startsWith("poison")) {
+				throw new IllegalStateException("cannot handle " + n.key());
+			}
+			record(n);
+		});
+		List<String> good = write("good:", 10);
+		List<String> poison = write("poison:", 1);
+
+		awaitHandled(good);
+		await().atMost(Duration.ofSeconds(20)).until(() -> instance.metrics().deadLettered() == 1);
+		try (Jedis jedis = redis.server().jedis()) {
+			var dead = jedis.xrange(FAST.streamKeyPrefix() + this.group + ":dead", "-", "+");
+			assertThat(dead).singleElement().satisfies((entry) -> {
+				assertThat(entry.getFields()).containsEntry("deliveries", "3");
+				assertThat(entry.getFields().get("message")).isEqualTo("set");
+				assertThat(entry.getFields().get("channel")).endsWith(poison.get(0));
+			});
+		}
+	}
+
+	private Instance start(KeyNotificationHandler handler) {
+		RedisServer server = redis.server();
+		Instance instance = new Instance(server, this.group, handler);
+		this.instances.add(instance);
+		return instance;
+	}
+
+	private void record(KeyNotification notification) {
+		this.handled.computeIfAbsent(notification.key(), (k) -> new AtomicInteger()).incrementAndGet();
+	}
+
+	private List<String> write(String prefix, int count) {
+		String unique = prefix + this.unique.incrementAndGet() + ":";
+		List<String> keys = new ArrayList<>(count);
+		try (Jedis jedis = redis.server().jedis()) {
+			Pipeline pipeline = jedis.pipelined();
+			for (int i = 0; i < count; i++) {
+				keys.add(unique + i);
+				pipeline.set(unique + i, "v");
+			}
+			pipeline.sync();
+		}
+		return keys;
+	}
+
+	private void awaitHandled(List<String> keys) {
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(this.handled.keySet()).containsAll(keys));
+	}
+
+	private Instance awaitForwarder() {
+		return await().atMost(FAST.leaseTime().multipliedBy(3))
+			.until(() -> this.instances.stream().filter(Instance::isForwarding).findFirst(), (found) -> found.isPresent())
+			.orElseThrow();
+	}
+
+	/** One application instance: its own subscriber, Redis client and groups. */
+	private static final class Instance {
+
+		final StandaloneKeyspaceNotifications notifications;
+
+		final RedisClient redis;
+
+		final NotificationGroups groups;
+
+		final String group;
+
+		private long forwardedAtLastLook;
+
+		Instance(RedisServer server, String group, KeyNotificationHandler handler) {
+			this.group = group;
+			this.notifications = new StandaloneKeyspaceNotifications(new RedisNode(server.host(), server.port()),
+					ConnectionSettings.defaults());
+			this.redis = RedisClient.create(server.host(), server.port());
+			this.groups = new NotificationGroups(this.notifications, this.redis, FAST);
+			this.groups.subscribe(group, handler, new KeyspaceChannel("*"));
+		}
+
+		GroupMetrics metrics() {
+			return this.groups.metrics(this.group);
+		}
+
+		/** Whether it forwarded something since the previous look. */
+		synchronized boolean isForwarding() {
+			long forwarded = metrics().forwarded();
+			boolean forwarding = forwarded > this.forwardedAtLastLook;
+			this.forwardedAtLastLook = forwarded;
+			return forwarding;
+		}
+
+		void close() {
+			this.groups.close();
+			this.notifications.close();
+			this.redis.close();
+		}
+
+	}
+
+	/** Writes keys at about 2,000 SET/s until stopped, remembering each. */
+	private final class Writer implements AutoCloseable {
+
+		private final List<String> written = new CopyOnWriteArrayList<>();
+
+		private final Thread thread;
+
+		private volatile boolean stopped;
+
+		Writer(String prefix) {
+			String unique = prefix + NotificationGroupsIT.this.unique.incrementAndGet() + ":";
+			this.thread = new Thread(() -> {
+				try (Jedis jedis = redis.server().jedis()) {
+					long next = System.nanoTime();
+					for (int i = 0; !this.stopped; i++) {
+						jedis.set(unique + i, "v");
+						this.written.add(unique + i);
+						next += 500_000;
+						LockSupport.parkNanos(next - System.nanoTime());
+					}
+				}
+			}, "group-writer");
+			this.thread.start();
+		}
+
+		List<String> written() {
+			return List.copyOf(this.written);
+		}
+
+		void stop() throws InterruptedException {
+			this.stopped = true;
+			this.thread.join(5_000);
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			stop();
+		}
+
+	}
+
+}
