@@ -29,6 +29,11 @@ import org.springframework.aot.hint.annotation.Reflective;
  * <p>
  * Repeatable, and usable as a meta-annotation to build your own, e.g. {@code @OnExpired}.
  * <p>
+ * With a {@link #group()}, one instance of the application handles each notification, however
+ * many instances run: the notifications go through a Redis Stream read by a consumer group
+ * ({@link io.keyspace.notifications.NotificationGroups}), and the method runs on that group's
+ * reader thread.
+ * <p>
  * Meta-annotated with {@link Reflective @Reflective}: Spring's AOT processing registers the
  * reflection hints a native image needs to find and call the method on every bean.
  */
@@ -65,5 +70,13 @@ public @interface OnKeyEvent {
 
 	/** The bean name of the listener container to use; default: the auto-configured one. */
 	String container() default "";
+
+	/**
+	 * Handles each notification once across the application's instances instead of once per
+	 * instance: the name of a group (e.g. {@code "billing"}), shared by every instance that
+	 * runs this method. Default {@code ""}: not grouped, every instance is called. A group has
+	 * one handler per application.
+	 */
+	String group() default "";
 
 }

@@ -3,6 +3,7 @@ package io.keyspace.notifications.annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,6 +36,9 @@ import org.springframework.util.ClassUtils;
  * channels once all singletons exist, when the container and the endpoint factory can be
  * looked up, and checked against the node the container reads from ({@link ReadFromCheck}).
  * Each failure stops the application with a message naming {@code BeanClass#method}.
+ * <p>
+ * A group is one handler's work shared by the application's instances, so two handlers in
+ * one group of a container are refused, naming both.
  */
 public class OnKeyEventBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton {
 
@@ -44,6 +48,9 @@ public class OnKeyEventBeanPostProcessor implements BeanPostProcessor, BeanFacto
 	private final Set<Class<?>> classesWithoutAnnotations = ConcurrentHashMap.newKeySet();
 
 	private final List<PendingHandler> pending = new ArrayList<>();
+
+	/** The handler of each group, by container and group. */
+	private final Map<List<String>, String> groupHandlers = new HashMap<>(); // guarded by pending
 
 	private ConfigurableBeanFactory beanFactory;
 
@@ -117,7 +124,42 @@ public class OnKeyEventBeanPostProcessor implements BeanPostProcessor, BeanFacto
 		OnKeyEventEndpointFactory factory = this.beanFactory.getBean(OnKeyEventEndpointFactory.class);
 		KeyEventEndpoint endpoint = factory.create(handler.attributes(), handler.handler());
 		ReadFromCheck.check(handler.attributes(), container.readFrom());
+		if (endpoint.grouped()) {
+			checkGroup(handler.attributes(), containerName, container);
+		}
 		container.register(endpoint);
+	}
+
+	private void checkGroup(OnKeyEventEndpointFactory.Attributes attributes, String containerName,
+			KeyspaceNotificationListenerContainer container) {
+		String group = attributes.group();
+		if (!container.supportsGroups()) {
+			throw new InvalidOnKeyEventException(attributes.handlerName(), "it has group '" + group
+					+ "', but the listener container '" + containerName + "' has no NotificationGroups to run it",
+					"Let the auto-configuration create the NotificationGroups bean (it needs spring.data.redis.* or "
+							+ "another Redis connection details bean), or call setNotificationGroups(...) on your "
+							+ "KeyspaceNotificationListenerContainer; or remove group to call the method in every instance");
+		}
+		String other;
+		synchronized (this.pending) {
+			other = this.groupHandlers.putIfAbsent(List.of(containerName, group), attributes.handlerName());
+		}
+		if (attributes.handlerName().equals(other)) {
+			throw new InvalidOnKeyEventException(attributes.handlerName(), "two of its @OnKeyEvent annotations have "
+					+ "group '" + group + "', and a group has one handler: the instances of the application share its work",
+					"Name all keys and events in one @OnKeyEvent with that group, or give each annotation its own group");
+		}
+		if (other != null) {
+			throw new InvalidOnKeyEventException(attributes.handlerName(), "group '" + group
+					+ "' already has the handler " + other + ", and a group has one handler: the instances of the "
+					+ "application share its work",
+					"Give each handler its own group, e.g. group = \"" + group + "-" + methodName(attributes) + "\"");
+		}
+	}
+
+	private static String methodName(OnKeyEventEndpointFactory.Attributes attributes) {
+		String name = attributes.handlerName();
+		return name.substring(name.indexOf('#') + 1);
 	}
 
 	private static List<MergedAnnotation<OnKeyEvent>> annotations(Method method) {
@@ -130,7 +172,8 @@ public class OnKeyEventBeanPostProcessor implements BeanPostProcessor, BeanFacto
 	private OnKeyEventEndpointFactory.Attributes attributes(String name, MergedAnnotation<OnKeyEvent> annotation) {
 		return new OnKeyEventEndpointFactory.Attributes(name, resolveAll(annotation, "key"),
 				resolveAll(annotation, "event"), annotation.getEnumArray("type", ChannelType.class),
-				resolve(annotation, "subkey"), resolve(annotation, "db"), resolve(annotation, "id"));
+				resolve(annotation, "subkey"), resolve(annotation, "db"), resolve(annotation, "id"),
+				resolve(annotation, "group"));
 	}
 
 	private List<String> resolveAll(MergedAnnotation<OnKeyEvent> annotation, String attribute) {

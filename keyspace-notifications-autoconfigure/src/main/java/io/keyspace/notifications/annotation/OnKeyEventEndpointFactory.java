@@ -64,7 +64,8 @@ public final class OnKeyEventEndpointFactory {
 		String id = attributes.id().isEmpty() ? name : attributes.id();
 		KeyNotificationHandler named = attributes.id().isEmpty() ? handler : new NamedHandler(id, handler);
 		KeyNotificationFilter filter = clientSideFilter(type, attributes);
-		return new KeyEventEndpoint(id, channels, (filter != null) ? new FilteredHandler(filter, named) : named);
+		return new KeyEventEndpoint(id, channels, (filter != null) ? new FilteredHandler(filter, named) : named,
+				attributes.group());
 	}
 
 	/** One channel per combination of the values of the kind's parts, in layout order. */
@@ -153,9 +154,17 @@ public final class OnKeyEventEndpointFactory {
 	 * @param subkey subkey or glob, or empty
 	 * @param db database number, or empty for the default
 	 * @param id handler id, or empty
+	 * @param group the group that handles each notification once across instances, or empty
 	 */
 	public record Attributes(String handlerName, List<String> keys, List<String> events, ChannelType[] type,
-			String subkey, String db, String id) {
+			String subkey, String db, String id, String group) {
+
+		/** Attributes of a handler without a group. */
+		public Attributes(String handlerName, List<String> keys, List<String> events, ChannelType[] type,
+				String subkey, String db, String id) {
+			this(handlerName, keys, events, type, subkey, db, id, "");
+		}
+
 	}
 
 }

@@ -5,9 +5,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.KeyspaceNotificationsException;
+import io.keyspace.notifications.NotificationGroups;
 import io.keyspace.notifications.ReadFrom;
 import io.keyspace.notifications.channel.NotificationChannel;
 import org.slf4j.Logger;
@@ -40,6 +42,14 @@ import org.springframework.context.event.ContextClosedEvent;
  * {@link #start(String)}), like Spring Kafka's {@code KafkaListenerEndpointRegistry}; with
  * {@link #setAutoStartup(boolean) auto-startup} off the application starts without
  * subscribing and {@link #start()} subscribes later.
+ * <p>
+ * A handler with a {@linkplain KeyEventEndpoint#group() group} is subscribed with the
+ * {@link NotificationGroups} given to {@link #setNotificationGroups(Supplier)}, so that each
+ * notification is handled once across the application's instances. A group can only be left
+ * by closing all groups: a group handler runs from the container's first start until the
+ * application closes (a plain {@link #stop()} leaves it running, {@link #stop(String)} refuses
+ * it), and on shutdown the groups are closed before the notifications, handing their
+ * forwarding over to another instance.
  */
 public class KeyspaceNotificationListenerContainer
 		implements SmartLifecycle, ApplicationListener<ContextClosedEvent>, ApplicationContextAware {
@@ -49,6 +59,8 @@ public class KeyspaceNotificationListenerContainer
 	private final KeyspaceNotifications notifications;
 
 	private final List<KeyEventEndpoint> endpoints = new CopyOnWriteArrayList<>();
+
+	private final GroupSubscriptions groups; // guarded by this
 
 	private final Set<String> stoppedIds = new HashSet<>(); // guarded by this
 
@@ -64,6 +76,21 @@ public class KeyspaceNotificationListenerContainer
 
 	public KeyspaceNotificationListenerContainer(KeyspaceNotifications notifications) {
 		this.notifications = notifications;
+		this.groups = new GroupSubscriptions(notifications);
+	}
+
+	/**
+	 * Where handlers with a group are subscribed. Asked only when the first of them is, so
+	 * that a lazy {@link NotificationGroups} bean (the auto-configured one is) is not created,
+	 * and opens no Redis connection, in an application without group handlers.
+	 */
+	public synchronized void setNotificationGroups(Supplier<NotificationGroups> groups) {
+		this.groups.setSource(groups);
+	}
+
+	/** Whether handlers with a group can be registered: {@link #setNotificationGroups} was called. */
+	public synchronized boolean supportsGroups() {
+		return this.groups.available();
 	}
 
 	/**
@@ -94,9 +121,16 @@ public class KeyspaceNotificationListenerContainer
 	 * goes from the server only when no other handler uses it. Notifications already queued
 	 * for them may still arrive.
 	 * @throws IllegalArgumentException if no handler has this id
+	 * @throws IllegalStateException if a handler with this id has a group: a group cannot be
+	 * left on its own
 	 */
 	public synchronized void stop(String id) {
 		List<KeyEventEndpoint> matching = endpointsWithId(id);
+		matching.stream().filter(KeyEventEndpoint::grouped).findFirst().ifPresent((grouped) -> {
+			throw new IllegalStateException("Cannot stop @OnKeyEvent handler '" + id + "': it handles group '"
+					+ grouped.group() + "', and a handler with a group runs until the application closes. "
+					+ "Give the handlers of this method distinct ids if only the others should stop");
+		});
 		if (this.stoppedIds.add(id) && this.running) {
 			matching.forEach(this::unsubscribe);
 		}
@@ -115,9 +149,16 @@ public class KeyspaceNotificationListenerContainer
 		this.stoppedIds.remove(id);
 	}
 
-	/** Whether the handlers with this id are subscribed: the container runs and the id is not stopped. */
+	/**
+	 * Whether the handlers with this id are subscribed: the container runs and the id is not
+	 * stopped; or, for handlers with a group, they were subscribed and the application has not
+	 * closed.
+	 */
 	public synchronized boolean isRunning(String id) {
-		endpointsWithId(id);
+		List<KeyEventEndpoint> matching = endpointsWithId(id);
+		if (matching.stream().allMatch(this.groups::isSubscribed)) {
+			return true;
+		}
 		return this.running && !this.stoppedIds.contains(id);
 	}
 
@@ -174,8 +215,14 @@ public class KeyspaceNotificationListenerContainer
 		this.keepAlive = new KeepAliveThread();
 		this.keepAlive.start();
 		this.running = true;
-		logger.info("Listening for keyspace notifications with {} handler(s) on {}", this.endpoints.size(),
-				this.notifications);
+		if (this.groups.size() > 0) {
+			logger.info("Listening for keyspace notifications with {} handler(s), {} of them in a group, on {}",
+					this.endpoints.size(), this.groups.size(), this.notifications);
+		}
+		else {
+			logger.info("Listening for keyspace notifications with {} handler(s) on {}", this.endpoints.size(),
+					this.notifications);
+		}
 	}
 
 	@Override
@@ -216,7 +263,12 @@ public class KeyspaceNotificationListenerContainer
 			this.running = false;
 			thread = this.keepAlive;
 			this.keepAlive = null;
-			subscribed = this.endpoints.stream().filter((e) -> !this.stoppedIds.contains(e.id())).toList();
+			subscribed = this.endpoints.stream()
+				.filter((e) -> !e.grouped() && !this.stoppedIds.contains(e.id()))
+				.toList();
+			if (!this.contextClosing) {
+				this.groups.containerStopped();
+			}
 		}
 		if (this.contextClosing && async) {
 			// Draining may take up to the dispatch shutdown timeout: not on the caller's thread.
@@ -241,7 +293,20 @@ public class KeyspaceNotificationListenerContainer
 		callback.run();
 	}
 
+	/** The groups first: they hand their leases over while the notifications still deliver. */
 	private void closeNotifications() {
+		NotificationGroups closing;
+		synchronized (this) {
+			closing = this.groups.release();
+		}
+		if (closing != null) {
+			try {
+				closing.close();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Closing the notification groups on shutdown failed", ex);
+			}
+		}
 		try {
 			this.notifications.close();
 		}
@@ -270,6 +335,10 @@ public class KeyspaceNotificationListenerContainer
 	}
 
 	private void subscribe(KeyEventEndpoint endpoint) {
+		if (endpoint.grouped()) {
+			this.groups.subscribe(endpoint);
+			return;
+		}
 		try {
 			this.notifications.subscribe(endpoint.handler(), endpoint.channels().toArray(new NotificationChannel[0]));
 		}

@@ -1,0 +1,147 @@
+package io.keyspace.notifications.listener;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import io.keyspace.notifications.FilteredHandler;
+import io.keyspace.notifications.HandlerObserver;
+import io.keyspace.notifications.KeyNotification;
+import io.keyspace.notifications.KeyNotificationHandler;
+import io.keyspace.notifications.KeyspaceNotifications;
+import io.keyspace.notifications.KeyspaceNotificationsException;
+import io.keyspace.notifications.NotificationGroups;
+import io.keyspace.notifications.NotificationOptions;
+import io.keyspace.notifications.channel.NotificationChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The container's handlers that have a group: subscribed with a {@link NotificationGroups}
+ * rather than directly, so that each notification is handled once across the application's
+ * instances. The groups are asked for only when the first such handler is subscribed (the
+ * auto-configured bean is lazy: without group handlers no Redis client is opened for it).
+ * <p>
+ * A group cannot be left without closing all of them ({@link NotificationGroups} has no
+ * unsubscribe), so a group handler stays subscribed from its first subscription until
+ * {@link #release()}, whatever the container's {@code stop()} says.
+ * <p>
+ * Not thread-safe: the container calls it under its own monitor.
+ */
+final class GroupSubscriptions {
+
+	private static final Logger logger = LoggerFactory.getLogger(GroupSubscriptions.class);
+
+	private final KeyspaceNotifications notifications;
+
+	private final Set<KeyEventEndpoint> subscribed = new LinkedHashSet<>();
+
+	private Supplier<NotificationGroups> source;
+
+	private NotificationGroups groups;
+
+	private boolean stopLogged;
+
+	GroupSubscriptions(KeyspaceNotifications notifications) {
+		this.notifications = notifications;
+	}
+
+	void setSource(Supplier<NotificationGroups> source) {
+		this.source = source;
+	}
+
+	boolean available() {
+		return this.source != null;
+	}
+
+	boolean isSubscribed(KeyEventEndpoint endpoint) {
+		return this.subscribed.contains(endpoint);
+	}
+
+	int size() {
+		return this.subscribed.size();
+	}
+
+	/** Subscribes the handler in its group, unless it already is. */
+	void subscribe(KeyEventEndpoint endpoint) {
+		if (this.subscribed.contains(endpoint)) {
+			return;
+		}
+		NotificationChannel[] channels = endpoint.channels().toArray(new NotificationChannel[0]);
+		try {
+			groups(endpoint).subscribe(endpoint.group(), observed(endpoint.handler()), channels);
+		}
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			throw new KeyspaceNotificationsException("Cannot subscribe @OnKeyEvent handler " + endpoint.id()
+					+ " in group '" + endpoint.group() + "' to " + endpoint.channels() + ": " + ex.getMessage(), ex);
+		}
+		this.subscribed.add(endpoint);
+	}
+
+	/** Called when the container stops without closing: the group handlers keep running. */
+	void containerStopped() {
+		if (!this.subscribed.isEmpty() && !this.stopLogged) {
+			this.stopLogged = true;
+			logger.info("{} @OnKeyEvent handler(s) with a group keep running while the listener container is "
+					+ "stopped: a group is left only when the application closes", this.subscribed.size());
+		}
+	}
+
+	/**
+	 * Forgets the subscriptions, as the application closes: the caller closes the groups
+	 * returned (null if no handler was subscribed), outside the container's monitor, since
+	 * closing waits for the groups' threads.
+	 */
+	NotificationGroups release() {
+		this.subscribed.clear();
+		return this.groups;
+	}
+
+	private NotificationGroups groups(KeyEventEndpoint endpoint) {
+		if (this.groups == null) {
+			NotificationGroups found = (this.source != null) ? this.source.get() : null;
+			if (found == null) {
+				throw new KeyspaceNotificationsException("@OnKeyEvent handler " + endpoint.id() + " has group '"
+						+ endpoint.group() + "', but the listener container has no NotificationGroups to run it; "
+						+ "define a NotificationGroups bean (auto-configured with spring.data.redis.*) or call "
+						+ "setNotificationGroups(...) on the container");
+			}
+			this.groups = found;
+		}
+		return this.groups;
+	}
+
+	/**
+	 * The handler called through the notifications' {@link HandlerObserver}, so a group
+	 * handler's calls are timed and traced like the others although the group's reader thread
+	 * calls it. Any filter stays outermost: the groups apply it before forwarding.
+	 */
+	private KeyNotificationHandler observed(KeyNotificationHandler handler) {
+		NotificationOptions options = this.notifications.options();
+		HandlerObserver observer = (options != null) ? options.handlerObserver() : HandlerObserver.NONE;
+		if (observer == HandlerObserver.NONE) {
+			return handler;
+		}
+		if (handler instanceof FilteredHandler filtered) {
+			return new FilteredHandler(filtered.filter(), new ObservedHandler(observer, filtered.handler()));
+		}
+		return new ObservedHandler(observer, handler);
+	}
+
+	private record ObservedHandler(HandlerObserver observer, KeyNotificationHandler handler)
+			implements KeyNotificationHandler {
+
+		@Override
+		public void onNotification(KeyNotification notification) {
+			this.observer.call(this.handler, notification);
+		}
+
+		/** The handler's name, for logs and the error handler. */
+		@Override
+		public String toString() {
+			return this.handler.toString();
+		}
+
+	}
+
+}
