@@ -3,17 +3,23 @@ package io.keyspace.notifications.autoconfigure;
 import java.util.concurrent.ThreadFactory;
 
 import io.keyspace.notifications.ConnectionSettings;
+import io.keyspace.notifications.GroupSettings;
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.NotificationErrorHandler;
+import io.keyspace.notifications.NotificationGroups;
 import io.keyspace.notifications.NotificationOptions;
 import io.keyspace.notifications.annotation.OnKeyEventBeanPostProcessor;
 import io.keyspace.notifications.annotation.OnKeyEventEndpointFactory;
 import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
 import io.keyspace.notifications.listener.NotificationGapEventPublisher;
+import io.keyspace.notifications.listener.NotificationGroupsGapEventPublisher;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -28,6 +34,7 @@ import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ImportRuntimeHints;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
@@ -41,6 +48,11 @@ import org.springframework.core.task.VirtualThreadTaskExecutor;
  * Sentinel-monitored master, every shard of a cluster, a master/replica set or one server,
  * read from the node {@code keyspace-notifications.read-from} asks for. Every bean can be
  * replaced by defining one of the same type.
+ * <p>
+ * {@code @OnKeyEvent} methods with a {@code group} are run by {@link NotificationGroups}. That
+ * bean and the Redis client it writes its streams with are lazy: the listener container asks
+ * for them when it subscribes the first group handler, so an application without one opens
+ * no connection for them (a Sentinel or cluster client connects as soon as it is built).
  */
 @AutoConfiguration(after = DataRedisAutoConfiguration.class)
 @ConditionalOnClass({ Jedis.class, DataRedisConnectionDetails.class })
@@ -48,6 +60,9 @@ import org.springframework.core.task.VirtualThreadTaskExecutor;
 @EnableConfigurationProperties(KeyspaceNotificationsProperties.class)
 @ImportRuntimeHints(KeyspaceNotificationsRuntimeHints.class)
 public class KeyspaceNotificationsAutoConfiguration {
+
+	/** The Redis client of the groups' streams and leases. */
+	public static final String REDIS_BEAN_NAME = "keyspaceNotificationsRedis";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -78,13 +93,48 @@ public class KeyspaceNotificationsAutoConfiguration {
 		return KeyspaceNotificationsFactory.create(details, connection, builder.build(), properties);
 	}
 
+	/** Checked at startup, whether or not a group handler ever needs it. */
+	@Bean
+	@ConditionalOnMissingBean
+	GroupSettings keyspaceNotificationsGroupSettings(KeyspaceNotificationsProperties properties) {
+		return NotificationGroupsFactory.settings(properties.getGroups());
+	}
+
+	/**
+	 * Backs off by name, not by type: a {@code JedisPooled} or {@code RedisClient} the
+	 * application uses for itself may point elsewhere, and must not become where the groups
+	 * write. Closed on shutdown.
+	 */
+	@Bean(REDIS_BEAN_NAME)
+	@Lazy
+	@ConditionalOnMissingBean(name = REDIS_BEAN_NAME)
+	@ConditionalOnBean({ DataRedisConnectionDetails.class, ConnectionSettings.class })
+	UnifiedJedis keyspaceNotificationsRedis(DataRedisConnectionDetails details, ConnectionSettings connection) {
+		return NotificationGroupsFactory.redis(details, connection);
+	}
+
+	/** Closed by the listener container before the notifications, and again (a no-op) on destruction. */
+	@Bean
+	@Lazy
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(value = KeyspaceNotifications.class, name = REDIS_BEAN_NAME)
+	NotificationGroups notificationGroups(KeyspaceNotifications notifications,
+			@Qualifier(REDIS_BEAN_NAME) UnifiedJedis redis, GroupSettings settings) {
+		return new NotificationGroups(notifications, redis, settings);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(KeyspaceNotifications.class)
 	KeyspaceNotificationListenerContainer keyspaceNotificationListenerContainer(KeyspaceNotifications notifications,
-			KeyspaceNotificationsProperties properties) {
+			KeyspaceNotificationsProperties properties, ObjectProvider<NotificationGroups> groups,
+			ListableBeanFactory beanFactory) {
 		KeyspaceNotificationListenerContainer container = new KeyspaceNotificationListenerContainer(notifications);
 		container.setAutoStartup(properties.isAutoStartup());
+		// Looked up by name only, so that the lazy bean is created with the first group handler.
+		if (beanFactory.getBeanNamesForType(NotificationGroups.class, true, false).length > 0) {
+			container.setNotificationGroups(groups::getObject);
+		}
 		return container;
 	}
 
@@ -94,6 +144,12 @@ public class KeyspaceNotificationsAutoConfiguration {
 	NotificationGapEventPublisher notificationGapEventPublisher(KeyspaceNotifications notifications,
 			ApplicationEventPublisher publisher) {
 		return new NotificationGapEventPublisher(notifications, publisher);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	static NotificationGroupsGapEventPublisher notificationGroupsGapEventPublisher() {
+		return new NotificationGroupsGapEventPublisher();
 	}
 
 	@Bean

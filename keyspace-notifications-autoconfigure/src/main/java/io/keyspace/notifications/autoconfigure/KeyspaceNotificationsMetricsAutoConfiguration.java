@@ -3,6 +3,7 @@ package io.keyspace.notifications.autoconfigure;
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.actuate.KeyspaceNotificationsMeterBinder;
 import io.keyspace.notifications.actuate.MeterHandlerObserver;
+import io.keyspace.notifications.actuate.NotificationGroupsMeterBinder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
@@ -30,6 +31,13 @@ public class KeyspaceNotificationsMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	KeyspaceNotificationsMeterBinder keyspaceNotificationsMeterBinder(KeyspaceNotifications notifications) {
 		return new KeyspaceNotificationsMeterBinder(notifications);
+	}
+
+	/** The meters of the groups, added as groups appear; a post-processor, as the groups bean is lazy. */
+	@Bean
+	@ConditionalOnMissingBean
+	static NotificationGroupsMeterBinder notificationGroupsMeterBinder(ObjectProvider<MeterRegistry> registry) {
+		return new NotificationGroupsMeterBinder(registry);
 	}
 
 	/** Times handlers: an Observation per call when there is an observation registry, else a timer. */

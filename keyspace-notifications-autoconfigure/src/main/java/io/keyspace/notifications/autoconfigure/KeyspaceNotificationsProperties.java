@@ -80,6 +80,8 @@ public class KeyspaceNotificationsProperties {
 
 	private final Cluster cluster = new Cluster();
 
+	private final Groups groups = new Groups();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -155,6 +157,10 @@ public class KeyspaceNotificationsProperties {
 
 	public Cluster getCluster() {
 		return this.cluster;
+	}
+
+	public Groups getGroups() {
+		return this.groups;
 	}
 
 	/** Reconnecting a dropped subscriber connection. */
@@ -259,6 +265,114 @@ public class KeyspaceNotificationsProperties {
 
 		public void setShutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+		}
+
+	}
+
+	/**
+	 * Handling each notification once across the application's instances:
+	 * {@code @OnKeyEvent(group = "...")}. The defaults are those of {@code GroupSettings.defaults()}.
+	 */
+	public static class Groups {
+
+		/**
+		 * Prefix of every key the groups write: their streams, forwarding leases, stream
+		 * registry and dead-letter stream (the prefix, the group and ":dead"). Notifications
+		 * of keys with this prefix are never forwarded.
+		 */
+		private String streamKeyPrefix = "keyspace-notifications:group:";
+
+		/**
+		 * Entries each group stream keeps, approximately (XADD MAXLEN ~): the backlog that can
+		 * wait while no instance consumes. Older entries are trimmed unread.
+		 */
+		private long maxLength = 100_000;
+
+		/**
+		 * How long an instance's lease to forward a node's notifications into a group stream
+		 * lasts unless renewed (every third of it). Another instance takes over at most this
+		 * long after the forwarder dies. At least 300ms.
+		 */
+		private Duration leaseTime = Duration.ofSeconds(10);
+
+		/**
+		 * How long an entry may stay delivered but unacknowledged (its handler threw, or its
+		 * instance died) before any instance claims it and calls its handler again. At least
+		 * 100ms.
+		 */
+		private Duration claimTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * Deliveries of one entry after which it moves to the dead-letter stream instead of
+		 * being retried.
+		 */
+		private int maxDeliveries = 5;
+
+		/**
+		 * Entries read, claimed or forwarded per Redis command.
+		 */
+		private int batchSize = 100;
+
+		/**
+		 * This instance's name in the consumer groups; must differ between instances. Default:
+		 * generated, pid@host plus a random suffix, so a new one on every start.
+		 */
+		private String consumerName;
+
+		public String getStreamKeyPrefix() {
+			return this.streamKeyPrefix;
+		}
+
+		public void setStreamKeyPrefix(String streamKeyPrefix) {
+			this.streamKeyPrefix = streamKeyPrefix;
+		}
+
+		public long getMaxLength() {
+			return this.maxLength;
+		}
+
+		public void setMaxLength(long maxLength) {
+			this.maxLength = maxLength;
+		}
+
+		public Duration getLeaseTime() {
+			return this.leaseTime;
+		}
+
+		public void setLeaseTime(Duration leaseTime) {
+			this.leaseTime = leaseTime;
+		}
+
+		public Duration getClaimTimeout() {
+			return this.claimTimeout;
+		}
+
+		public void setClaimTimeout(Duration claimTimeout) {
+			this.claimTimeout = claimTimeout;
+		}
+
+		public int getMaxDeliveries() {
+			return this.maxDeliveries;
+		}
+
+		public void setMaxDeliveries(int maxDeliveries) {
+			this.maxDeliveries = maxDeliveries;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public String getConsumerName() {
+			return this.consumerName;
+		}
+
+		public void setConsumerName(String consumerName) {
+			this.consumerName = consumerName;
 		}
 
 	}

@@ -2,19 +2,28 @@ package io.keyspace.notifications.listener;
 
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.NotificationGap;
+import io.keyspace.notifications.NotificationGroups;
 
 import org.springframework.context.ApplicationEvent;
 
 /**
  * Published for every interruption of delivery, after delivery has resumed, so that
  * {@code @EventListener void resync(NotificationGapEvent e)} can reload what the handlers keep
- * up to date. The source is the {@link KeyspaceNotifications} that had the gap.
+ * up to date. The source is the {@link KeyspaceNotifications} that had the gap, or, for a
+ * {@link io.keyspace.notifications.GapCause#NO_FORWARDER NO_FORWARDER} gap, the
+ * {@link NotificationGroups} whose groups missed notifications.
  */
 public class NotificationGapEvent extends ApplicationEvent {
 
 	private final NotificationGap gap;
 
 	public NotificationGapEvent(KeyspaceNotifications source, NotificationGap gap) {
+		super(source);
+		this.gap = gap;
+	}
+
+	/** A window in which no instance forwarded a node's notifications into a group. */
+	public NotificationGapEvent(NotificationGroups source, NotificationGap gap) {
 		super(source);
 		this.gap = gap;
 	}
