@@ -1,6 +1,7 @@
 package io.keyspace.sample.catalog;
 
 import io.keyspace.notifications.EventType;
+import io.keyspace.notifications.GapCause;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.annotation.OnKeyEvent;
 import io.keyspace.notifications.listener.NotificationGapEvent;
@@ -57,10 +58,14 @@ class ProductCacheSync {
 
 	/**
 	 * Delivery was interrupted (see docs/gaps.md): any cached product may have changed unseen,
-	 * so the cache starts over.
+	 * so the cache starts over. A group's gap (no instance forwarded for a while) concerns only
+	 * the group's handler, not these.
 	 */
 	@EventListener
 	void resync(NotificationGapEvent event) {
+		if (event.gap().cause() == GapCause.NO_FORWARDER) {
+			return;
+		}
 		this.cache.clear();
 		logger.info("{}: cleared the local product cache", event.gap());
 	}
