@@ -199,6 +199,11 @@ public class KeyspaceNotificationListenerContainer
 		// A child context's event reaches the parent's listeners too; only our own counts.
 		if (event.getApplicationContext() == this.applicationContext) {
 			this.contextClosing = true;
+			if (!this.running) {
+				// Group handlers outlive a plain stop(), and the lifecycle processor stops only
+				// running beans: close their groups now, before beans are destroyed.
+				closeGroups();
+			}
 		}
 	}
 
@@ -295,6 +300,17 @@ public class KeyspaceNotificationListenerContainer
 
 	/** The groups first: they hand their leases over while the notifications still deliver. */
 	private void closeNotifications() {
+		closeGroups();
+		try {
+			this.notifications.close();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Closing {} on shutdown failed", this.notifications, ex);
+		}
+	}
+
+	/** Outside the monitor: closing waits for the groups' threads, which call handlers. */
+	private void closeGroups() {
 		NotificationGroups closing;
 		synchronized (this) {
 			closing = this.groups.release();
@@ -306,12 +322,6 @@ public class KeyspaceNotificationListenerContainer
 			catch (RuntimeException ex) {
 				logger.warn("Closing the notification groups on shutdown failed", ex);
 			}
-		}
-		try {
-			this.notifications.close();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Closing {} on shutdown failed", this.notifications, ex);
 		}
 	}
 

@@ -126,6 +126,20 @@ class KeyspaceNotificationListenerContainerGroupTest {
 	}
 
 	@Test
+	void groupsLeftRunningByAPlainStopCloseWhenTheContextCloses() {
+		this.container.setNotificationGroups(this.groupsSource);
+		this.container.register(this.grouped);
+		this.container.start();
+		this.container.stop();
+
+		this.container.onApplicationEvent(new ContextClosedEvent(this.context));
+
+		verify(this.groups).close();
+		verify(this.notifications, never()).close(); // destroyed with its bean, after the groups
+		assertThat(this.container.isRunning("Holds#release")).isFalse();
+	}
+
+	@Test
 	void aGroupHandlerCannotBeStoppedById() {
 		this.container.setNotificationGroups(this.groupsSource);
 		this.container.register(this.grouped);
