@@ -2,6 +2,7 @@ package io.keyspace.notifications;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import io.keyspace.notifications.internal.cluster.ClusterTopology;
 import io.keyspace.notifications.internal.replication.RoleTopologyReader;
@@ -38,6 +39,11 @@ public final class MasterReplicaKeyspaceNotifications extends ShardedKeyspaceNot
 
 	public List<RedisNode> configuredNodes() {
 		return this.nodes;
+	}
+
+	/** The master found last; empty before the first subscription asked the nodes. */
+	public Optional<RedisNode> master() {
+		return firstPrimary();
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package io.keyspace.notifications;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,6 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -37,12 +40,19 @@ import redis.clients.jedis.UnifiedJedis;
  * forwarded a source is reported as a {@link GapCause#NO_FORWARDER}
  * gap to {@link #addGapListener}.
  * <p>
- * Threading: subscribe and close from any thread (this object's monitor guards the groups);
- * each group has a forwarding thread, a maintenance thread and a reader thread per stream.
+ * Threading: subscribe, unsubscribe and close from any thread (this object's monitor guards
+ * the groups, held for memory only); each group has a forwarding thread, a maintenance thread
+ * and a reader thread per stream; gap listeners run on one more thread.
  */
 public final class NotificationGroups implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(NotificationGroups.class);
+
+	/**
+	 * How long a consumer's {@code XREADGROUP} blocks: the Redis client's socket timeout must
+	 * be longer, or every quiet read fails.
+	 */
+	public static final Duration BLOCKING_READ = GroupConsumer.BLOCKING_READ;
 
 	private static final String SINGLE_SOURCE_TAG = "0";
 
@@ -55,6 +65,12 @@ public final class NotificationGroups implements AutoCloseable {
 	private final List<Consumer<NotificationGap>> gapListeners = new CopyOnWriteArrayList<>();
 
 	private final Map<String, Group> groups = new LinkedHashMap<>(); // guarded by this
+
+	private final ExecutorService gapReporter = Executors.newSingleThreadExecutor((runnable) -> {
+		Thread thread = new Thread(runnable, "keyspace-group-gaps");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	private boolean closed;
 
@@ -102,7 +118,7 @@ public final class NotificationGroups implements AutoCloseable {
 		forwarder.listening();
 	}
 
-	/** Called once per window in which no instance forwarded a source, on a forwarding thread. */
+	/** Called once per window in which no instance forwarded a source, on one daemon thread, in order. */
 	public void addGapListener(Consumer<NotificationGap> listener) {
 		this.gapListeners.add(Objects.requireNonNull(listener, "listener"));
 	}
@@ -123,9 +139,26 @@ public final class NotificationGroups implements AutoCloseable {
 	}
 
 	/**
-	 * Stops forwarding (handing each lease over at once) and consuming; entries this instance
-	 * took but did not acknowledge are reclaimed by the others after the claim timeout. Does
-	 * not close the notifications or the Redis client.
+	 * Stops one group here: forwarding (handing each lease over at once) and consuming. The
+	 * other instances go on; entries this one took but did not acknowledge are claimed by them
+	 * after the claim timeout.
+	 * @return whether this instance had the group
+	 */
+	public boolean unsubscribe(String group) {
+		Group removed;
+		synchronized (this) {
+			removed = this.groups.remove(group);
+		}
+		if (removed == null) {
+			return false;
+		}
+		stop(removed);
+		return true;
+	}
+
+	/**
+	 * Stops every group here, as {@link #unsubscribe(String)} does. Does not close the
+	 * notifications or the Redis client.
 	 */
 	@Override
 	public void close() {
@@ -136,17 +169,21 @@ public final class NotificationGroups implements AutoCloseable {
 			}
 			this.closed = true;
 			closing = new ArrayList<>(this.groups.values());
+			this.groups.clear();
 		}
-		for (Group group : closing) {
-			try {
-				this.notifications.unsubscribe(group.subscribed(), group.channels());
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Unsubscribing a group handler failed", ex);
-			}
-			group.forwarder().close();
-			group.consumer().close();
+		closing.forEach(this::stop);
+		this.gapReporter.shutdown();
+	}
+
+	private void stop(Group group) {
+		try {
+			this.notifications.unsubscribe(group.subscribed(), group.channels());
 		}
+		catch (RuntimeException ex) {
+			logger.debug("Unsubscribing a group handler failed", ex);
+		}
+		group.forwarder().close();
+		group.consumer().close();
 	}
 
 	/**
@@ -160,15 +197,18 @@ public final class NotificationGroups implements AutoCloseable {
 		return SINGLE_SOURCE_TAG;
 	}
 
+	/** Off the forwarding thread, which must keep renewing its leases whatever a listener does. */
 	private void reportGap(NotificationGap gap) {
-		for (Consumer<NotificationGap> listener : this.gapListeners) {
-			try {
-				listener.accept(gap);
+		this.gapReporter.execute(() -> {
+			for (Consumer<NotificationGap> listener : this.gapListeners) {
+				try {
+					listener.accept(gap);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("A gap listener failed for {}", gap, ex);
+				}
 			}
-			catch (RuntimeException ex) {
-				logger.warn("A gap listener failed for {}", gap, ex);
-			}
-		}
+		});
 	}
 
 	private record Group(KeyNotificationHandler handler, KeyNotificationHandler subscribed,

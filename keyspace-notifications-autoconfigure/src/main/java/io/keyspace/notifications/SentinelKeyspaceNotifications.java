@@ -72,7 +72,7 @@ public final class SentinelKeyspaceNotifications extends ShardedKeyspaceNotifica
 
 	/** The master the sentinels named last; empty before the first subscription asked them. */
 	public Optional<RedisNode> master() {
-		return Optional.ofNullable(currentTopology()).map((topology) -> topology.primaries().iterator().next());
+		return firstPrimary();
 	}
 
 	/** Asks the sentinels; the first answer also starts listening for master switches. */

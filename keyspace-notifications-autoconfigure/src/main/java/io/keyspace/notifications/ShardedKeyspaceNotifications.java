@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -444,6 +445,11 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 	/** Re-reads the topology soon on the scheduler; for a reader thread that learns of a change. */
 	protected void refreshSoon() {
 		this.refreshes.requestSoon();
+	}
+
+	/** The first primary of the topology read last: the master of a one-shard setup. */
+	protected Optional<RedisNode> firstPrimary() {
+		return Optional.ofNullable(currentTopology()).map((topology) -> topology.primaries().iterator().next());
 	}
 
 	/** The topology read last; {@code null} before the first subscription read it. */

@@ -1,7 +1,6 @@
 package io.keyspace.notifications.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -10,6 +9,7 @@ import java.util.function.Function;
 import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.GroupSettings;
 import io.keyspace.notifications.KeyspaceNotificationsException;
+import io.keyspace.notifications.NotificationGroups;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -40,7 +40,6 @@ final class NotificationGroupsFactory {
 	private static final String PREFIX = "keyspace-notifications.groups.";
 
 	/** The group readers block in XREADGROUP for up to a second: a read must be allowed to outlast it. */
-	private static final Duration BLOCKING_READ = Duration.ofSeconds(1);
 
 	private NotificationGroupsFactory() {
 	}
@@ -72,7 +71,7 @@ final class NotificationGroupsFactory {
 	 */
 	static UnifiedJedis redis(DataRedisConnectionDetails details, ConnectionSettings connection) {
 		JedisClientConfig config = DefaultJedisClientConfig.builder()
-			.from(connection.jedisConfig(connection.commandTimeout().plus(BLOCKING_READ)))
+			.from(connection.jedisConfig(connection.commandTimeout().plus(NotificationGroups.BLOCKING_READ)))
 			.database(connection.database())
 			.build();
 		return switch (RedisSetup.of(details)) {

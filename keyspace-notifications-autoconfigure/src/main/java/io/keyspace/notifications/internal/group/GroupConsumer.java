@@ -1,5 +1,6 @@
 package io.keyspace.notifications.internal.group;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,10 @@ public final class GroupConsumer implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(GroupConsumer.class);
 
-	private static final int BLOCK_MILLIS = 1_000;
+	/** How long a read waits for new entries; the client's socket timeout must be longer. */
+	public static final Duration BLOCKING_READ = Duration.ofSeconds(1);
+
+	private static final int BLOCK_MILLIS = (int) BLOCKING_READ.toMillis();
 
 	private final String group;
 
