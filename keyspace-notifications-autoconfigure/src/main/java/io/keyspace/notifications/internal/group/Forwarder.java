@@ -11,6 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import io.keyspace.notifications.GapCause;
 import io.keyspace.notifications.GroupSettings;
@@ -20,6 +21,8 @@ import io.keyspace.notifications.NotificationGap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.XAddParams;
 
@@ -225,15 +228,41 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		}
 	}
 
+	/**
+	 * Writes the batch and removes what Redis took from it. A command Redis refused is not an
+	 * exception of the pipeline: during a failover the demoted primary answers {@code MOVED},
+	 * which a cluster pipeline neither follows nor reports. So each reply is checked; what
+	 * was refused stays in the batch and the first refusal is thrown: the batch is written
+	 * again after a pause, by when the lease renewal (a single command, which follows
+	 * {@code MOVED}) has updated the client's slots.
+	 */
 	private void write(List<Forward> batch) {
 		XAddParams capped = XAddParams.xAddParams().maxLen(this.settings.maxLength()).approximateTrimming();
+		List<Response<StreamEntryID>> replies = new ArrayList<>(batch.size());
 		try (AbstractPipeline pipeline = this.redis.pipelined()) {
 			for (Forward forward : batch) {
-				pipeline.xadd(this.keys.stream(forward.tag()), capped, StreamEntries.of(forward.notification()));
+				replies.add(pipeline.xadd(this.keys.stream(forward.tag()), capped,
+						StreamEntries.of(forward.notification())));
 			}
 			pipeline.sync();
 		}
-		this.counters.forwarded.add(batch.size());
+		List<Forward> refused = new ArrayList<>();
+		RuntimeException firstRefusal = null;
+		for (int i = 0; i < replies.size(); i++) {
+			try {
+				replies.get(i).get();
+			}
+			catch (RuntimeException ex) {
+				refused.add(batch.get(i));
+				firstRefusal = (firstRefusal != null) ? firstRefusal : ex;
+			}
+		}
+		this.counters.forwarded.add(batch.size() - refused.size());
+		batch.clear();
+		batch.addAll(refused);
+		if (firstRefusal != null) {
+			throw firstRefusal;
+		}
 	}
 
 	/** Renews the leases held, tries to take the others, and forgets what surely was forwarded. */
@@ -283,7 +312,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 				this.group, missed.size());
 		for (int from = 0; from < missed.size(); from += this.settings.batchSize()) {
 			List<KeyNotification> chunk = missed.subList(from, Math.min(missed.size(), from + this.settings.batchSize()));
-			write(chunk.stream().map((n) -> new Forward(source.tag, n)).toList());
+			write(chunk.stream().map((n) -> new Forward(source.tag, n)).collect(Collectors.toCollection(ArrayList::new)));
 		}
 		if (gap != null) {
 			logger.warn("No instance forwarded {} for group '{}' from {} to {}: notifications of that window are lost "
