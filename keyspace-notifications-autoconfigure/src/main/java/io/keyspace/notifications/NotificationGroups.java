@@ -2,6 +2,7 @@ package io.keyspace.notifications;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +84,7 @@ public final class NotificationGroups implements AutoCloseable {
 		this.notifications = Objects.requireNonNull(notifications, "notifications");
 		this.redis = Objects.requireNonNull(redis, "redis");
 		this.settings = Objects.requireNonNull(settings, "settings");
+		notifications.addGapListener(this::forwardersOwnGap);
 	}
 
 	/**
@@ -105,8 +107,8 @@ public final class NotificationGroups implements AutoCloseable {
 		GroupKeys keys = new GroupKeys(this.settings.streamKeyPrefix(), group);
 		GroupCounters counters = new GroupCounters();
 		Set<String> names = Stream.of(channels).map(NotificationChannel::toString).collect(Collectors.toSet());
-		Forwarder forwarder = new Forwarder(group, this.redis, keys, this.settings, this::tagOf, names,
-				this::reportGap, counters);
+		Forwarder forwarder = new Forwarder(group, this.redis, keys, this.settings, this::tagOf, this::nodesRead,
+				names, this::reportGap, counters);
 		GroupConsumer consumer = new GroupConsumer(group, this.redis, keys, this.settings, target,
 				this.notifications.options().keyPrefix(), this.notifications.options().errorHandler(), counters);
 		KeyNotificationHandler subscribed = (handler instanceof FilteredHandler filtered)
@@ -195,6 +197,24 @@ public final class NotificationGroups implements AutoCloseable {
 			return cluster.shardSlot(RedisNode.parse(node)).stream().mapToObj(SlotTags::of).findFirst().orElse(node);
 		}
 		return SINGLE_SOURCE_TAG;
+	}
+
+	/**
+	 * A gap of this instance's own subscription is the groups' gap too for the sources it
+	 * forwards: the other instances read those notifications, but nobody forwarded them.
+	 */
+	private void forwardersOwnGap(NotificationGap gap) {
+		List<Group> current;
+		synchronized (this) {
+			current = List.copyOf(this.groups.values());
+		}
+		if (current.stream().anyMatch((group) -> group.forwarder().isForwarding(gap.node()))) {
+			reportGap(gap);
+		}
+	}
+
+	private Collection<String> nodesRead() {
+		return this.notifications.nodes().stream().map(NodeStatus::node).toList();
 	}
 
 	/** Off the forwarding thread, which must keep renewing its leases whatever a listener does. */

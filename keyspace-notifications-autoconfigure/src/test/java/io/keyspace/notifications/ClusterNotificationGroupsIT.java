@@ -117,8 +117,6 @@ class ClusterNotificationGroupsIT {
 		awaitNothingPending();
 		assertThat(this.handled).hasSize(written.size())
 			.allSatisfy((key, count) -> assertThat(count.get()).as("handlings of %s", key).isEqualTo(1));
-		assertThat(this.instances).filteredOn((i) -> i.metrics().handled() > 0).as("consumers sharing the work")
-			.hasSizeGreaterThan(1);
 		assertThat(this.instances.stream().mapToLong((i) -> i.metrics().forwarded()).sum())
 			.as("notifications forwarded, by all instances together").isEqualTo(written.size());
 
@@ -153,7 +151,8 @@ class ClusterNotificationGroupsIT {
 		try (ShardWriter writer = new ShardWriter("fo:{" + tag + "}:", original, cluster())) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledgedBy(original).size() >= 1_000);
 			awaitHandled(writer.acknowledgedBy(original).subList(0, 500));
-			Set<String> before = streams();
+			// Every shard has its stream (each is leased, busy or not); only this one has entries.
+			Set<String> before = streams().stream().filter((s) -> !entries(s).isEmpty()).collect(Collectors.toSet());
 			assertThat(before).singleElement().satisfies((stream) -> {
 				assertThat(cluster().ownerOf(stream)).isEqualTo(original);
 				assertThat(lastEntry(stream).getFields()).containsEntry("node", original.hostAndPort());
@@ -211,11 +210,15 @@ class ClusterNotificationGroupsIT {
 			awaitHandled(afterTheSwitch);
 			awaitNothingPending();
 
-			assertThat(streams()).as("the shard's stream, across the failover").isEqualTo(before);
+			assertThat(streams()).as("the shard's stream, across the failover").containsAll(before).hasSize(3);
 			assertThat(cluster().ownerOf(stream)).isEqualTo(promoted);
 			assertThat(lastEntry(stream).getFields()).as("the last entry: read from the new primary")
 				.containsEntry("node", promoted.hostAndPort());
-			assertThat(gaps).as("a forwarder was there all along").isEmpty();
+			// A forwarder was there all along: the group's only gap is its forwarder's own switch.
+			assertThat(gaps).allSatisfy((gap) -> {
+				assertThat(gap.cause()).isEqualTo(GapCause.FAILOVER);
+				assertThat(gap.node()).isEqualTo(original.hostAndPort());
+			});
 
 			Map<String, Long> entriesByNode = entries(stream).stream()
 				.collect(Collectors.groupingBy((e) -> e.getFields().get("node"), Collectors.counting()));

@@ -2,6 +2,7 @@ package io.keyspace.notifications.internal.group;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,50 +12,47 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.function.Supplier;
 
 import io.keyspace.notifications.GapCause;
 import io.keyspace.notifications.GroupSettings;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.NotificationGap;
+import io.keyspace.notifications.internal.group.StreamWriter.Forward;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.XAddParams;
 
 /**
  * Copies the notifications of the sources this instance holds the lease for into their group
  * streams. Every instance subscribes and calls this for every notification; only the lease
  * holder of a source forwards it, the others keep it briefly ({@link ReplayBuffer}) so that
- * whoever takes over after a forwarder died forwards what it may have missed.
+ * whoever takes over forwards what the previous forwarder did not ({@link TakeoverReplay}).
+ * Every source the notifications read is leased, busy or not, so that how far it was
+ * forwarded is always known and a window nobody watched is reported as a gap.
  * <p>
  * Threading: {@link #onNotification} runs on handler lanes, several at once; each source's
  * state is guarded by its own monitor, held for memory only. One forwarding thread writes
- * the streams (pipelined {@code XADD}s) and keeps the leases; a full queue blocks the lanes,
- * so the dispatcher's overflow policy decides what happens when Redis cannot keep up.
+ * the streams and keeps the leases; it alone touches the batch and the backlog. A full queue
+ * blocks the lanes, so the dispatcher's overflow policy decides what happens when Redis
+ * cannot keep up.
  */
 public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Forwarder.class);
 
-	/** Clocks of two instances may disagree: replay this much before the previous forwarder's last renewal. */
-	private static final long CLOCK_SKEW_MILLIS = 1_000;
-
 	private static final int QUEUE_CAPACITY = 65_536;
 
 	private final String group;
-
-	private final UnifiedJedis redis;
 
 	private final GroupKeys keys;
 
 	private final GroupSettings settings;
 
 	private final Function<String, String> tagOfNode;
+
+	private final Supplier<Collection<String>> nodesRead;
 
 	private final Set<String> channels;
 
@@ -64,11 +62,21 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 
 	private final ForwardLease lease;
 
+	private final StreamWriter writer;
+
+	private final TakeoverReplay replay;
+
+	private final UnifiedJedis redis;
+
 	private final long tickMillis;
 
-	private final Map<String, Source> sources = new ConcurrentHashMap<>();
+	private final Map<String, Source> sourcesByTag = new ConcurrentHashMap<>();
+
+	private final Map<String, Source> sourcesByNode = new ConcurrentHashMap<>();
 
 	private final BlockingQueue<Forward> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
+
+	private final List<Forward> backlog = new ArrayList<>(); // replays of takeovers; forwarding thread only
 
 	private final Thread thread;
 
@@ -78,21 +86,25 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 
 	/**
 	 * @param tagOfNode the hash tag of a source node's keys: its shard's, or one for all
+	 * @param nodesRead the nodes the notifications read now, as {@code host:port}
 	 * @param channels the names of the channels forwarded, for gap reports
 	 * @param gaps where windows nobody forwarded are reported
 	 */
 	public Forwarder(String group, UnifiedJedis redis, GroupKeys keys, GroupSettings settings,
-			Function<String, String> tagOfNode, Set<String> channels, Consumer<NotificationGap> gaps,
-			GroupCounters counters) {
+			Function<String, String> tagOfNode, Supplier<Collection<String>> nodesRead, Set<String> channels,
+			Consumer<NotificationGap> gaps, GroupCounters counters) {
 		this.group = group;
 		this.redis = redis;
 		this.keys = keys;
 		this.settings = settings;
 		this.tagOfNode = tagOfNode;
+		this.nodesRead = nodesRead;
 		this.channels = Set.copyOf(channels);
 		this.gaps = gaps;
 		this.counters = counters;
 		this.lease = new ForwardLease(redis, keys, settings.consumerName(), settings.leaseTime().toMillis());
+		this.writer = new StreamWriter(redis, keys, settings.maxLength());
+		this.replay = new TakeoverReplay(redis);
 		this.tickMillis = Math.max(100, settings.leaseTime().toMillis() / 3);
 		this.thread = new Thread(this::run, "keyspace-group-forwarder-" + group);
 		this.thread.setDaemon(true);
@@ -110,14 +122,18 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		this.listeningSince = System.currentTimeMillis();
 	}
 
+	/** Whether this instance forwards the source of a node now. */
+	public boolean isForwarding(String node) {
+		Source source = this.sourcesByNode.get(node);
+		return source != null && source.isLeading();
+	}
+
 	@Override
 	public void onNotification(KeyNotification notification) {
 		if (notification.keyStartsWith(this.settings.streamKeyPrefix())) {
 			return; // the groups' own streams and leases: forwarding their events would feed itself
 		}
-		String node = (notification.node() != null) ? notification.node() : "";
-		Source source = this.sources.computeIfAbsent(this.tagOfNode.apply(node), (tag) -> new Source(tag, node,
-				(int) Math.min(QUEUE_CAPACITY, this.settings.maxLength())));
+		Source source = sourceOf((notification.node() != null) ? notification.node() : "");
 		synchronized (source) {
 			if (!source.leading) {
 				source.replay.add(notification, System.currentTimeMillis());
@@ -125,7 +141,12 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 				return;
 			}
 		}
-		enqueue(new Forward(source.tag, notification));
+		try {
+			this.queue.put(new Forward(source.tag, notification));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt(); // shutting down: whoever takes over replays
+		}
 	}
 
 	/** Gives up every lease after forwarding what is queued, so another instance takes over at once. */
@@ -146,13 +167,11 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		return "Forwarder[" + this.group + "]";
 	}
 
-	private void enqueue(Forward forward) {
-		try {
-			this.queue.put(forward);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt(); // shutting down: the lease lapses and another instance replays
-		}
+	/** The source of a node; its tag is worked out once per node (a cluster's needs the topology). */
+	private Source sourceOf(String node) {
+		return this.sourcesByNode.computeIfAbsent(node, (n) -> this.sourcesByTag
+			.computeIfAbsent(this.tagOfNode.apply(n), (tag) -> new Source(tag, n,
+					(int) Math.min(QUEUE_CAPACITY, this.settings.maxLength()))));
 	}
 
 	private void run() {
@@ -165,16 +184,10 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 					tickLeases();
 					nextTick = System.currentTimeMillis() + this.tickMillis;
 				}
-				if (batch.isEmpty()) {
-					Forward first = this.queue.poll(this.tickMillis, TimeUnit.MILLISECONDS);
-					if (first == null) {
-						continue;
-					}
-					batch.add(first);
-					this.queue.drainTo(batch, this.settings.batchSize() - 1);
+				if (batch.isEmpty() && !fill(batch)) {
+					continue;
 				}
-				write(batch);
-				batch.clear();
+				this.counters.forwarded.add(this.writer.write(batch));
 				if (failing) {
 					failing = false;
 					logger.info("Forwarding keyspace notifications of group '{}' works again", this.group);
@@ -184,8 +197,8 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 				break;
 			}
 			catch (RuntimeException ex) {
-				// Redis unreachable: keep the batch and retry; leases may lapse meanwhile, and
-				// whoever takes over replays (duplicates, not losses). One WARN per outage.
+				// Redis unreachable or a node moved: keep the batch and retry; leases may lapse
+				// meanwhile, and whoever takes over replays. One WARN per outage.
 				if (!failing) {
 					failing = true;
 					logger.warn("Cannot forward keyspace notifications of group '{}' ({}); retrying", this.group,
@@ -199,14 +212,32 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		shutDown(batch);
 	}
 
+	/** The backlog of a takeover first, then the queue. @return whether there is anything to write */
+	private boolean fill(List<Forward> batch) throws InterruptedException {
+		if (!this.backlog.isEmpty()) {
+			List<Forward> next = this.backlog.subList(0, Math.min(this.backlog.size(), this.settings.batchSize()));
+			batch.addAll(next);
+			next.clear();
+			return true;
+		}
+		Forward first = this.queue.poll(this.tickMillis, TimeUnit.MILLISECONDS);
+		if (first == null) {
+			return false;
+		}
+		batch.add(first);
+		this.queue.drainTo(batch, this.settings.batchSize() - 1);
+		return true;
+	}
+
 	private void shutDown(List<Forward> batch) {
 		try {
+			batch.addAll(this.backlog);
 			this.queue.drainTo(batch);
 			if (!batch.isEmpty()) {
-				write(batch);
+				this.counters.forwarded.add(this.writer.write(batch));
 			}
 			long now = System.currentTimeMillis();
-			for (Source source : this.sources.values()) {
+			for (Source source : this.sourcesByTag.values()) {
 				if (source.isLeading()) {
 					this.lease.release(source.tag, now);
 				}
@@ -228,47 +259,11 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		}
 	}
 
-	/**
-	 * Writes the batch and removes what Redis took from it. A command Redis refused is not an
-	 * exception of the pipeline: during a failover the demoted primary answers {@code MOVED},
-	 * which a cluster pipeline neither follows nor reports. So each reply is checked; what
-	 * was refused stays in the batch and the first refusal is thrown: the batch is written
-	 * again after a pause, by when the lease renewal (a single command, which follows
-	 * {@code MOVED}) has updated the client's slots.
-	 */
-	private void write(List<Forward> batch) {
-		XAddParams capped = XAddParams.xAddParams().maxLen(this.settings.maxLength()).approximateTrimming();
-		List<Response<StreamEntryID>> replies = new ArrayList<>(batch.size());
-		try (AbstractPipeline pipeline = this.redis.pipelined()) {
-			for (Forward forward : batch) {
-				replies.add(pipeline.xadd(this.keys.stream(forward.tag()), capped,
-						StreamEntries.of(forward.notification())));
-			}
-			pipeline.sync();
-		}
-		List<Forward> refused = new ArrayList<>();
-		RuntimeException firstRefusal = null;
-		for (int i = 0; i < replies.size(); i++) {
-			try {
-				replies.get(i).get();
-			}
-			catch (RuntimeException ex) {
-				refused.add(batch.get(i));
-				firstRefusal = (firstRefusal != null) ? firstRefusal : ex;
-			}
-		}
-		this.counters.forwarded.add(batch.size() - refused.size());
-		batch.clear();
-		batch.addAll(refused);
-		if (firstRefusal != null) {
-			throw firstRefusal;
-		}
-	}
-
 	/** Renews the leases held, tries to take the others, and forgets what surely was forwarded. */
 	private void tickLeases() {
+		this.nodesRead.get().forEach(this::sourceOf);
 		long now = System.currentTimeMillis();
-		for (Source source : this.sources.values()) {
+		for (Source source : this.sourcesByTag.values()) {
 			if (source.isLeading()) {
 				if (!this.lease.renew(source.tag, now)) {
 					logger.warn("Lost the lease to forward {} for group '{}' (it lapsed); another instance forwards it",
@@ -290,30 +285,28 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 	}
 
 	/**
-	 * Forwards what the previous forwarder may have missed, then everything new: the replayed
-	 * notifications are written here, before this thread takes anything queued since.
+	 * Queues what the previous forwarder did not write ahead of everything new, and reports
+	 * the window nobody watched, if any.
 	 */
 	private void takeOver(Source source, long previousUntil, long now) {
-		this.redis.sadd(this.keys.registry(), this.keys.stream(source.tag));
-		long since = Math.max(0, previousUntil - CLOCK_SKEW_MILLIS);
+		String stream = this.keys.stream(source.tag);
+		this.redis.sadd(this.keys.registry(), stream);
 		NotificationGap gap = null;
-		List<KeyNotification> missed;
+		List<KeyNotification> kept;
 		synchronized (source) {
 			// Covered from when this instance listened (or from what the full buffer dropped).
 			long coveredFrom = Math.max(this.listeningSince, source.replay.lostUntil());
 			if (previousUntil > 0 && coveredFrom > previousUntil) {
 				gap = new NotificationGap(source.node, GapCause.NO_FORWARDER, Instant.ofEpochMilli(previousUntil),
-						Instant.ofEpochMilli(coveredFrom), this.channels, 0);
+						Instant.ofEpochMilli(Math.min(coveredFrom, now)), this.channels, 0);
 			}
-			missed = source.replay.takeSince(since);
+			kept = source.replay.takeSince(Math.max(0, previousUntil - TakeoverReplay.MARGIN_MILLIS));
 			source.leading = true;
 		}
-		logger.info("Forwarding {} into {} for group '{}' ({} replayed)", source.node, this.keys.stream(source.tag),
-				this.group, missed.size());
-		for (int from = 0; from < missed.size(); from += this.settings.batchSize()) {
-			List<KeyNotification> chunk = missed.subList(from, Math.min(missed.size(), from + this.settings.batchSize()));
-			write(chunk.stream().map((n) -> new Forward(source.tag, n)).collect(Collectors.toCollection(ArrayList::new)));
-		}
+		List<KeyNotification> missed = this.replay.notYetIn(stream, previousUntil, kept);
+		missed.forEach((notification) -> this.backlog.add(new Forward(source.tag, notification)));
+		logger.info("Forwarding {} into {} for group '{}' ({} kept, {} not yet in the stream)", source.node, stream,
+				this.group, kept.size(), missed.size());
 		if (gap != null) {
 			logger.warn("No instance forwarded {} for group '{}' from {} to {}: notifications of that window are lost "
 					+ "for the group", gap.node(), this.group, gap.start(), gap.end());
@@ -346,9 +339,6 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 			this.leading = leading;
 		}
 
-	}
-
-	private record Forward(String tag, KeyNotification notification) {
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.keyspace.notifications.internal.group;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +94,11 @@ public final class GroupConsumer implements AutoCloseable {
 		this.maintenance.scheduleWithFixedDelay(this::maintain, 0, interval, TimeUnit.MILLISECONDS);
 	}
 
-	/** Stops reading; entries being handled finish, unacknowledged ones are reclaimed by others. */
+	/**
+	 * Stops reading; entries being handled finish, unacknowledged ones are reclaimed by others.
+	 * A member that leaves nothing pending leaves the group, so restarts do not pile up idle
+	 * consumers.
+	 */
 	@Override
 	public void close() {
 		this.closed = true;
@@ -105,6 +110,22 @@ public final class GroupConsumer implements AutoCloseable {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
+		}
+		try {
+			for (String stream : this.readers.keySet()) {
+				leaveIfNothingPending(stream);
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not leave group '{}'", this.group, ex);
+		}
+	}
+
+	private void leaveIfNothingPending(String stream) {
+		String consumer = this.settings.consumerName();
+		if (this.redis.xpending(stream, this.group, XPendingParams.xPendingParams().count(1).consumer(consumer))
+			.isEmpty()) {
+			this.redis.xgroupDelConsumer(stream, this.group, consumer);
 		}
 	}
 
@@ -150,7 +171,7 @@ public final class GroupConsumer implements AutoCloseable {
 				List<Map.Entry<String, List<StreamEntry>>> read = this.redis.xreadGroup(this.group,
 						this.settings.consumerName(), params, fromNew);
 				if (read != null) {
-					read.forEach((entries) -> entries.getValue().forEach((entry) -> handle(stream, entry)));
+					read.forEach((entries) -> handleAll(stream, entries.getValue()));
 				}
 			}
 			catch (RuntimeException ex) {
@@ -162,13 +183,29 @@ public final class GroupConsumer implements AutoCloseable {
 		}
 	}
 
-	/** Calls the handler and acknowledges; a failure leaves the entry pending, to be retried. */
-	private void handle(String stream, StreamEntry entry) {
+	/**
+	 * Calls the handler for each entry, in order, then acknowledges in one {@code XACK} those
+	 * whose handler returned (and those that are no notification); a failure leaves its entry
+	 * pending, to be retried.
+	 */
+	private void handleAll(String stream, List<StreamEntry> entries) {
+		List<StreamEntryID> done = new ArrayList<>(entries.size());
+		for (StreamEntry entry : entries) {
+			if (entry.getFields() != null && handle(stream, entry)) {
+				done.add(entry.getID());
+			}
+		}
+		if (!done.isEmpty()) {
+			this.redis.xack(stream, this.group, done.toArray(StreamEntryID[]::new));
+		}
+	}
+
+	/** @return whether the entry is done with: handled, or not a notification at all */
+	private boolean handle(String stream, StreamEntry entry) {
 		Optional<KeyNotification> notification = StreamEntries.toNotification(entry.getFields(), this.keyPrefix);
 		if (notification.isEmpty()) {
 			logger.warn("Entry {} of {} is not a keyspace notification; acknowledged and skipped", entry.getID(), stream);
-			this.redis.xack(stream, this.group, entry.getID());
-			return;
+			return true;
 		}
 		try {
 			this.handler.onNotification(notification.get());
@@ -176,10 +213,10 @@ public final class GroupConsumer implements AutoCloseable {
 		catch (RuntimeException ex) {
 			this.counters.failed.increment();
 			this.errorHandler.handleError(notification.get(), this.handler, ex);
-			return;
+			return false;
 		}
-		this.redis.xack(stream, this.group, entry.getID());
 		this.counters.handled.increment();
+		return true;
 	}
 
 	/** Entries delivered too often go to the dead-letter stream, acknowledged in the group. */
@@ -216,13 +253,9 @@ public final class GroupConsumer implements AutoCloseable {
 		Map.Entry<StreamEntryID, List<StreamEntry>> claimed = this.redis.xautoclaim(stream, this.group,
 				this.settings.consumerName(), this.settings.claimTimeout().toMillis(), new StreamEntryID(),
 				new XAutoClaimParams().count(this.settings.batchSize()));
-		for (StreamEntry entry : claimed.getValue()) {
-			if (entry.getFields() == null) {
-				continue; // trimmed away while pending
-			}
-			this.counters.reclaimed.increment();
-			handle(stream, entry);
-		}
+		List<StreamEntry> entries = claimed.getValue(); // an entry trimmed away while pending has no fields
+		entries.stream().filter((entry) -> entry.getFields() != null).forEach((entry) -> this.counters.reclaimed.increment());
+		handleAll(stream, entries);
 	}
 
 	private void pause() {

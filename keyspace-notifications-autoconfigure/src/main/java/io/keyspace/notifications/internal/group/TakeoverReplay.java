@@ -1,0 +1,84 @@
+package io.keyspace.notifications.internal.group;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.keyspace.notifications.KeyNotification;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * What a new forwarder replays: what it kept since shortly before the previous forwarder's
+ * last renewal, minus what that forwarder did write. The window reaches back a second more
+ * than the renewal (the instances' clocks and handler lag differ), and the previous
+ * forwarder wrote much of it: those entries are read back from the stream (whose ids are the
+ * server's clock, so the read reaches back further still) and matched by channel and message,
+ * counting repeats, so a clean handover forwards nothing twice.
+ */
+final class TakeoverReplay {
+
+	/** Clocks and handler lag of two instances may differ by this much. */
+	static final long MARGIN_MILLIS = 1_000;
+
+	private static final int PAGE = 1_000;
+
+	private final UnifiedJedis redis;
+
+	TakeoverReplay(UnifiedJedis redis) {
+		this.redis = redis;
+	}
+
+	/**
+	 * @param kept what this instance kept since {@code previousUntil - MARGIN_MILLIS}, oldest first
+	 * @return the notifications of {@code kept} that are not in the stream yet, in order
+	 */
+	List<KeyNotification> notYetIn(String stream, long previousUntil, List<KeyNotification> kept) {
+		if (kept.isEmpty() || previousUntil <= 0) {
+			return kept;
+		}
+		Map<String, Integer> written = writtenSince(stream, previousUntil - 2 * MARGIN_MILLIS);
+		List<KeyNotification> missing = new ArrayList<>(kept.size());
+		for (KeyNotification notification : kept) {
+			String identity = identity(notification);
+			Integer count = written.get(identity);
+			if (count == null) {
+				missing.add(notification);
+			}
+			else if (count == 1) {
+				written.remove(identity);
+			}
+			else {
+				written.put(identity, count - 1);
+			}
+		}
+		return missing;
+	}
+
+	private Map<String, Integer> writtenSince(String stream, long sinceMillis) {
+		Map<String, Integer> written = new HashMap<>();
+		StreamEntryID from = new StreamEntryID(Math.max(0, sinceMillis), 0);
+		while (true) {
+			List<StreamEntry> page = this.redis.xrange(stream, from.toString(), "+", PAGE);
+			for (StreamEntry entry : page) {
+				written.merge(identity(entry.getFields()), 1, Integer::sum);
+			}
+			if (page.size() < PAGE) {
+				return written;
+			}
+			StreamEntryID last = page.get(page.size() - 1).getID();
+			from = new StreamEntryID(last.getTime(), last.getSequence() + 1);
+		}
+	}
+
+	private static String identity(KeyNotification notification) {
+		return identity(StreamEntries.of(notification));
+	}
+
+	private static String identity(Map<String, String> fields) {
+		return fields.get(StreamEntries.CHANNEL) + '\u0000' + fields.get(StreamEntries.MESSAGE);
+	}
+
+}
