@@ -1,5 +1,6 @@
 package io.keyspace.notifications.listener;
 
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -22,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * instances. The groups are asked for only when the first such handler is subscribed (the
  * auto-configured bean is lazy: without group handlers no Redis client is opened for it).
  * <p>
- * A group cannot be left without closing all of them ({@link NotificationGroups} has no
- * unsubscribe), so a group handler stays subscribed from its first subscription until
- * {@link #release()}, whatever the container's {@code stop()} says.
+ * A group handler stays subscribed from its first subscription until it is stopped by id
+ * ({@link #forget}, after which the container leaves the group) or {@link #release()},
+ * whatever the container's {@code stop()} says.
  * <p>
  * Not thread-safe: the container calls it under its own monitor.
  */
@@ -78,12 +79,22 @@ final class GroupSubscriptions {
 		this.subscribed.add(endpoint);
 	}
 
+	/**
+	 * Forgets the subscriptions of handlers stopped by id: the caller leaves their groups
+	 * with the returned groups, outside the container's monitor, since leaving waits for the
+	 * group's threads.
+	 */
+	NotificationGroups forget(Collection<KeyEventEndpoint> endpoints) {
+		this.subscribed.removeAll(endpoints);
+		return this.groups;
+	}
+
 	/** Called when the container stops without closing: the group handlers keep running. */
 	void containerStopped() {
 		if (!this.subscribed.isEmpty() && !this.stopLogged) {
 			this.stopLogged = true;
 			logger.info("{} @OnKeyEvent handler(s) with a group keep running while the listener container is "
-					+ "stopped: a group is left only when the application closes", this.subscribed.size());
+					+ "stopped: a group is left with stop(id) or when the application closes", this.subscribed.size());
 		}
 	}
 

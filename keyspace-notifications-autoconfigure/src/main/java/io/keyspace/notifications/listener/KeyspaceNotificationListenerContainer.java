@@ -45,11 +45,11 @@ import org.springframework.context.event.ContextClosedEvent;
  * <p>
  * A handler with a {@linkplain KeyEventEndpoint#group() group} is subscribed with the
  * {@link NotificationGroups} given to {@link #setNotificationGroups(Supplier)}, so that each
- * notification is handled once across the application's instances. A group can only be left
- * by closing all groups: a group handler runs from the container's first start until the
- * application closes (a plain {@link #stop()} leaves it running, {@link #stop(String)} refuses
- * it), and on shutdown the groups are closed before the notifications, handing their
- * forwarding over to another instance.
+ * notification is handled once across the application's instances. A group handler runs from
+ * the container's first start until {@link #stop(String)} or the application closes (a plain
+ * {@link #stop()} leaves it running: the group's work goes on while this instance is paused),
+ * and on shutdown the groups are closed before the notifications, handing their forwarding
+ * over to another instance.
  */
 public class KeyspaceNotificationListenerContainer
 		implements SmartLifecycle, ApplicationListener<ContextClosedEvent>, ApplicationContextAware {
@@ -119,21 +119,26 @@ public class KeyspaceNotificationListenerContainer
 	 * Stops the handlers with this id (every {@code @OnKeyEvent} that shares it): they are
 	 * unsubscribed now, stay stopped across {@link #stop()} and {@link #start()}, and a channel
 	 * goes from the server only when no other handler uses it. Notifications already queued
-	 * for them may still arrive.
+	 * for them may still arrive. A handler with a group leaves its group here (the others go
+	 * on with it); this waits for the group's threads and hands its forwarding over, outside
+	 * the container's monitor.
 	 * @throws IllegalArgumentException if no handler has this id
-	 * @throws IllegalStateException if a handler with this id has a group: a group cannot be
-	 * left on its own
 	 */
-	public synchronized void stop(String id) {
-		List<KeyEventEndpoint> matching = endpointsWithId(id);
-		matching.stream().filter(KeyEventEndpoint::grouped).findFirst().ifPresent((grouped) -> {
-			throw new IllegalStateException("Cannot stop @OnKeyEvent handler '" + id + "': it handles group '"
-					+ grouped.group() + "', and a handler with a group runs until the application closes. "
-					+ "Give the handlers of this method distinct ids if only the others should stop");
-		});
-		if (this.stoppedIds.add(id) && this.running) {
-			matching.forEach(this::unsubscribe);
+	public void stop(String id) {
+		List<KeyEventEndpoint> leaving;
+		NotificationGroups groups;
+		synchronized (this) {
+			List<KeyEventEndpoint> matching = endpointsWithId(id);
+			if (!this.stoppedIds.add(id)) {
+				return;
+			}
+			if (this.running) {
+				matching.stream().filter((endpoint) -> !endpoint.grouped()).forEach(this::unsubscribe);
+			}
+			leaving = matching.stream().filter(this.groups::isSubscribed).toList();
+			groups = this.groups.forget(leaving);
 		}
+		leaving.forEach((endpoint) -> groups.unsubscribe(endpoint.group()));
 	}
 
 	/**
@@ -151,8 +156,8 @@ public class KeyspaceNotificationListenerContainer
 
 	/**
 	 * Whether the handlers with this id are subscribed: the container runs and the id is not
-	 * stopped; or, for handlers with a group, they were subscribed and the application has not
-	 * closed.
+	 * stopped; or, for handlers with a group, they are in their group (a plain {@link #stop()}
+	 * leaves them there until the application closes).
 	 */
 	public synchronized boolean isRunning(String id) {
 		List<KeyEventEndpoint> matching = endpointsWithId(id);

@@ -28,7 +28,6 @@ import org.springframework.context.support.GenericApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
@@ -41,7 +40,8 @@ import static org.mockito.Mockito.when;
 
 /**
  * Handlers with a group: subscribed with the {@link NotificationGroups} (asked for only then),
- * kept across a plain stop, refused by {@code stop(id)}, and closed before the notifications
+ * kept across a plain stop, left with {@code stop(id)} and joined again with {@code start(id)},
+ * and closed before the notifications
  * on shutdown.
  */
 class KeyspaceNotificationListenerContainerGroupTest {
@@ -140,15 +140,18 @@ class KeyspaceNotificationListenerContainerGroupTest {
 	}
 
 	@Test
-	void aGroupHandlerCannotBeStoppedById() {
+	void aGroupHandlerStoppedByIdLeavesItsGroupAndStartsAgain() {
 		this.container.setNotificationGroups(this.groupsSource);
 		this.container.register(this.grouped);
 		this.container.start();
 
-		assertThatIllegalStateException().isThrownBy(() -> this.container.stop("Holds#release"))
-			.withMessageContaining("Cannot stop @OnKeyEvent handler 'Holds#release': it handles group 'release'")
-			.withMessageContaining("runs until the application closes");
+		this.container.stop("Holds#release");
+		assertThat(this.container.isRunning("Holds#release")).isFalse();
+		verify(this.groups).unsubscribe("release");
+
+		this.container.start("Holds#release");
 		assertThat(this.container.isRunning("Holds#release")).isTrue();
+		verify(this.groups, times(2)).subscribe(eq("release"), any(), any(NotificationChannel[].class));
 	}
 
 	@Test
