@@ -291,13 +291,15 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 	private void takeOver(Source source, long previousUntil, long now) {
 		String stream = this.keys.stream(source.tag);
 		this.redis.sadd(this.keys.registry(), stream);
+		// The previous forwarder surely forwarded until its last renewal, or its last entry.
+		long forwardedUntil = (previousUntil > 0) ? Math.max(previousUntil, this.replay.lastWrittenMillis(stream)) : 0;
 		NotificationGap gap = null;
 		List<KeyNotification> kept;
 		synchronized (source) {
 			// Covered from when this instance listened (or from what the full buffer dropped).
 			long coveredFrom = Math.max(this.listeningSince, source.replay.lostUntil());
-			if (previousUntil > 0 && coveredFrom > previousUntil) {
-				gap = new NotificationGap(source.node, GapCause.NO_FORWARDER, Instant.ofEpochMilli(previousUntil),
+			if (forwardedUntil > 0 && coveredFrom > forwardedUntil) {
+				gap = new NotificationGap(source.node, GapCause.NO_FORWARDER, Instant.ofEpochMilli(forwardedUntil),
 						Instant.ofEpochMilli(Math.min(coveredFrom, now)), this.channels, 0);
 			}
 			kept = source.replay.takeSince(Math.max(0, previousUntil - TakeoverReplay.MARGIN_MILLIS));
