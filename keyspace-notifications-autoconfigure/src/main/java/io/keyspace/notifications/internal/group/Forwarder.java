@@ -294,7 +294,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		// The previous forwarder surely forwarded until its last renewal, or its last entry.
 		long forwardedUntil = (previousUntil > 0) ? Math.max(previousUntil, this.replay.lastWrittenMillis(stream)) : 0;
 		NotificationGap gap = null;
-		List<KeyNotification> kept;
+		List<ReplayBuffer.Read> kept;
 		synchronized (source) {
 			// Covered from when this instance listened (or from what the full buffer dropped).
 			long coveredFrom = Math.max(this.listeningSince, source.replay.lostUntil());
@@ -302,7 +302,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 				gap = new NotificationGap(source.node, GapCause.NO_FORWARDER, Instant.ofEpochMilli(forwardedUntil),
 						Instant.ofEpochMilli(Math.min(coveredFrom, now)), this.channels, 0);
 			}
-			kept = source.replay.takeSince(Math.max(0, previousUntil - TakeoverReplay.MARGIN_MILLIS));
+			kept = source.replay.takeSince(TakeoverReplay.keptSince(previousUntil));
 			source.leading = true;
 		}
 		List<KeyNotification> missed = this.replay.notYetIn(stream, previousUntil, kept);

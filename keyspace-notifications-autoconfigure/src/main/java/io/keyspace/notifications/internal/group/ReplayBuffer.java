@@ -39,14 +39,14 @@ final class ReplayBuffer {
 	}
 
 	/**
-	 * Takes what was read from {@code sinceMillis} on, and empties the buffer.
-	 * @return the notifications, oldest first
+	 * Takes what was read from {@code sinceMillis} on, with when, and empties the buffer.
+	 * @return the reads, oldest first
 	 */
-	List<KeyNotification> takeSince(long sinceMillis) {
-		List<KeyNotification> since = new ArrayList<>(this.reads.size());
+	List<Read> takeSince(long sinceMillis) {
+		List<Read> since = new ArrayList<>(this.reads.size());
 		for (Read read : this.reads) {
 			if (read.readMillis() >= sinceMillis) {
-				since.add(read.notification());
+				since.add(read);
 			}
 		}
 		this.reads.clear();
@@ -58,7 +58,8 @@ final class ReplayBuffer {
 		return this.evictedUntil;
 	}
 
-	private record Read(KeyNotification notification, long readMillis) {
+	/** A notification and when this instance read it (epoch ms). */
+	record Read(KeyNotification notification, long readMillis) {
 	}
 
 }

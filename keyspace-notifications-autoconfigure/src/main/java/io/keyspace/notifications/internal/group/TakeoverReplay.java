@@ -12,11 +12,16 @@ import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * What a new forwarder replays: what it kept since shortly before the previous forwarder's
- * last renewal, minus what that forwarder did write. The window reaches back a second more
- * than the renewal (the instances' clocks and handler lag differ), and the previous
- * forwarder wrote much of it: those entries are read back from the stream (whose ids are the
- * server's clock, so the read reaches back further still) and matched by channel and message,
- * counting repeats, so a clean handover forwards nothing twice.
+ * last renewal, minus what that forwarder did write.
+ * <p>
+ * The replay starts a second before the renewal (the instances' clocks and handler lag
+ * differ). The previous forwarder wrote much of it: the stream's entries (their ids are the
+ * server's clock) are read back from a second further still and matched, by channel and
+ * message and oldest first, against what was kept over that same longer window; what is kept
+ * in the replay window and matched nothing is forwarded. So a clean handover forwards nothing
+ * twice, and an entry written a little before the replay window cannot stand for a later,
+ * identical notification (the same event on the same key) that was never written: the older
+ * copy kept matches it first.
  */
 final class TakeoverReplay {
 
@@ -31,21 +36,30 @@ final class TakeoverReplay {
 		this.redis = redis;
 	}
 
+	/** From when a takeover needs what was kept: {@link #notYetIn} matches back to here. */
+	static long keptSince(long previousUntil) {
+		return Math.max(0, previousUntil - 2 * MARGIN_MILLIS);
+	}
+
 	/**
-	 * @param kept what this instance kept since {@code previousUntil - MARGIN_MILLIS}, oldest first
-	 * @return the notifications of {@code kept} that are not in the stream yet, in order
+	 * @param kept what this instance kept since {@link #keptSince}, oldest first
+	 * @return the notifications kept since {@code previousUntil - MARGIN_MILLIS} that are not in
+	 * the stream yet, in order; everything kept when the source was never forwarded
 	 */
-	List<KeyNotification> notYetIn(String stream, long previousUntil, List<KeyNotification> kept) {
-		if (kept.isEmpty() || previousUntil <= 0) {
-			return kept;
+	List<KeyNotification> notYetIn(String stream, long previousUntil, List<ReplayBuffer.Read> kept) {
+		if (previousUntil <= 0) {
+			return kept.stream().map(ReplayBuffer.Read::notification).toList();
 		}
-		Map<String, Integer> written = writtenSince(stream, previousUntil - 2 * MARGIN_MILLIS);
+		Map<String, Integer> written = writtenSince(stream, keptSince(previousUntil));
+		long replayFrom = previousUntil - MARGIN_MILLIS;
 		List<KeyNotification> missing = new ArrayList<>(kept.size());
-		for (KeyNotification notification : kept) {
-			String identity = identity(notification);
+		for (ReplayBuffer.Read read : kept) {
+			String identity = identity(read.notification());
 			Integer count = written.get(identity);
 			if (count == null) {
-				missing.add(notification);
+				if (read.readMillis() >= replayFrom) {
+					missing.add(read.notification());
+				}
 			}
 			else if (count == 1) {
 				written.remove(identity);
