@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import io.keyspace.notifications.channel.KeyspaceChannel;
+import io.keyspace.notifications.testing.PacedWriter;
 import io.keyspace.notifications.testing.RedisServer;
 import io.keyspace.notifications.testing.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -82,7 +83,7 @@ class NotificationGroupsIT {
 		}
 		List<NotificationGap> gaps = new CopyOnWriteArrayList<>();
 		this.instances.forEach((i) -> i.groups.addGapListener(gaps::add));
-		try (Writer writer = new Writer("handover:")) {
+		try (PacedWriter writer = writer("handover:")) {
 			Instance forwarder = awaitForwarder();
 			// A crash, not a clean close: its Redis client goes first, so it cannot hand the lease over.
 			forwarder.redis.close();
@@ -104,7 +105,7 @@ class NotificationGroupsIT {
 		for (int i = 0; i < 3; i++) {
 			start(this::record);
 		}
-		try (Writer writer = new Writer("clean:")) {
+		try (PacedWriter writer = writer("clean:")) {
 			Instance forwarder = awaitForwarder();
 			await().until(() -> forwarder.metrics().forwarded() > 500);
 			forwarder.close();
@@ -192,6 +193,15 @@ class NotificationGroupsIT {
 		}
 	}
 
+	/** SETs of new keys at about 2,000 a second, until stopped. */
+	private PacedWriter writer(String prefix) {
+		String unique = prefix + this.unique.incrementAndGet() + ":";
+		return new PacedWriter("group-writer", 2_000, redis.server()::jedis, (jedis, i) -> {
+			jedis.set(unique + i, "v");
+			return unique + i;
+		});
+	}
+
 	private Instance start(KeyNotificationHandler handler) {
 		RedisServer server = redis.server();
 		Instance instance = new Instance(server, this.group, handler);
@@ -266,47 +276,6 @@ class NotificationGroupsIT {
 			this.groups.close();
 			this.notifications.close();
 			this.redis.close();
-		}
-
-	}
-
-	/** Writes keys at about 2,000 SET/s until stopped, remembering each. */
-	private final class Writer implements AutoCloseable {
-
-		private final List<String> written = new CopyOnWriteArrayList<>();
-
-		private final Thread thread;
-
-		private volatile boolean stopped;
-
-		Writer(String prefix) {
-			String unique = prefix + NotificationGroupsIT.this.unique.incrementAndGet() + ":";
-			this.thread = new Thread(() -> {
-				try (Jedis jedis = redis.server().jedis()) {
-					long next = System.nanoTime();
-					for (int i = 0; !this.stopped; i++) {
-						jedis.set(unique + i, "v");
-						this.written.add(unique + i);
-						next += 500_000;
-						LockSupport.parkNanos(next - System.nanoTime());
-					}
-				}
-			}, "group-writer");
-			this.thread.start();
-		}
-
-		List<String> written() {
-			return List.copyOf(this.written);
-		}
-
-		void stop() throws InterruptedException {
-			this.stopped = true;
-			this.thread.join(5_000);
-		}
-
-		@Override
-		public void close() throws InterruptedException {
-			stop();
 		}
 
 	}

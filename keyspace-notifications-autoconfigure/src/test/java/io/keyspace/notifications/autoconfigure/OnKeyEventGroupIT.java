@@ -7,13 +7,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 import io.keyspace.notifications.GapCause;
 import io.keyspace.notifications.GroupMetrics;
 import io.keyspace.notifications.NotificationGroups;
 import io.keyspace.notifications.annotation.OnKeyEvent;
 import io.keyspace.notifications.listener.NotificationGapEvent;
+import io.keyspace.notifications.testing.PacedWriter;
 import io.keyspace.notifications.testing.RedisServerExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -102,7 +102,10 @@ class OnKeyEventGroupIT {
 	void whenOneInstanceClosesMidWayTheOtherHandlesTheRestAndNothingIsLost() throws Exception {
 		ConfigurableApplicationContext first = start();
 		ConfigurableApplicationContext second = start();
-		try (HoldWriter writer = new HoldWriter()) {
+		try (PacedWriter writer = new PacedWriter("hold-writer", 1_000, redis.server()::jedis, (jedis, i) -> {
+			jedis.set("hold:" + i, "1", SetParams.setParams().px(20)); // expires after 20 ms
+			return "hold:" + i;
+		})) {
 			await().atMost(Duration.ofSeconds(30)).until(() -> released().size() > 300);
 			ConfigurableApplicationContext forwarder = (groups(first).metrics("release").forwarded() > 0) ? first : second;
 			ConfigurableApplicationContext survivor = (forwarder == first) ? second : first;
@@ -198,46 +201,6 @@ class OnKeyEventGroupIT {
 		@EventListener
 		void gap(NotificationGapEvent event) {
 			this.gaps.add(event);
-		}
-
-	}
-
-	/** Sets holds expiring after 20 ms, at about 1,000 a second, until stopped. */
-	private static final class HoldWriter implements AutoCloseable {
-
-		private final List<String> written = new CopyOnWriteArrayList<>();
-
-		private final Thread thread;
-
-		private volatile boolean stopped;
-
-		HoldWriter() {
-			this.thread = new Thread(() -> {
-				try (Jedis jedis = redis.server().jedis()) {
-					long next = System.nanoTime();
-					for (int i = 0; !this.stopped; i++) {
-						jedis.set("hold:" + i, "1", SetParams.setParams().px(20));
-						this.written.add("hold:" + i);
-						next += 1_000_000;
-						LockSupport.parkNanos(next - System.nanoTime());
-					}
-				}
-			}, "hold-writer");
-			this.thread.start();
-		}
-
-		List<String> written() {
-			return List.copyOf(this.written);
-		}
-
-		void stop() throws InterruptedException {
-			this.stopped = true;
-			this.thread.join(5_000);
-		}
-
-		@Override
-		public void close() throws InterruptedException {
-			stop();
 		}
 
 	}
