@@ -108,7 +108,7 @@ public final class NotificationGroups implements AutoCloseable {
 		GroupCounters counters = new GroupCounters();
 		Set<String> names = Stream.of(channels).map(NotificationChannel::toString).collect(Collectors.toSet());
 		Forwarder forwarder = new Forwarder(group, this.redis, keys, this.settings, this::tagOf, this::nodesRead,
-				names, this::reportGap, counters);
+				() -> this.notifications.metrics().inFlight() == 0, names, this::reportGap, counters);
 		GroupConsumer consumer = new GroupConsumer(group, this.redis, keys, this.settings, target,
 				this.notifications.options().keyPrefix(), this.notifications.options().errorHandler(), counters);
 		KeyNotificationHandler subscribed = (handler instanceof FilteredHandler filtered)

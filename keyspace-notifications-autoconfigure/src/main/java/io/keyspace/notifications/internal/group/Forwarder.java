@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -54,6 +55,8 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 
 	private final Supplier<Collection<String>> nodesRead;
 
+	private final BooleanSupplier lanesEmpty;
+
 	private final Set<String> channels;
 
 	private final Consumer<NotificationGap> gaps;
@@ -82,23 +85,27 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 
 	private volatile long listeningSince = Long.MAX_VALUE; // epoch ms; set once subscribed
 
+
 	private volatile boolean closed;
 
 	/**
 	 * @param tagOfNode the hash tag of a source node's keys: its shard's, or one for all
 	 * @param nodesRead the nodes the notifications read now, as {@code host:port}
+	 * @param lanesEmpty whether no notification read waits in the dispatch lanes: only then can
+	 * this forwarder say it forwarded everything read until now
 	 * @param channels the names of the channels forwarded, for gap reports
 	 * @param gaps where windows nobody forwarded are reported
 	 */
 	public Forwarder(String group, UnifiedJedis redis, GroupKeys keys, GroupSettings settings,
-			Function<String, String> tagOfNode, Supplier<Collection<String>> nodesRead, Set<String> channels,
-			Consumer<NotificationGap> gaps, GroupCounters counters) {
+			Function<String, String> tagOfNode, Supplier<Collection<String>> nodesRead, BooleanSupplier lanesEmpty,
+			Set<String> channels, Consumer<NotificationGap> gaps, GroupCounters counters) {
 		this.group = group;
 		this.redis = redis;
 		this.keys = keys;
 		this.settings = settings;
 		this.tagOfNode = tagOfNode;
 		this.nodesRead = nodesRead;
+		this.lanesEmpty = lanesEmpty;
 		this.channels = Set.copyOf(channels);
 		this.gaps = gaps;
 		this.counters = counters;
@@ -181,7 +188,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		while (!this.closed) {
 			try {
 				if (System.currentTimeMillis() >= nextTick) {
-					tickLeases();
+					tickLeases(batch.isEmpty());
 					nextTick = System.currentTimeMillis() + this.tickMillis;
 				}
 				if (batch.isEmpty() && !fill(batch)) {
@@ -236,10 +243,11 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 			if (!batch.isEmpty()) {
 				this.counters.forwarded.add(this.writer.write(batch));
 			}
+			boolean drained = drained(batch.isEmpty());
 			long now = System.currentTimeMillis();
 			for (Source source : this.sourcesByTag.values()) {
 				if (source.isLeading()) {
-					this.lease.release(source.tag, now);
+					this.lease.release(source.tag, drained ? now : source.forwardedUntil);
 				}
 			}
 		}
@@ -259,20 +267,38 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		}
 	}
 
+	/**
+	 * Whether everything read was written: nothing waits in the dispatch lanes, the queue,
+	 * the backlog or the batch. Only then does a source's "forwarded until" move on to now,
+	 * so a forwarder that falls behind stops claiming progress, and whoever takes over after
+	 * it dies replays (or reports as a gap) from there.
+	 * @param batchWritten whether the forwarding thread's batch is empty
+	 */
+	private boolean drained(boolean batchWritten) {
+		return batchWritten && this.backlog.isEmpty() && this.queue.isEmpty() && this.lanesEmpty.getAsBoolean();
+	}
+
 	/** Renews the leases held, tries to take the others, and forgets what surely was forwarded. */
-	private void tickLeases() {
+	private void tickLeases(boolean batchWritten) {
+		if (this.listeningSince == Long.MAX_VALUE) {
+			return; // not subscribed yet: it would forward nothing
+		}
 		this.nodesRead.get().forEach(this::sourceOf);
 		long now = System.currentTimeMillis();
+		boolean drained = drained(batchWritten);
 		for (Source source : this.sourcesByTag.values()) {
 			if (source.isLeading()) {
-				if (!this.lease.renew(source.tag, now)) {
+				if (drained) {
+					source.forwardedUntil = now;
+				}
+				if (!this.lease.renew(source.tag, source.forwardedUntil)) {
 					logger.warn("Lost the lease to forward {} for group '{}' (it lapsed); another instance forwards it",
 							source.node, this.group);
 					source.setLeading(false);
 				}
 				continue;
 			}
-			long previousUntil = this.lease.acquire(source.tag, now);
+			long previousUntil = this.lease.acquire(source.tag);
 			if (previousUntil >= 0) {
 				takeOver(source, previousUntil, now);
 			}
@@ -291,18 +317,19 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 	private void takeOver(Source source, long previousUntil, long now) {
 		String stream = this.keys.stream(source.tag);
 		this.redis.sadd(this.keys.registry(), stream);
-		// The previous forwarder surely forwarded until its last renewal, or its last entry.
-		long forwardedUntil = (previousUntil > 0) ? Math.max(previousUntil, this.replay.lastWrittenMillis(stream)) : 0;
 		NotificationGap gap = null;
 		List<ReplayBuffer.Read> kept;
 		synchronized (source) {
 			// Covered from when this instance listened (or from what the full buffer dropped).
 			long coveredFrom = Math.max(this.listeningSince, source.replay.lostUntil());
-			if (forwardedUntil > 0 && coveredFrom > forwardedUntil) {
-				gap = new NotificationGap(source.node, GapCause.NO_FORWARDER, Instant.ofEpochMilli(forwardedUntil),
+			if (previousUntil > 0 && coveredFrom > previousUntil) {
+				gap = new NotificationGap(source.node, GapCause.NO_FORWARDER, Instant.ofEpochMilli(previousUntil),
 						Instant.ofEpochMilli(Math.min(coveredFrom, now)), this.channels, 0);
 			}
 			kept = source.replay.takeSince(TakeoverReplay.keptSince(previousUntil));
+			// Surely forwarded so far: what the previous forwarder noted, or (the source's first
+			// forwarder) nothing before this instance listened; it moves on once all is written.
+			source.forwardedUntil = (previousUntil > 0) ? previousUntil : this.listeningSince;
 			source.leading = true;
 		}
 		List<KeyNotification> missed = this.replay.notYetIn(stream, previousUntil, kept);
@@ -326,6 +353,8 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		final ReplayBuffer replay;
 
 		boolean leading;
+
+		long forwardedUntil; // epoch ms; the forwarding thread's own
 
 		Source(String tag, String node, int replayCapacity) {
 			this.tag = tag;

@@ -71,16 +71,6 @@ final class TakeoverReplay {
 		return missing;
 	}
 
-	/**
-	 * When the stream's newest entry was written (the server's clock), 0 if it has none: the
-	 * previous forwarder was alive and forwarding at least until then, whatever its last
-	 * renewal says.
-	 */
-	long lastWrittenMillis(String stream) {
-		List<StreamEntry> newest = this.redis.xrevrange(stream, "+", "-", 1);
-		return newest.isEmpty() ? 0 : newest.get(0).getID().getTime();
-	}
-
 	private Map<String, Integer> writtenSince(String stream, long sinceMillis) {
 		Map<String, Integer> written = new HashMap<>();
 		StreamEntryID from = new StreamEntryID(Math.max(0, sinceMillis), 0);
