@@ -100,6 +100,40 @@ class NotificationGroupsIT {
 		assertThat(gaps).as("the replay covered the handover").isEmpty();
 	}
 
+	/**
+	 * A forwarder whose dispatch lanes fall behind (another handler of its application is
+	 * slow) claims no progress while its lanes hold notifications, so whoever takes over after
+	 * it dies replays from its last drained moment: nothing is lost. With a note that moved on
+	 * at every renewal, the takeover would replay only the last second and lose what sat in the
+	 * dead forwarder's lanes.
+	 */
+	@Test
+	void aForwarderThatFellBehindAndDiedIsReplayedFromItsLastDrainedMoment() throws Exception {
+		Instance behind = start(this::record);
+		behind.notifications.subscribe((n) -> LockSupport.parkNanos(5_000_000), new KeyspaceChannel("*"));
+		await().until(behind::isLeading);
+		Instance next = start(this::record);
+		List<NotificationGap> gaps = new CopyOnWriteArrayList<>();
+		next.groups.addGapListener(gaps::add);
+		List<String> written;
+		Instant firstWrite = Instant.now();
+		try (PacedWriter writer = writer("behind:")) {
+			await().until(() -> writer.written().size() >= 4_000);
+			assertThat(behind.notifications.metrics().inFlight()).as("the lanes are behind").isPositive();
+			behind.redis.close(); // a crash: no clean hand-over
+			behind.close();
+			this.instances.remove(behind);
+			await().atMost(FAST.leaseTime().multipliedBy(3)).until(next::isLeading);
+			writer.stop();
+			written = writer.written();
+		}
+
+		awaitHandled(written);
+		// The dead forwarder's last drained moment was before "next" listened, so the window
+		// between is reported, conservatively; nothing was written in it.
+		assertThat(gaps).allSatisfy((gap) -> assertThat(gap.end()).isBeforeOrEqualTo(firstWrite));
+	}
+
 	@Test
 	void aCleanHandoverForwardsNothingTwice() throws Exception {
 		for (int i = 0; i < 3; i++) {
@@ -262,6 +296,14 @@ class NotificationGroupsIT {
 
 		GroupMetrics metrics() {
 			return this.groups.metrics(this.group);
+		}
+
+		/** Whether it holds the group's lease now. */
+		boolean isLeading() {
+			try (Jedis jedis = NotificationGroupsIT.redis.server().jedis()) {
+				return this.groups.settings().consumerName()
+					.equals(jedis.get(FAST.streamKeyPrefix() + this.group + ":{0}:lease"));
+			}
 		}
 
 		/** Whether it forwarded something since the previous look. */

@@ -1,5 +1,6 @@
 package io.keyspace.notifications.internal.group;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import redis.clients.jedis.UnifiedJedis;
@@ -14,13 +15,11 @@ import redis.clients.jedis.UnifiedJedis;
  */
 final class ForwardLease {
 
-	// KEYS: lease, forwardedUntil. ARGV: owner, lease ms. Returns the previous forwardedUntil
-	// ('' if none) when taken, nil when someone else holds the lease.
+	// KEYS: lease, forwardedUntil. ARGV: owner, lease ms. Returns {1 if taken else 0, the
+	// forwardedUntil note or ''}: the note also tells a non-holder what it may forget.
 	private static final String ACQUIRE = """
-			if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-			  return redis.call('GET', KEYS[2]) or ''
-			end
-			return false""";
+			local taken = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) and 1 or 0
+			return {taken, redis.call('GET', KEYS[2]) or ''}""";
 
 	private static final String RENEW = """
 			if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -53,17 +52,16 @@ final class ForwardLease {
 	}
 
 	/**
-	 * @return until when (epoch ms) the previous forwarder surely forwarded, {@code 0} if the
-	 * source was never forwarded, or {@code -1} when another instance holds the lease
+	 * Tries to take the lease.
+	 * @return whether it was taken, and the holder's (or the previous holder's) note of until
+	 * when it surely forwarded (epoch ms, {@code 0} if the source was never forwarded)
 	 */
-	long acquire(String tag) {
-		Object until = this.redis.eval(ACQUIRE, List.of(this.keys.lease(tag), this.keys.forwardedUntil(tag)),
+	Attempt acquire(String tag) {
+		List<?> reply = (List<?>) this.redis.eval(ACQUIRE,
+				List.of(this.keys.lease(tag), this.keys.forwardedUntil(tag)),
 				List.of(this.owner, Long.toString(this.leaseMillis)));
-		if (until == null) {
-			return -1;
-		}
-		String text = (until instanceof byte[] bytes) ? new String(bytes) : until.toString();
-		return text.isEmpty() ? 0 : Long.parseLong(text);
+		String note = text(reply.get(1));
+		return new Attempt(Long.valueOf(1).equals(reply.get(0)), note.isEmpty() ? 0 : Long.parseLong(note));
 	}
 
 	/**
@@ -80,6 +78,14 @@ final class ForwardLease {
 	void release(String tag, long forwardedUntil) {
 		this.redis.eval(RELEASE, List.of(this.keys.lease(tag), this.keys.forwardedUntil(tag)),
 				List.of(this.owner, Long.toString(forwardedUntil)));
+	}
+
+	private static String text(Object value) {
+		return (value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
+	}
+
+	/** The outcome of {@link #acquire}: taken or not, and the forwarder's note. */
+	record Attempt(boolean taken, long forwardedUntil) {
 	}
 
 }

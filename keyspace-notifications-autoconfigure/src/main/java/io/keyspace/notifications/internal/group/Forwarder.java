@@ -298,13 +298,16 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 				}
 				continue;
 			}
-			long previousUntil = this.lease.acquire(source.tag);
-			if (previousUntil >= 0) {
-				takeOver(source, previousUntil, now);
+			ForwardLease.Attempt attempt = this.lease.acquire(source.tag);
+			if (attempt.taken()) {
+				takeOver(source, attempt.forwardedUntil(), now);
 			}
 			else {
+				// What the forwarder surely wrote is no longer needed for a takeover; a forwarder
+				// that falls behind does not move its note, so this keeps more (up to the
+				// buffer's capacity: what it drops beyond makes a reported gap).
 				synchronized (source) {
-					source.replay.forgetBefore(now - 2 * this.settings.leaseTime().toMillis());
+					source.replay.forgetBefore(TakeoverReplay.keptSince(attempt.forwardedUntil()));
 				}
 			}
 		}
