@@ -84,7 +84,6 @@ public final class NotificationGroups implements AutoCloseable {
 		this.notifications = Objects.requireNonNull(notifications, "notifications");
 		this.redis = Objects.requireNonNull(redis, "redis");
 		this.settings = Objects.requireNonNull(settings, "settings");
-		notifications.addGapListener(this::forwardersOwnGap);
 	}
 
 	/**
@@ -110,7 +109,8 @@ public final class NotificationGroups implements AutoCloseable {
 		Forwarder forwarder = new Forwarder(group, this.redis, keys, this.settings, this::tagOf, this::nodesRead,
 				() -> this.notifications.metrics().inFlight() == 0, names, this::reportGap, counters);
 		GroupConsumer consumer = new GroupConsumer(group, this.redis, keys, this.settings, target,
-				this.notifications.options().keyPrefix(), this.notifications.options().errorHandler(), counters);
+				this.notifications.options().keyPrefix(), this.notifications.options().errorHandler(), counters, names,
+				this::reportGap);
 		KeyNotificationHandler subscribed = (handler instanceof FilteredHandler filtered)
 				? new FilteredHandler(filtered.filter(), forwarder) : forwarder;
 		forwarder.start();
@@ -197,20 +197,6 @@ public final class NotificationGroups implements AutoCloseable {
 			return cluster.shardSlot(RedisNode.parse(node)).stream().mapToObj(SlotTags::of).findFirst().orElse(node);
 		}
 		return SINGLE_SOURCE_TAG;
-	}
-
-	/**
-	 * A gap of this instance's own subscription is the groups' gap too for the sources it
-	 * forwards: the other instances read those notifications, but nobody forwarded them.
-	 */
-	private void forwardersOwnGap(NotificationGap gap) {
-		List<Group> current;
-		synchronized (this) {
-			current = List.copyOf(this.groups.values());
-		}
-		if (current.stream().anyMatch((group) -> group.forwarder().isForwarding(gap.node()))) {
-			reportGap(gap);
-		}
 	}
 
 	private Collection<String> nodesRead() {

@@ -214,11 +214,8 @@ class ClusterNotificationGroupsIT {
 			assertThat(cluster().ownerOf(stream)).isEqualTo(promoted);
 			assertThat(lastEntry(stream).getFields()).as("the last entry: read from the new primary")
 				.containsEntry("node", promoted.hostAndPort());
-			// A forwarder was there all along: the group's only gap is its forwarder's own switch.
-			assertThat(gaps).allSatisfy((gap) -> {
-				assertThat(gap.cause()).isEqualTo(GapCause.FAILOVER);
-				assertThat(gap.node()).isEqualTo(original.hostAndPort());
-			});
+			// A forwarder was there all along (its own switch is a gap of its notifications, checked above).
+			assertThat(gaps).isEmpty();
 
 			Map<String, Long> entriesByNode = entries(stream).stream()
 				.collect(Collectors.groupingBy((e) -> e.getFields().get("node"), Collectors.counting()));

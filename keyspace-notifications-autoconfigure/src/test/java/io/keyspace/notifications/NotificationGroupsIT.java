@@ -205,6 +205,34 @@ class NotificationGroupsIT {
 	}
 
 	@Test
+	void entriesTheCapTrimmedBeforeTheyWereHandledAreReportedAsAnOverflowGap() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		Instance stuck = start((n) -> {
+			try {
+				release.await(); // consumers far behind: the stream's cap trims what they did not read
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, FAST.withMaxLength(100));
+		List<NotificationGap> gaps = new CopyOnWriteArrayList<>();
+		stuck.groups.addGapListener(gaps::add);
+		await().until(stuck::isLeading);
+		try {
+			write("trimmed:", 2_000);
+
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(gaps).anySatisfy((gap) -> {
+				assertThat(gap.cause()).isEqualTo(GapCause.OVERFLOW);
+				assertThat(gap.node()).isEqualTo(redis.server().hostAndPort());
+				assertThat(gap.channels()).containsExactly("__keyspace@0__:*");
+			}));
+		}
+		finally {
+			release.countDown();
+		}
+	}
+
+	@Test
 	void anEntryThatKeepsFailingMovesToTheDeadLetterStream() {
 		Instance instance = start((n) -> {
 			if (n.key().startsWith("poison")) {
@@ -237,8 +265,12 @@ class NotificationGroupsIT {
 	}
 
 	private Instance start(KeyNotificationHandler handler) {
+		return start(handler, FAST);
+	}
+
+	private Instance start(KeyNotificationHandler handler, GroupSettings settings) {
 		RedisServer server = redis.server();
-		Instance instance = new Instance(server, this.group, handler);
+		Instance instance = new Instance(server, this.group, handler, settings);
 		this.instances.add(instance);
 		return instance;
 	}
@@ -284,13 +316,13 @@ class NotificationGroupsIT {
 
 		private long forwardedAtLastLook;
 
-		Instance(RedisServer server, String group, KeyNotificationHandler handler) {
+		Instance(RedisServer server, String group, KeyNotificationHandler handler, GroupSettings settings) {
 			this.group = group;
 			this.notifications = new StandaloneKeyspaceNotifications(new RedisNode(server.host(), server.port()),
 					ConnectionSettings.defaults());
 			this.redis = RedisClient.create(server.host(), server.port());
 			this.groups = new NotificationGroups(this.notifications, this.redis,
-					FAST.withConsumerName(GroupSettings.defaultConsumerName()));
+					settings.withConsumerName(GroupSettings.defaultConsumerName()));
 			this.groups.subscribe(group, handler, new KeyspaceChannel("*"));
 		}
 

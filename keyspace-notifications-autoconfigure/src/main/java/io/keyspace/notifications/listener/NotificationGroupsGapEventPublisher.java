@@ -1,6 +1,5 @@
 package io.keyspace.notifications.listener;
 
-import io.keyspace.notifications.GapCause;
 import io.keyspace.notifications.NotificationGroups;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -8,13 +7,10 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
 
 /**
- * Turns the gaps of every {@link NotificationGroups} bean that only the groups know of
- * ({@link GapCause#NO_FORWARDER}: windows in which no instance forwarded a node's
- * notifications into a group) into {@link NotificationGapEvent}s. The groups also pass on
- * their forwarder's own subscription gaps, but those are the notifications' gaps, published
- * already by {@link NotificationGapEventPublisher}: one interruption, one event. They are
- * published on the groups' gap thread, so a slow {@code @EventListener} (a resync) delays
- * only later gap events.
+ * Turns the gaps of every {@link NotificationGroups} bean (windows in which no instance
+ * forwarded a node's notifications into a group, entries the stream's cap trimmed before
+ * they were handled) into {@link NotificationGapEvent}s. They are published on the groups'
+ * gap thread, so a slow {@code @EventListener} (a resync) delays only later gap events.
  * <p>
  * A post-processor rather than a bean that needs the groups: the auto-configured
  * {@link NotificationGroups} is lazy, created with the first group handler, and this must
@@ -32,11 +28,7 @@ public class NotificationGroupsGapEventPublisher implements BeanPostProcessor, A
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		if (bean instanceof NotificationGroups groups) {
-			groups.addGapListener((gap) -> {
-				if (gap.cause() == GapCause.NO_FORWARDER) {
-					this.publisher.publishEvent(new NotificationGapEvent(groups, gap));
-				}
-			});
+			groups.addGapListener((gap) -> this.publisher.publishEvent(new NotificationGapEvent(groups, gap)));
 		}
 		return bean;
 	}

@@ -129,12 +129,6 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		this.listeningSince = System.currentTimeMillis();
 	}
 
-	/** Whether this instance forwards the source of a node now. */
-	public boolean isForwarding(String node) {
-		Source source = this.sourcesByNode.get(node);
-		return source != null && source.isLeading();
-	}
-
 	@Override
 	public void onNotification(KeyNotification notification) {
 		if (notification.keyStartsWith(this.settings.streamKeyPrefix())) {
@@ -325,8 +319,11 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		synchronized (source) {
 			// Covered from when this instance listened (or from what the full buffer dropped).
 			long coveredFrom = Math.max(this.listeningSince, source.replay.lostUntil());
-			if (previousUntil > 0 && coveredFrom > previousUntil) {
-				gap = new NotificationGap(source.node, GapCause.NO_FORWARDER, Instant.ofEpochMilli(previousUntil),
+			// Unwatched since the previous forwarder's note; for the source's first forwarder,
+			// what its full buffer dropped before it took the lease.
+			long uncoveredFrom = (previousUntil > 0) ? previousUntil : this.listeningSince;
+			if (coveredFrom > uncoveredFrom) {
+				gap = new NotificationGap(source.node, GapCause.NO_FORWARDER, Instant.ofEpochMilli(uncoveredFrom),
 						Instant.ofEpochMilli(Math.min(coveredFrom, now)), this.channels, 0);
 			}
 			kept = source.replay.takeSince(TakeoverReplay.keptSince(previousUntil));

@@ -11,10 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.keyspace.notifications.GroupSettings;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
+import io.keyspace.notifications.NotificationGap;
 import io.keyspace.notifications.NotificationErrorHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +37,12 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  * entry whose handler threw stays pending; after the claim timeout any member (this one
  * included) claims it ({@code XAUTOCLAIM}) and tries again, and past the delivery limit it
  * moves to the dead-letter stream. A restarted instance continues from the group's position.
+ * Entries the stream's cap trimmed before they were handled are reported ({@link TrimWatch}).
  * <p>
  * Threading: one reader thread per stream; one maintenance thread finds new streams (the
- * group's registry set) and reclaims; both call the handler. The set of streams read is a
- * concurrent map written only by the maintenance thread.
+ * group's registry set) and watches for trimming; one more moves poison entries aside and
+ * reclaims and handles stuck ones. Readers and the reclaiming thread call the handler. The
+ * set of streams read is a concurrent map written only by the maintenance thread.
  */
 public final class GroupConsumer implements AutoCloseable {
 
@@ -65,6 +69,8 @@ public final class GroupConsumer implements AutoCloseable {
 
 	private final GroupCounters counters;
 
+	private final TrimWatch trimWatch;
+
 	private final Map<String, Thread> readers = new ConcurrentHashMap<>();
 
 	private final ScheduledExecutorService maintenance;
@@ -73,7 +79,7 @@ public final class GroupConsumer implements AutoCloseable {
 
 	public GroupConsumer(String group, UnifiedJedis redis, GroupKeys keys, GroupSettings settings,
 			KeyNotificationHandler handler, byte[] keyPrefix, NotificationErrorHandler errorHandler,
-			GroupCounters counters) {
+			GroupCounters counters, Set<String> channels, Consumer<NotificationGap> gaps) {
 		this.group = group;
 		this.redis = redis;
 		this.keys = keys;
@@ -82,7 +88,8 @@ public final class GroupConsumer implements AutoCloseable {
 		this.keyPrefix = keyPrefix;
 		this.errorHandler = errorHandler;
 		this.counters = counters;
-		this.maintenance = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+		this.trimWatch = new TrimWatch(group, redis, channels, gaps);
+		this.maintenance = Executors.newScheduledThreadPool(2, (runnable) -> {
 			Thread thread = new Thread(runnable, "keyspace-group-maintenance-" + group);
 			thread.setDaemon(true);
 			return thread;
@@ -92,6 +99,7 @@ public final class GroupConsumer implements AutoCloseable {
 	public void start() {
 		long interval = Math.min(1_000, Math.max(100, this.settings.claimTimeout().toMillis() / 2));
 		this.maintenance.scheduleWithFixedDelay(this::maintain, 0, interval, TimeUnit.MILLISECONDS);
+		this.maintenance.scheduleWithFixedDelay(this::reclaimAll, interval, interval, TimeUnit.MILLISECONDS);
 	}
 
 	/**
@@ -129,15 +137,32 @@ public final class GroupConsumer implements AutoCloseable {
 		}
 	}
 
+	/** Finds new streams and reports what was trimmed unhandled. */
 	private void maintain() {
-		try {
+		whileOpen(() -> {
 			for (String stream : this.redis.smembers(this.keys.registry())) {
 				if (!this.readers.containsKey(stream)) {
 					startReading(stream);
 				}
-				deadLetter(stream);
-				reclaim(stream);
+				this.trimWatch.check(stream);
 			}
+		});
+	}
+
+	/**
+	 * Moves poison entries aside, then reclaims the others. On a thread of its own: reclaiming
+	 * calls handlers, and a hung one must not stop the rest of the maintenance.
+	 */
+	private void reclaimAll() {
+		whileOpen(() -> this.readers.keySet().forEach((stream) -> {
+			deadLetter(stream);
+			reclaim(stream);
+		}));
+	}
+
+	private void whileOpen(Runnable task) {
+		try {
+			task.run();
 		}
 		catch (RuntimeException ex) {
 			if (!this.closed) {
