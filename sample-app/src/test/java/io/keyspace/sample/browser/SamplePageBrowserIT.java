@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -97,7 +98,10 @@ class SamplePageBrowserIT {
 		// The library panel, read from the library's API: the node is subscribed and counted what arrived.
 		waitUntil("the node's row", ExpectedConditions.textToBePresentInElementLocated(By.id("nodes"),
 				redis.server().hostAndPort()));
-		assertThat(browser.findElement(By.id("nodes")).getText()).contains("confirmed").doesNotContain("not confirmed");
+		waitUntil("the node confirmed", (driver) -> {
+			String nodes = driver.findElement(By.id("nodes")).getText();
+			return nodes.contains("confirmed") && !nodes.contains("not confirmed");
+		});
 		waitUntil("a received count (the panel refreshes every 2 s)",
 				(driver) -> Long.parseLong(driver.findElement(By.id("count-received")).getText()) >= 2);
 		assertThat(browser.findElement(By.id("cli-command")).getText())
@@ -136,8 +140,11 @@ class SamplePageBrowserIT {
 		return browser.findElements(By.cssSelector("#feed li[data-event=set][data-key='" + key + "']"));
 	}
 
+	/** The page redraws its panels every 2 s: an element read during a redraw is stale, and read again. */
 	private static <T> void waitUntil(String what, Function<? super WebDriver, T> condition) {
-		new WebDriverWait(browser, WAIT).withMessage(() -> "waiting for " + what).until(condition);
+		new WebDriverWait(browser, WAIT).withMessage(() -> "waiting for " + what)
+			.ignoring(StaleElementReferenceException.class)
+			.until(condition);
 	}
 
 }
