@@ -11,6 +11,8 @@
  * {@link io.keyspace.notifications.DispatchSettings}) and the read-only
  * {@link io.keyspace.notifications.NotificationMetrics}. The machinery lives in
  * {@code io.keyspace.notifications.internal}, which these docs do not promise; only the
- * implementations (and their package-private bases) reach into it.
+ * implementations (and their package-private bases) and
+ * {@link io.keyspace.notifications.NotificationGroups} reach into it, and the engine uses the
+ * value types here, never those facades.
  */
 package io.keyspace.notifications;
