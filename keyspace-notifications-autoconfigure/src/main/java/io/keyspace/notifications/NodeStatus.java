@@ -14,9 +14,13 @@ import java.time.Instant;
  * @param received messages read from the node on its subscriptions
  * @param reconnects connections restored after an outage
  * @param gaps interruptions of delivery reported for the node
+ * @param missingFlags the {@code notify-keyspace-events} flags the subscriptions need that the
+ * node's server lacked at its last check ({@link ServerConfigMode}), so notifications that need
+ * them are not published; empty when none were missing, or when the server is not checked
+ * ({@link ServerConfigMode#NONE}, {@code CONFIG} refused)
  */
 public record NodeStatus(String node, State state, int channels, Instant lastRead, long received, long reconnects,
-		long gaps) {
+		long gaps, String missingFlags) {
 
 	/** Where a node reader stands. */
 	public enum State {

@@ -1,6 +1,7 @@
 package io.keyspace.notifications;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * new notification is dropped (and counted as {@link DropReason#PULL_OVERFLOW})
  * @param serverConfig whether the servers' {@code notify-keyspace-events} is checked, set or
  * left alone
+ * @param serverConfigCheckInterval how often {@code serverConfig} checks every node again, besides
+ * on connect and on a new subscription, so that a setting changed under a running subscriber is
+ * noticed; zero or negative checks only on those events
  * @param handlerObserver watches handler calls (metrics, tracing); {@link HandlerObserver#NONE} by default
  * @param failFast whether a subscription fails when Redis cannot be reached (the default); when
  * {@code false} it is kept and made as soon as Redis answers, and only a server's refusal fails
@@ -29,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, NotificationErrorHandler errorHandler,
 		ThreadFactory handlerThreadFactory, int pullQueueCapacity, ServerConfigMode serverConfig,
-		HandlerObserver handlerObserver, boolean failFast, ReadFrom readFrom) {
+		Duration serverConfigCheckInterval, HandlerObserver handlerObserver, boolean failFast, ReadFrom readFrom) {
 
 	private static final Logger logger = LoggerFactory.getLogger(NotificationOptions.class);
 
@@ -44,6 +48,7 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 			throw new IllegalArgumentException("pullQueueCapacity must be at least 1, was " + pullQueueCapacity);
 		}
 		Objects.requireNonNull(serverConfig, "serverConfig");
+		Objects.requireNonNull(serverConfigCheckInterval, "serverConfigCheckInterval");
 		Objects.requireNonNull(handlerObserver, "handlerObserver");
 		Objects.requireNonNull(readFrom, "readFrom");
 	}
@@ -84,6 +89,8 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 		private int pullQueueCapacity = 65_536;
 
 		private ServerConfigMode serverConfig = ServerConfigMode.VERIFY;
+
+		private Duration serverConfigCheckInterval = Duration.ofSeconds(30);
 
 		private HandlerObserver handlerObserver = HandlerObserver.NONE;
 
@@ -130,6 +137,17 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 			return this;
 		}
 
+		/**
+		 * How often every node's {@code notify-keyspace-events} is checked again (30 s by
+		 * default), so that flags removed while subscribed (a {@code CONFIG SET}, a restart the
+		 * subscriber did not notice) are reported, or set again with {@link ServerConfigMode#APPLY},
+		 * within this interval. Zero or negative checks only on connect and on new subscriptions.
+		 */
+		public Builder serverConfigCheckInterval(Duration serverConfigCheckInterval) {
+			this.serverConfigCheckInterval = serverConfigCheckInterval;
+			return this;
+		}
+
 		/** Watches handler calls, e.g. to time them; {@link HandlerObserver#NONE} by default. */
 		public Builder handlerObserver(HandlerObserver handlerObserver) {
 			this.handlerObserver = handlerObserver;
@@ -154,7 +172,8 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 		public NotificationOptions build() {
 			return new NotificationOptions(this.keyPrefix, this.dispatch, this.errorHandler,
 					(this.handlerThreadFactory != null) ? this.handlerThreadFactory : defaultHandlerThreadFactory(),
-					this.pullQueueCapacity, this.serverConfig, this.handlerObserver, this.failFast, this.readFrom);
+					this.pullQueueCapacity, this.serverConfig, this.serverConfigCheckInterval, this.handlerObserver,
+					this.failFast, this.readFrom);
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import ch.qos.logback.classic.Level;
+import io.keyspace.notifications.actuate.KeyspaceNotificationsHealthIndicator;
 import io.keyspace.notifications.channel.KeyeventChannel;
 import io.keyspace.notifications.channel.KeyspaceChannel;
 import io.keyspace.notifications.internal.config.ServerConfigCheck;
@@ -11,6 +12,9 @@ import io.keyspace.notifications.internal.reader.NodeSubscriber;
 import io.keyspace.notifications.testing.RedisServer;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 
 import static io.keyspace.notifications.IntegrationTestSettings.FAST_RECONNECT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,6 +36,9 @@ class ServerConfigIT {
 			"+subscribe", "+psubscribe", "+unsubscribe", "+punsubscribe", "+ping" };
 
 	private static final Duration WAIT = Duration.ofSeconds(15);
+
+	/** The periodic check's interval where a test waits for it: short, so the test is too. */
+	private static final Duration RECHECK = Duration.ofMillis(200);
 
 	@Test
 	void applyTurnsNotificationsOnAndAgainAfterTheServerRestartsWithoutThem() {
@@ -93,6 +100,82 @@ class ServerConfigIT {
 				.contains("CONFIG SET notify-keyspace-events 'gxKE'");
 			assertThat(notifyKeyspaceEvents(server)).as("VERIFY never changes the server").isEmpty();
 			assertThat(log.messages(Level.INFO)).isEmpty();
+		}
+	}
+
+	@Test
+	void verifyReportsFlagsRemovedWhileSubscribedWithinTheCheckIntervalAndClearsThemWhenRestored() {
+		try (RedisServer server = RedisServer.builder().config("notify-keyspace-events", "KEA").start();
+				LogCapture log = new LogCapture(ServerConfigCheck.class, Level.INFO);
+				StandaloneKeyspaceNotifications notifications = new StandaloneKeyspaceNotifications(node(server),
+						FAST_RECONNECT, NotificationOptions.builder()
+							.serverConfig(ServerConfigMode.VERIFY)
+							.serverConfigCheckInterval(RECHECK)
+							.build());
+				Jedis admin = server.jedis()) {
+			RecordingHandler handler = new RecordingHandler();
+			notifications.subscribe(handler, new KeyspaceChannel("k:*"));
+			KeyspaceNotificationsHealthIndicator health = new KeyspaceNotificationsHealthIndicator(notifications, null);
+
+			admin.configSet("notify-keyspace-events", "");
+
+			await().atMost(WAIT).until(() -> missingFlags(notifications), "AK"::equals);
+			assertThat(log.messages(Level.WARN)).singleElement()
+				.asString()
+				.contains("Redis at " + server.hostAndPort() + " no longer publishes")
+				.contains("lacks 'AK'")
+				.contains("on __keyspace@0__:k:*")
+				.contains("CONFIG SET notify-keyspace-events 'AK'");
+			Health reported = health.health(true);
+			assertThat(reported.getStatus()).as("the connection is fine").isEqualTo(Status.UP);
+			assertThat(reported.getDetails()).extractingByKey("nodes")
+				.asString()
+				.contains(server.hostAndPort())
+				.contains("missingFlags=AK");
+			long getsAfterWarning = Long.parseLong(commandCalls(server, "config|get"));
+			await().atMost(WAIT).until(() -> Long.parseLong(commandCalls(server, "config|get")) >= getsAfterWarning + 3);
+			assertThat(log.messages(Level.WARN)).as("once per change, not per check").hasSize(1);
+			assertThat(notifyKeyspaceEvents(server)).as("VERIFY never changes the server").isEmpty();
+
+			admin.configSet("notify-keyspace-events", "KEA");
+
+			await().atMost(WAIT).until(() -> missingFlags(notifications).isEmpty());
+			assertThat(log.messages(Level.INFO)).singleElement()
+				.asString()
+				.contains("Redis at " + server.hostAndPort() + " publishes every keyspace notification subscribed here again");
+			assertThat(health.health(true).getDetails()).extractingByKey("nodes").asString().doesNotContain("missingFlags");
+			admin.set("k:after", "v");
+			handler.awaitNotification("k:after", EventType.SET);
+		}
+	}
+
+	@Test
+	void applySetsFlagsRemovedWhileSubscribedAgainWithinTheCheckInterval() {
+		try (RedisServer server = RedisServer.builder().config("notify-keyspace-events", "").start();
+				LogCapture log = new LogCapture(ServerConfigCheck.class, Level.INFO);
+				StandaloneKeyspaceNotifications notifications = new StandaloneKeyspaceNotifications(node(server),
+						FAST_RECONNECT, NotificationOptions.builder()
+							.serverConfig(ServerConfigMode.APPLY)
+							.serverConfigCheckInterval(RECHECK)
+							.build());
+				Jedis admin = server.jedis()) {
+			RecordingHandler handler = new RecordingHandler();
+			notifications.subscribe(handler, new KeyeventChannel(EventType.SET));
+			await().atMost(WAIT).until(() -> notifyKeyspaceEvents(server), "$E"::equals);
+
+			admin.configSet("notify-keyspace-events", "K$");
+
+			await().atMost(WAIT).until(() -> notifyKeyspaceEvents(server), "$KE"::equals);
+			assertThat(log.messages(Level.WARN)).singleElement()
+				.asString()
+				.contains("notify-keyspace-events on " + server.hostAndPort() + " had been changed to '$K'")
+				.contains("lacks 'E'")
+				.contains("set it to '$KE' again")
+				.contains("Notifications on __keyevent@0__:set published meanwhile were lost");
+			assertThat(log.messages(Level.INFO)).as("the first CONFIG SET, at subscribe").hasSize(1);
+			assertThat(missingFlags(notifications)).isEmpty();
+			admin.set("after", "v");
+			handler.awaitNotification("after", EventType.SET);
 		}
 	}
 
@@ -192,6 +275,11 @@ class ServerConfigIT {
 			.backoff(FAST_RECONNECT.backoff())
 			.healthCheckInterval(FAST_RECONNECT.healthCheckInterval())
 			.build();
+	}
+
+	/** What the one node's last check found missing, as the API shows it. */
+	private static String missingFlags(KeyspaceNotifications notifications) {
+		return notifications.nodes().get(0).missingFlags();
 	}
 
 	private static RedisNode node(RedisServer server) {

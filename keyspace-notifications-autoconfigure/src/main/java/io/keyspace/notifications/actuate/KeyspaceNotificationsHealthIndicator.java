@@ -17,8 +17,12 @@ import org.springframework.boot.health.contributor.Health;
  * UP while every node that should deliver has its subscriptions confirmed (or nothing is
  * subscribed), DOWN while one is not (an outage, a failover in progress), OUT_OF_SERVICE while
  * the listener container is stopped. Details per node: state, channel count, last read,
- * messages received, reconnects and gaps; plus the overall counters. Never a key name or a
- * credential: nodes are named by {@code host:port}, channels only counted.
+ * messages received, reconnects and gaps, and {@code missingFlags} while the server-config check
+ * finds the node's {@code notify-keyspace-events} without flags the subscriptions need; plus the
+ * overall counters. Missing flags leave the status as it is: the connection is fine, and a DOWN
+ * would have orchestrators restart instances, which cannot fix a server's setting (the WARN says
+ * what does). Never a key name or a credential: nodes are named by {@code host:port},
+ * channels only counted.
  */
 public class KeyspaceNotificationsHealthIndicator extends AbstractHealthIndicator {
 
@@ -55,6 +59,9 @@ public class KeyspaceNotificationsHealthIndicator extends AbstractHealthIndicato
 			details.put("received", node.received());
 			details.put("reconnects", node.reconnects());
 			details.put("gaps", node.gaps());
+			if (!node.missingFlags().isEmpty()) {
+				details.put("missingFlags", node.missingFlags());
+			}
 			perNode.put(node.node(), details);
 		}
 		NotificationMetrics metrics = this.notifications.metrics();

@@ -53,11 +53,20 @@ public class KeyspaceNotificationsProperties {
 	 * What to do about each Redis node's notify-keyspace-events, without which the server
 	 * publishes nothing: VERIFY logs a WARN naming the node, the missing flags and the CONFIG
 	 * SET that adds them; APPLY adds them with CONFIG SET (never removing any); NONE sends no
-	 * CONFIG command. Checked when a node connects or reconnects and when a subscription needs
-	 * more flags. Needs +config|get (and +config|set for APPLY); without them it logs once at
-	 * INFO and carries on.
+	 * CONFIG command. Checked when a node connects or reconnects, when a subscription needs
+	 * more flags, and every server-config-check-interval. Needs +config|get (and +config|set
+	 * for APPLY); without them it logs once at INFO and carries on.
 	 */
 	private ServerConfigMode serverConfig = ServerConfigMode.VERIFY;
+
+	/**
+	 * How often server-config checks every node's notify-keyspace-events again while
+	 * subscribed, so that flags removed under a running subscriber (a CONFIG SET, a restart it
+	 * did not notice) are a WARN and a "missingFlags" health detail, or set again with APPLY,
+	 * within this interval; fixed flags clear the detail (logged at INFO) the same way. 0 or
+	 * negative checks only when a node connects and when a subscription needs more flags.
+	 */
+	private Duration serverConfigCheckInterval = Duration.ofSeconds(30);
 
 	/**
 	 * Which node of a Sentinel, master/replica or cluster setup notifications are read from:
@@ -128,6 +137,14 @@ public class KeyspaceNotificationsProperties {
 
 	public void setServerConfig(ServerConfigMode serverConfig) {
 		this.serverConfig = serverConfig;
+	}
+
+	public Duration getServerConfigCheckInterval() {
+		return this.serverConfigCheckInterval;
+	}
+
+	public void setServerConfigCheckInterval(Duration serverConfigCheckInterval) {
+		this.serverConfigCheckInterval = serverConfigCheckInterval;
 	}
 
 	public ReadFrom getReadFrom() {

@@ -152,6 +152,7 @@ final class KeyspaceNotificationsSettings {
 			.dispatch(settings)
 			.errorHandler(errorHandler)
 			.serverConfig(properties.getServerConfig())
+			.serverConfigCheckInterval(properties.getServerConfigCheckInterval())
 			.failFast(properties.isFailFast())
 			.readFrom(properties.getReadFrom());
 		if (handlerThreads != null) {

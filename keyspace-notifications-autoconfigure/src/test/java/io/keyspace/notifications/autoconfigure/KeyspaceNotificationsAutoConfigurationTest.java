@@ -64,7 +64,22 @@ class KeyspaceNotificationsAutoConfigurationTest {
 					.isEqualTo(new RedisNode("redis.example", 6390));
 				assertThat(context.getBean(StandaloneKeyspaceNotifications.class).options().serverConfig())
 					.isEqualTo(ServerConfigMode.VERIFY);
+				assertThat(context.getBean(StandaloneKeyspaceNotifications.class).options().serverConfigCheckInterval())
+					.isEqualTo(Duration.ofSeconds(30));
 			});
+	}
+
+	@Test
+	void bindsTheServerConfigCheckIntervalZeroIncluded() {
+		this.runner.withPropertyValues("keyspace-notifications.server-config-check-interval=250ms")
+			.run((context) -> assertThat(
+					context.getBean(StandaloneKeyspaceNotifications.class).options().serverConfigCheckInterval())
+				.isEqualTo(Duration.ofMillis(250)));
+		this.runner.withPropertyValues("keyspace-notifications.server-config-check-interval=0")
+			.run((context) -> assertThat(
+					context.getBean(StandaloneKeyspaceNotifications.class).options().serverConfigCheckInterval())
+				.as("0 turns the periodic check off, it is no error")
+				.isZero());
 	}
 
 	@Test
@@ -307,7 +322,7 @@ class KeyspaceNotificationsAutoConfigurationTest {
 		for (String property : List.of("enabled", "auto-startup", "key-prefix", "health-check-interval", "reconnect.initial-backoff",
 				"reconnect.max-backoff", "dispatch.concurrency", "dispatch.queue-capacity", "dispatch.overflow",
 				"dispatch.block-timeout", "dispatch.shutdown-timeout", "cluster.refresh-interval", "server-config",
-				"read-from", "topology-refresh-interval")) {
+				"server-config-check-interval", "read-from", "topology-refresh-interval")) {
 			String name = "\"name\": \"keyspace-notifications." + property + "\"";
 			assertThat(metadata).contains(name);
 			String entry = metadata.substring(metadata.indexOf(name));

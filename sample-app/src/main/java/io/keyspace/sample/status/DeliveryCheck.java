@@ -20,11 +20,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * Notices that notifications do not arrive, so the page does not say "live" over an empty
- * feed when the user's own Redis publishes nothing. Two independent signs: the server's
- * {@code notify-keyspace-events} lacks what the sample needs (when {@code CONFIG GET} is
- * allowed), and a write made by this application was not followed by any notification
- * within {@code sample.delivery-check.timeout} (which also catches a subscriber that is not
- * listening).
+ * feed when the user's own Redis publishes nothing. Three signs: the server's
+ * {@code notify-keyspace-events} lacks what the sample needs (read here, when {@code CONFIG GET}
+ * is allowed); the library's own check found flags missing on another node it reads (a cluster
+ * primary, a replica: {@code NodeStatus.missingFlags()}); and a write made by this application was
+ * not followed by any notification within {@code sample.delivery-check.timeout} (which also
+ * catches a subscriber that is not listening).
  */
 @Component
 public class DeliveryCheck {
@@ -77,10 +78,30 @@ public class DeliveryCheck {
 						+ SETTING + " KEA");
 			}
 		});
+		libraryFindings(redis).forEach(problems::add);
 		silentFor().ifPresent((silence) -> problems.add("No notification arrived in the " + silence.toSeconds()
 				+ " s since this application wrote a product key: Redis does not publish keyspace notifications "
 				+ "(" + SETTING + "), or the subscriber is not connected."));
 		return problems;
+	}
+
+	/**
+	 * What the library's server-config check found on the nodes it reads, except the one read
+	 * above: that reading is fresh, the library's is as old as its check interval.
+	 */
+	private List<String> libraryFindings(RedisAddress redis) {
+		KeyspaceNotifications current = this.notifications.getIfAvailable();
+		if (current == null) {
+			return List.of();
+		}
+		return current.nodes()
+			.stream()
+			.filter((node) -> !node.missingFlags().isEmpty() && !redis.isAt(node.node()))
+			.map((node) -> "Redis at " + node.node() + " lacks \"" + node.missingFlags() + "\" in its " + SETTING
+					+ ", so it does not publish everything this application subscribed to (the library checks "
+					+ "again every keyspace-notifications.server-config-check-interval). Fix: config set " + SETTING
+					+ " KEA on that node")
+			.toList();
 	}
 
 	private synchronized Optional<Duration> silentFor() {

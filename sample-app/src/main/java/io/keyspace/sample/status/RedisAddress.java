@@ -49,6 +49,11 @@ record RedisAddress(String address, String cli) {
 					+ sentinel.getNodes().stream().map((node) -> node.host() + ":" + node.port()).toList(), null));
 	}
 
+	/** Whether {@code node} ({@code host:port}) is the server this address names. */
+	boolean isAt(String node) {
+		return this.address.equals(node) || this.address.startsWith(node + " ");
+	}
+
 	private static String cli(String host, int port, int database) {
 		boolean local = host.equals("localhost") || host.equals("127.0.0.1");
 		return "redis-cli" + (local ? "" : " -h " + host) + " -p " + port + ((database != 0) ? " -n " + database : "");

@@ -12,7 +12,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
 /**
  * {@link NodeConfigAccess} over a short-lived command connection per call, made like the
  * subscriber's (credentials, TLS, host mapper) but waiting only the command timeout. The
- * checks are rare (a connect, a new flag), so a pooled connection would idle for nothing.
+ * checks are rare (a connect, a new flag, one per node every check interval: 30 s by default),
+ * so a pooled connection would idle for nothing.
  */
 final class JedisNodeConfigAccess implements NodeConfigAccess {
 

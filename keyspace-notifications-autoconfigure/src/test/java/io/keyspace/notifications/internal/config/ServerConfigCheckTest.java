@@ -2,8 +2,10 @@ package io.keyspace.notifications.internal.config;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import ch.qos.logback.classic.Level;
 import io.keyspace.notifications.FilteredHandler;
@@ -38,6 +40,10 @@ class ServerConfigCheckTest {
 	private final FakeConfig config = new FakeConfig();
 
 	private final LogCapture log = new LogCapture(ServerConfigCheck.class, Level.DEBUG);
+
+	/** The nodes read, each with the channels its server confirmed. */
+	private final Map<RedisNode, Set<String>> nodes = new LinkedHashMap<>(
+			Map.of(NODE, Set.of("__keyspace@0__:session:*")));
 
 	@AfterEach
 	void closeLog() {
@@ -139,6 +145,7 @@ class ServerConfigCheckTest {
 
 	@Test
 	void aSubscriptionThatNeedsMoreChecksEveryNodeAndOneThatDoesNotChecksNone() {
+		this.nodes.put(OTHER, Set.of()); // connecting: checked all the same
 		this.config.values.put(NODE, "xE");
 		this.config.values.put(OTHER, "xE");
 		ServerConfigCheck check = check(ServerConfigMode.VERIFY);
@@ -157,16 +164,144 @@ class ServerConfigCheckTest {
 	}
 
 	@Test
+	void verifyReportsFlagsRemovedWhileSubscribedOnceAndTheirReturnOnce() {
+		this.config.values.put(NODE, "KEA");
+		this.config.values.put(OTHER, "KEA");
+		this.registry.add(new KeyspaceChannel("session:*"), HANDLER);
+		this.registry.add(new KeyeventChannel("expired"), HANDLER);
+		ServerConfigCheck check = check(ServerConfigMode.VERIFY);
+		check.nodeConnected(NODE);
+		check.recheckAll();
+		assertThat(this.log.messages(Level.WARN)).isEmpty();
+
+		this.config.values.put(NODE, "E"); // CONFIG SET by someone else, no connection closed
+		check.recheckAll();
+		check.recheckAll(); // still wrong: nothing new to say
+		check.recheckAll();
+
+		assertThat(this.log.messages(Level.WARN)).singleElement()
+			.asString()
+			.contains("Redis at 10.0.0.1:6379 no longer publishes")
+			.contains("is 'E' and lacks 'AK'")
+			.contains("on __keyevent@0__:expired, __keyspace@0__:session:*.")
+			.contains("CONFIG SET notify-keyspace-events 'AKE'");
+		assertThat(check.missingOn(NODE)).isEqualTo("AK");
+		assertThat(check.missingOn(OTHER)).isEmpty();
+		assertThat(this.config.sets).isEmpty();
+
+		this.config.values.put(NODE, "KEA");
+		check.recheckAll();
+		check.recheckAll();
+
+		assertThat(this.log.messages(Level.INFO)).singleElement()
+			.asString()
+			.contains("Redis at 10.0.0.1:6379 publishes every keyspace notification subscribed here again")
+			.contains("is 'KEA'");
+		assertThat(check.missingOn(NODE)).isEmpty();
+
+		this.config.values.put(NODE, "AE"); // a second loss is a new change
+		check.recheckAll();
+		assertThat(this.log.messages(Level.WARN)).hasSize(2).last().asString().contains("lacks 'K'");
+	}
+
+	@Test
+	void applySetsFlagsRemovedWhileSubscribedAgainWithAWarnNamingTheChannels() {
+		this.config.values.put(NODE, "AK");
+		this.registry.add(new KeyspaceChannel("session:*"), HANDLER);
+		ServerConfigCheck check = check(ServerConfigMode.APPLY);
+		check.nodeConnected(NODE);
+
+		this.config.values.put(NODE, "");
+		check.recheckAll();
+		check.recheckAll();
+
+		assertThat(this.config.sets).containsExactly(NODE + "=AK");
+		assertThat(this.log.messages(Level.WARN)).singleElement()
+			.asString()
+			.contains("notify-keyspace-events on 10.0.0.1:6379 had been changed to '', which lacks 'AK'")
+			.contains("set it to 'AK' again")
+			.contains("Notifications on __keyspace@0__:session:* published meanwhile were lost");
+		assertThat(check.missingOn(NODE)).isEmpty();
+		assertThat(this.log.messages(Level.INFO)).isEmpty();
+	}
+
+	@Test
+	void applyThatCannotSetKeepsTheFlagsReportedAsMissing() {
+		this.config.values.put(NODE, "AK");
+		this.registry.add(new KeyspaceChannel("session:*"), HANDLER);
+		ServerConfigCheck check = check(ServerConfigMode.APPLY);
+		check.nodeConnected(NODE);
+
+		this.config.values.put(NODE, "");
+		this.config.setFailure = new JedisAccessControlException("NOPERM no config|set");
+		check.recheckAll();
+		check.recheckAll();
+
+		assertThat(this.log.messages(Level.WARN)).singleElement()
+			.asString()
+			.contains("Redis at 10.0.0.1:6379 no longer publishes")
+			.contains("CONFIG SET was refused (NOPERM no config|set)");
+		assertThat(check.missingOn(NODE)).isEqualTo("AK");
+	}
+
+	@Test
+	void thePeriodicCheckLeavesConnectingNodesAndNodesThatRefusedConfigToTheirReconnect() {
+		this.nodes.put(OTHER, Set.of()); // connecting or reconnecting: its connection triggers a check
+		this.registry.add(new KeyeventChannel("expired"), HANDLER);
+		ServerConfigCheck check = check(ServerConfigMode.VERIFY);
+		this.config.getFailure = new JedisAccessControlException("NOPERM no config|get");
+		check.nodeConnected(NODE);
+		this.config.getFailure = null;
+
+		check.recheckAll();
+		assertThat(this.config.gets).as("a refusal is not repeated into the server's ACL LOG").containsExactly(NODE);
+
+		check.nodeConnected(NODE); // reconnected, and allowed now
+		check.recheckAll();
+		assertThat(this.config.gets).containsExactly(NODE, NODE, NODE);
+	}
+
+	@Test
+	void theWarningNamesOnlyTheChannelsAffectedAndTheFirstFiveOfThem() {
+		this.config.values.put(NODE, "$K");
+		this.registry.add(new KeyspaceChannel("ok"), new FilteredHandler(KeyNotificationFilter.events("set"), HANDLER));
+		for (int key = 1; key <= 7; key++) {
+			this.registry.add(new KeyspaceChannel("k" + key), HANDLER);
+		}
+
+		check(ServerConfigMode.VERIFY).nodeConnected(NODE);
+
+		assertThat(this.log.messages(Level.WARN)).singleElement()
+			.asString()
+			.contains("on __keyspace@0__:k1, __keyspace@0__:k2, __keyspace@0__:k3, __keyspace@0__:k4, "
+					+ "__keyspace@0__:k5 and 2 more channel(s).")
+			.doesNotContain("__keyspace@0__:ok");
+	}
+
+	@Test
+	void whatWasFoundOnANodeNoLongerReadIsForgotten() {
+		this.registry.add(new KeyeventChannel("expired"), HANDLER);
+		ServerConfigCheck check = check(ServerConfigMode.VERIFY);
+		check.recheckAll();
+		assertThat(check.missingOn(NODE)).isEqualTo("xE");
+
+		this.nodes.clear();
+		check.recheckAll();
+		assertThat(check.missingOn(NODE)).isEmpty();
+	}
+
+	@Test
 	void noneSendsNoConfigCommand() {
 		this.registry.add(new KeyeventChannel("expired"), HANDLER);
 		ServerConfigCheck check = check(ServerConfigMode.NONE);
 		check.nodeConnected(NODE);
 		check.subscriptionsChanged();
+		check.recheckAll();
 		assertThat(this.config.gets).isEmpty();
 	}
 
 	private ServerConfigCheck check(ServerConfigMode mode) {
-		return new ServerConfigCheck(mode, this.config, this.registry::subscriptions, () -> List.of(NODE, OTHER),
+		return new ServerConfigCheck(mode, this.config, this.registry::subscriptions, () -> this.nodes,
 				Runnable::run);
 	}
 
