@@ -13,6 +13,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +87,10 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 
 	};
 
-	/** Runs health checks and, for a cluster, topology refreshes; one daemon thread. */
+	/**
+	 * Runs health checks, the server-config checks and, for a cluster, topology refreshes; one
+	 * daemon thread.
+	 */
 	protected final ScheduledExecutorService scheduler;
 
 	private final BlockingQueue<KeyNotification> pullQueue;
@@ -116,7 +120,13 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 			return thread;
 		});
 		this.serverConfig = new ServerConfigCheck(options.serverConfig(), connectionSettings,
-				this.registry::subscriptions, () -> serverSubscriptions().keySet(), this.scheduler);
+				this.registry::subscriptions, this::serverSubscriptions, this.scheduler);
+		long recheckMillis = options.serverConfigCheckInterval().toMillis();
+		if (options.serverConfig() != ServerConfigMode.NONE && recheckMillis > 0) {
+			// On the scheduler thread itself: its checks and the others' run one at a time.
+			this.scheduler.scheduleWithFixedDelay(this.serverConfig::recheckAll, recheckMillis, recheckMillis,
+					TimeUnit.MILLISECONDS);
+		}
 	}
 
 	@Override
@@ -214,7 +224,8 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 	@Override
 	public List<NodeStatus> nodes() {
 		List<NodeStatus> nodes = new ArrayList<>();
-		readers().forEach((reader) -> nodes.add(reader.status(this.gaps.reportedFor(reader.node().toString()))));
+		readers().forEach((reader) -> nodes.add(reader.status(this.gaps.reportedFor(reader.node().toString()),
+				this.serverConfig.missingOn(reader.node()))));
 		return nodes;
 	}
 
@@ -236,7 +247,13 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 		finally {
 			this.stateLock.unlock();
 		}
-		this.scheduler.shutdownNow();
+		// Tasks that never ran are cancelled, so that a caller waiting for one (a cluster's
+		// refresh()) returns.
+		this.scheduler.shutdownNow().forEach((task) -> {
+			if (task instanceof Future<?> pending) {
+				pending.cancel(false);
+			}
+		});
 		closeConnections();
 		this.dispatcher.close();
 		this.gaps.close();

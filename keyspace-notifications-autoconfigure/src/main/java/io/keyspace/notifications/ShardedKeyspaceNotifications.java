@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 import io.keyspace.notifications.channel.NotificationChannel;
@@ -49,9 +50,12 @@ import org.slf4j.LoggerFactory;
  * reconnecting, or a retry is scheduled.
  * <p>
  * Threading: the topology, the node readers and what each carries are guarded by the state
- * lock, held for memory updates only. Refreshes run one at a time (serialized by the
- * {@link RefreshSchedule}, which only other refreshes wait for), on the scheduler thread or
- * on the caller of {@link #refresh()}.
+ * lock, held for memory updates only. No lock is held while a topology is read or while
+ * confirmations are awaited. Refreshes run one at a time on the scheduler thread
+ * ({@link RefreshSchedule}; {@link #refresh()} hands one over and waits for it). The first
+ * topology is read on the thread of the first subscription, before anything is published:
+ * subscriptions made meanwhile read it too instead of waiting, and the first read published
+ * stays.
  */
 abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotifications {
 
@@ -64,11 +68,11 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 
 	private final RefreshSchedule refreshes;
 
-	private final Object firstReadLock = new Object();
+	private final AtomicBoolean timersStarted = new AtomicBoolean();
 
 	private volatile boolean waitingForTopology; // fail-fast off and no node answered yet
 
-	private Instant lastApplied = Instant.now(); // written by refresh attempts, which run one at a time
+	private Instant lastApplied = Instant.now(); // scheduler thread only: refresh attempts run there
 
 	// Guarded by stateLock.
 	private ClusterTopology topology; // null until the first subscription read it
@@ -152,8 +156,9 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 	/**
 	 * Re-reads the topology now and applies the difference. Runs on the scheduler by
 	 * itself; public so that an application (or a test) that knows the cluster changed
-	 * need not wait for the timer. Does nothing before the first subscription and never
-	 * throws: a failure is logged and retried with backoff.
+	 * need not wait for the timer. The refresh runs on the scheduler thread, and this waits
+	 * for it. Does nothing before the first subscription and never throws: a failure is
+	 * logged and retried with backoff.
 	 */
 	public void refresh() {
 		this.refreshes.refreshNow();
@@ -167,40 +172,41 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 		}
 	}
 
-	/** The first subscription reads the topology; it fails loudly when no node answers. */
+	/**
+	 * The first subscription reads the topology; it fails loudly when no node answers. No lock
+	 * is held while it reads: a subscription made meanwhile reads as well rather than wait
+	 * behind a slow node, and the first topology published stays (the timer re-reads it soon).
+	 */
 	@Override
 	protected void prepare() {
-		if (currentTopology() != null) {
+		if (currentTopology() != null || this.waitingForTopology) {
 			return;
 		}
-		synchronized (this.firstReadLock) {
-			if (currentTopology() != null || this.waitingForTopology) {
-				return;
+		ClusterTopology first;
+		try {
+			first = readTopology(null);
+		}
+		catch (KeyspaceNotificationsException ex) {
+			if (options().failFast()) {
+				throw ex;
 			}
-			ClusterTopology first;
-			try {
-				first = readTopology(null);
-			}
-			catch (KeyspaceNotificationsException ex) {
-				if (options().failFast()) {
-					throw ex;
-				}
-				// Subscriptions wait in the registry; the refresh retries with backoff (warning
-				// once) and routes them all when a topology is read.
-				this.waitingForTopology = true;
-				startTimers();
-				this.refreshes.requestSoon();
-				return;
-			}
-			this.stateLock.lock();
-			try {
+			// Subscriptions wait in the registry; the refresh retries with backoff (warning
+			// once) and routes them all when a topology is read.
+			this.waitingForTopology = true;
+			startTimers();
+			this.refreshes.requestSoon();
+			return;
+		}
+		this.stateLock.lock();
+		try {
+			if (this.topology == null) {
 				this.topology = first;
 			}
-			finally {
-				this.stateLock.unlock();
-			}
-			startTimers();
 		}
+		finally {
+			this.stateLock.unlock();
+		}
+		startTimers();
 	}
 
 	/** Routes only the new channels: subscribing N channels costs O(N), whatever the registry holds. */
@@ -463,7 +469,11 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 		}
 	}
 
+	/** Once, by whichever first read ends first. */
 	private void startTimers() {
+		if (!this.timersStarted.compareAndSet(false, true)) {
+			return;
+		}
 		this.refreshes.start(this.refreshInterval);
 		long healthInterval = this.settings.healthCheckInterval().toMillis();
 		if (healthInterval > 0) {

@@ -6,23 +6,30 @@
  * which channel, {@code replication} reads a Sentinel or master/replica setup as one shard,
  * and {@code config} checks that the servers publish what is subscribed.
  * <p>
- * <b>Threading.</b> Each node has one <em>reader thread</em> ({@code NodeSubscriber}): it
- * connects, reads frames, and on each message runs match, parse and filter, collecting a
- * batch it hands to the handler lanes when its read buffer is empty; it never runs user code.
- * Each <em>handler lane</em> ({@code Dispatcher}) is one thread with one bounded queue,
- * chosen by key hash, so one key's notifications run in order. One <em>scheduler thread</em>
- * per notifications object runs health checks, the servers' {@code notify-keyspace-events}
- * checks (network I/O, so never on a reader thread or under a lock) and, for a cluster,
- * Sentinel or master/replica setup, topology refreshes; a Sentinel setup adds one reader
- * thread on a sentinel for {@code +switch-master} ({@code SentinelWatcher}, its own monitor
- * held for memory updates only).
- * Callers' threads subscribe and unsubscribe. State and its owners: what is wanted where (the
- * registry and each node's wanted set) is changed under the notifications object's state
- * lock, for memory updates only; each {@code NodeSubscriber} guards its connection and
- * wanted/sent sets with its own lock, taken after the state lock and never held while
- * connecting or reading; the registry is read lock-free by reader threads; each lane's queue
- * is guarded by its own lock, held per batch; counters are lock-free adders. No lock that a
- * caller waits on is held during network I/O: confirmations are awaited without locks, and
- * topology reads hold only the refresh lock that other refreshes wait for.
+ * <b>Threading.</b> Each node read has one <em>reader thread</em> ({@code NodeSubscriber},
+ * {@code keyspace-reader-host:port}): it connects, reads frames, and on each message runs
+ * match, parse and filter, collecting a batch it hands to the handler lanes when its read
+ * buffer is empty; it never runs user code. Each <em>handler lane</em> ({@code Dispatcher}) is
+ * one thread with one bounded queue, chosen by key hash, so one key's notifications run in
+ * order. One <em>scheduler thread</em> per notifications object runs, one task at a time, the
+ * health-check PINGs, the servers' {@code notify-keyspace-events} checks and, for a cluster,
+ * Sentinel or master/replica setup, every topology refresh (a caller of {@code refresh()}
+ * hands one over and waits for it). One <em>gap thread</em> ({@code GapTracker}) calls the
+ * gap listeners. A Sentinel setup adds one reader thread on a sentinel for
+ * {@code +switch-master} ({@code SentinelWatcher}). Callers' threads subscribe and unsubscribe,
+ * and the first subscription of a sharded setup reads its first topology.
+ * <p>
+ * These locks are held for memory updates only: the notifications object's state lock (what
+ * is wanted where: the registry together with the topology and each node's wanted set); each
+ * {@code NodeSubscriber}'s lock (its connection and wanted/sent sets), taken after the state
+ * lock; each lane's queue lock, held per batch; and the monitors of the registry, the
+ * {@code GapTracker} and the {@code SentinelWatcher}. Two are held longer, and no caller's
+ * status or metric read takes either: the {@code Dispatcher}'s monitor, which only
+ * {@code close()} takes, held while the handlers drain; and a {@code NodeSubscriber}'s write
+ * lock ({@code WriteHandOff}), held while a command is written to its socket, which is only
+ * ever try-locked (a thread that finds it taken leaves its write to the holder), so nobody
+ * waits for it. Confirmations are awaited, and topologies read, without any lock; refreshes
+ * are serialized by running on the scheduler thread. The registry is read lock-free by
+ * reader threads; counters are lock-free adders.
  */
 package io.keyspace.notifications.internal;

@@ -1,6 +1,9 @@
 package io.keyspace.notifications.internal.cluster;
 
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,9 +20,10 @@ import org.slf4j.Logger;
  * while a node reader is down, so a promotion is followed at once; and with backoff after a
  * failed attempt, logging the first failure of a run at WARN and the recovery at INFO.
  * <p>
- * Threading: attempts run one at a time under {@code lock} (on the scheduler thread, or on
- * the caller of {@link #refreshNow()}); only other attempts wait for it. The attempt itself
- * reads the topology over the network, so no other lock may be held around it.
+ * Threading: every attempt runs on the scheduler's one thread, so attempts never overlap and
+ * the failure count is that thread's own: no lock. An attempt reads the topology and waits for
+ * confirmations over the network; the only thread that ever waits for one is a caller of
+ * {@link #refreshNow()}, which asked for it (and holds no lock meanwhile).
  */
 public final class RefreshSchedule {
 
@@ -38,18 +42,17 @@ public final class RefreshSchedule {
 
 	private final Logger logger;
 
-	private final Object lock = new Object();
-
 	private final AtomicBoolean requested = new AtomicBoolean();
 
 	private final AtomicBoolean following = new AtomicBoolean();
 
-	// Guarded by lock.
+	// Scheduler thread only.
 	private int failedAttempts;
 
 	private boolean retryScheduled;
 
 	/**
+	 * @param scheduler the one thread every attempt runs on
 	 * @param attempt reads the topology and applies it; throws to be retried
 	 * @param anyReaderDown whether a node reader is down (keeps following)
 	 * @param logger where failures and recoveries are logged (the user-facing category)
@@ -69,21 +72,31 @@ public final class RefreshSchedule {
 		this.scheduler.scheduleWithFixedDelay(this::refreshQuietly, millis, millis, TimeUnit.MILLISECONDS);
 	}
 
-	/** Refreshes now on the caller's thread; a failure is logged and retried, never thrown. */
+	/**
+	 * Refreshes now on the scheduler thread and waits until that is done (after whatever the
+	 * scheduler is running); a failure is logged and retried, never thrown. Returns at once when
+	 * the scheduler is shut down. Never call it on the scheduler thread: it would wait for itself.
+	 */
 	public void refreshNow() {
-		synchronized (this.lock) {
-			try {
-				this.attempt.run();
-			}
-			catch (KeyspaceNotificationsException ex) {
-				retryLater(ex.getMessage());
-				return;
-			}
-			if (this.failedAttempts > 0) {
-				this.logger.info("Keyspace subscriptions on the Redis Cluster are complete again after {} failed "
-						+ "attempt(s)", this.failedAttempts);
-				this.failedAttempts = 0;
-			}
+		Future<?> done;
+		try {
+			done = this.scheduler.submit(this::refreshQuietly);
+		}
+		catch (RejectedExecutionException ex) {
+			return; // closed: nothing left to refresh
+		}
+		try {
+			done.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (CancellationException ex) {
+			// Closed before it ran.
+		}
+		catch (ExecutionException ex) {
+			// refreshQuietly catches every RuntimeException: this is an Error.
+			throw new IllegalStateException("Refreshing the topology failed", ex.getCause());
 		}
 	}
 
@@ -114,7 +127,23 @@ public final class RefreshSchedule {
 		this.following.set(false);
 	}
 
-	/** Logs the first of a run of failures at WARN and schedules one retry with backoff. Holds lock. */
+	/** One attempt; a failure is logged and retried, never thrown. Scheduler thread. */
+	private void runAttempt() {
+		try {
+			this.attempt.run();
+		}
+		catch (KeyspaceNotificationsException ex) {
+			retryLater(ex.getMessage());
+			return;
+		}
+		if (this.failedAttempts > 0) {
+			this.logger.info("Keyspace subscriptions on the Redis Cluster are complete again after {} failed "
+					+ "attempt(s)", this.failedAttempts);
+			this.failedAttempts = 0;
+		}
+	}
+
+	/** Logs the first of a run of failures at WARN and schedules one retry with backoff. */
 	private void retryLater(String problem) {
 		this.failedAttempts++;
 		if (this.failedAttempts == 1) {
@@ -131,15 +160,13 @@ public final class RefreshSchedule {
 	}
 
 	private void retry() {
-		synchronized (this.lock) {
-			this.retryScheduled = false;
-		}
+		this.retryScheduled = false;
 		refreshQuietly();
 	}
 
 	private void refreshQuietly() {
 		try {
-			refreshNow();
+			runAttempt();
 		}
 		catch (RuntimeException ex) {
 			// A scheduled task that throws is never run again; keep refreshing.

@@ -14,7 +14,8 @@ public interface NodeListener {
 	};
 
 	/**
-	 * A connection to the node is open and the wanted subscriptions have been sent on it.
+	 * A connection to the node is open and the wanted subscriptions have been sent on it (or
+	 * are being sent by another thread that was writing to the node at that moment).
 	 * @param reconnect {@code false} for the first connection, {@code true} after an outage
 	 */
 	default void onConnected(RedisNode node, boolean reconnect) {

@@ -1,5 +1,6 @@
 package io.keyspace.notifications.internal.reader;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,7 +20,6 @@ import io.keyspace.notifications.RedisNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.Protocol.Command;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
@@ -34,10 +35,12 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * and every new connection gets all of it, so a dropped connection, a {@code CLIENT KILL} or
  * a server restart only costs the messages published while nobody was connected.
  * <p>
- * Threading: {@code lock} guards the wanted/sent sets and the connection; it is held for
- * memory updates and for writing a short command, never while connecting or reading, so a
- * caller never waits behind another node or behind this node's network. It is the last lock
- * in any lock order: nothing is called out of this class while it is held.
+ * Threading: {@code lock} guards the wanted/sent sets and the connection, for memory updates
+ * only: it is never held while connecting, reading, writing or closing a socket, so a status
+ * read or a subscription never waits behind this node's network. It is the last lock in any
+ * lock order: nothing is called out of this class while it is held. Commands are written
+ * through a {@code WriteHandOff}, which keeps them in the order their differences were taken
+ * and never makes a thread wait for another's write.
  */
 public final class NodeSubscriber implements AutoCloseable {
 
@@ -60,6 +63,13 @@ public final class NodeSubscriber implements AutoCloseable {
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private final Condition changed = this.lock.newCondition();
+
+	/** Its lock is held across a socket write and taken before {@code lock}, never after. */
+	private final WriteHandOff writes = new WriteHandOff(this::takePending);
+
+	private final AtomicBoolean pingWanted = new AtomicBoolean();
+
+	private final String threadName;
 
 	private final SubscriptionSet channels = new SubscriptionSet();
 
@@ -92,10 +102,18 @@ public final class NodeSubscriber implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	/** A reader of a data node, its thread named {@code keyspace-reader-host:port}. */
 	public NodeSubscriber(RedisNode node, ConnectionSettings settings, MessageListener messageListener,
 			NodeListener nodeListener) {
+		this(node, "keyspace-reader-" + node, settings, messageListener, nodeListener);
+	}
+
+	/** @param threadName the reader thread's name, which says what the node is read for */
+	public NodeSubscriber(RedisNode node, String threadName, ConnectionSettings settings,
+			MessageListener messageListener, NodeListener nodeListener) {
 		this.node = node;
 		this.nodeName = node.toString();
+		this.threadName = threadName;
 		this.settings = settings;
 		// The handshake (HELLO, AUTH, SELECT, CLIENT SETINFO) is a command like any other: a
 		// server that accepts the connection but never answers fails it after the command
@@ -117,7 +135,7 @@ public final class NodeSubscriber implements AutoCloseable {
 			if (this.reader != null || this.closed) {
 				return;
 			}
-			this.reader = new Thread(this::readUntilClosed, "keyspace-reader-" + this.nodeName);
+			this.reader = new Thread(this::readUntilClosed, this.threadName);
 			this.reader.setDaemon(true);
 			this.reader.start();
 		}
@@ -150,15 +168,12 @@ public final class NodeSubscriber implements AutoCloseable {
 		}
 	}
 
-	/** Sends what the wanted sets gained or lost since the last send, if connected. */
+	/**
+	 * Sends what the wanted sets gained or lost since the last send, if connected: now, or, while
+	 * another thread is writing to this node, by that thread right after its write.
+	 */
 	public void sync() {
-		this.lock.lock();
-		try {
-			sendDifference();
-		}
-		finally {
-			this.lock.unlock();
-		}
+		this.writes.request();
 	}
 
 	/**
@@ -248,8 +263,8 @@ public final class NodeSubscriber implements AutoCloseable {
 		}
 	}
 
-	/** This reader's state; {@code gaps} is counted elsewhere and passed in. */
-	public NodeStatus status(long gaps) {
+	/** This reader's state; {@code gaps} and {@code missingFlags} are found elsewhere and passed in. */
+	public NodeStatus status(long gaps, String missingFlags) {
 		NodeStatus.State state;
 		int wanted;
 		this.lock.lock();
@@ -268,7 +283,7 @@ public final class NodeSubscriber implements AutoCloseable {
 		}
 		long last = this.lastReadMillis;
 		return new NodeStatus(this.nodeName, state, wanted, (last != 0) ? Instant.ofEpochMilli(last) : null,
-				this.messagesRead.get(), this.reconnects.get(), gaps);
+				this.messagesRead.get(), this.reconnects.get(), gaps, missingFlags);
 	}
 
 	/** The channels and patterns the server has confirmed on the current connection. */
@@ -291,32 +306,29 @@ public final class NodeSubscriber implements AutoCloseable {
 			this.framesAtLastHealthCheck = frames;
 			return;
 		}
-		this.lock.lock();
-		try {
-			send(Command.PING, List.of());
-		}
-		finally {
-			this.lock.unlock();
-		}
+		this.pingWanted.set(true);
+		this.writes.request();
 	}
 
 	/** Closes the connection and stops the reader thread; idempotent. */
 	@Override
 	public void close() {
 		Thread readerThread;
+		PubSubConnection open;
 		this.lock.lock();
 		try {
 			if (this.closed) {
 				return;
 			}
 			this.closed = true;
-			detach();
+			open = detach();
 			this.changed.signalAll();
 			readerThread = this.reader;
 		}
 		finally {
 			this.lock.unlock();
 		}
+		closeQuietly(open);
 		if (readerThread != null && readerThread != Thread.currentThread()) {
 			try {
 				readerThread.join(this.settings.commandTimeout().toMillis() + 1000);
@@ -357,7 +369,7 @@ public final class NodeSubscriber implements AutoCloseable {
 		endOfBurst(); // closed between two frames: what was read still gets an outcome
 	}
 
-	/** Opens a connection (no lock held) and makes it current, subscribing everything wanted. */
+	/** Opens a connection (no lock held), makes it current and subscribes everything wanted on it. */
 	private PubSubConnection connect() {
 		PubSubConnection fresh;
 		try {
@@ -367,35 +379,39 @@ public final class NodeSubscriber implements AutoCloseable {
 		catch (RuntimeException ex) {
 			throw connectFailed(new NodeConnectionException(this.node, ex));
 		}
-		boolean reconnect;
-		int channelCount;
-		int patternCount;
+		Opened opened = makeCurrent(fresh);
+		if (opened == null) {
+			closeQuietly(fresh);
+			throw new NodeConnectionException(this.node, new IllegalStateException("closed"));
+		}
+		sync();
+		if (opened.reconnect()) {
+			this.reconnects.incrementAndGet();
+		}
+		this.outage.recovered(opened.channels(), opened.patterns());
+		notifyListener(() -> this.nodeListener.onConnected(this.node, opened.reconnect()));
+		return fresh;
+	}
+
+	/** Makes a new connection current, with nothing sent on it yet; {@code null} if closed meanwhile. */
+	private Opened makeCurrent(PubSubConnection fresh) {
 		this.lock.lock();
 		try {
 			if (this.closed) {
-				fresh.close();
-				throw new NodeConnectionException(this.node, new IllegalStateException("closed"));
+				return null;
 			}
-			reconnect = this.everConnected;
+			boolean reconnect = this.everConnected;
 			this.everConnected = true;
 			this.firstConnectFailure = null;
 			this.confirmedReported = false;
 			this.connection = fresh;
 			this.channels.newConnection();
 			this.patterns.newConnection();
-			sendDifference();
-			channelCount = this.channels.size();
-			patternCount = this.patterns.size();
+			return new Opened(reconnect, this.channels.size(), this.patterns.size());
 		}
 		finally {
 			this.lock.unlock();
 		}
-		if (reconnect) {
-			this.reconnects.incrementAndGet();
-		}
-		this.outage.recovered(channelCount, patternCount);
-		notifyListener(() -> this.nodeListener.onConnected(this.node, reconnect));
-		return fresh;
 	}
 
 	/** Remembers why the first connection failed, for callers waiting for confirmations. */
@@ -413,62 +429,75 @@ public final class NodeSubscriber implements AutoCloseable {
 		return failure;
 	}
 
-	/** @return whether {@code broken} was the open connection (rather than a failed attempt) */
+	/**
+	 * Drops a connection that broke and closes it.
+	 * @return whether {@code broken} was the open connection (rather than a failed attempt)
+	 */
 	private boolean detachIfCurrent(PubSubConnection broken) {
+		boolean current;
 		this.lock.lock();
 		try {
-			if (broken != null && this.connection == broken) {
+			current = broken != null && this.connection == broken;
+			if (current) {
 				detach();
-				return true;
 			}
-			return false;
 		}
 		finally {
 			this.lock.unlock();
 		}
+		closeQuietly(broken);
+		return current;
 	}
 
-	/** Drops the current connection; the reader notices and reconnects unless closed. Holds lock. */
-	private void detach() {
+	/**
+	 * Drops the current connection; the reader notices and reconnects unless closed. Holds lock.
+	 * @return the dropped connection, for the caller to close once it has released the lock
+	 */
+	private PubSubConnection detach() {
 		PubSubConnection old = this.connection;
 		this.connection = null;
 		this.channels.newConnection();
 		this.patterns.newConnection();
 		this.changed.signalAll();
-		if (old != null) {
-			try {
-				old.close();
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Closing the connection to {} failed", this.nodeName, ex);
-			}
-		}
+		return old;
 	}
 
-	/** Holds lock. */
-	private void sendDifference() {
-		if (this.connection == null) {
-			return;
-		}
-		send(Command.UNSUBSCRIBE, this.channels.toUnsubscribe());
-		send(Command.PUNSUBSCRIBE, this.patterns.toUnsubscribe());
-		send(Command.SUBSCRIBE, this.channels.toSubscribe());
-		send(Command.PSUBSCRIBE, this.patterns.toSubscribe());
-		this.channels.sentAll();
-		this.patterns.sentAll();
-	}
-
-	/** Writes a command if connected. A write error is left for the reader to notice. Holds lock. */
-	private void send(Command command, List<byte[]> args) {
-		if (this.connection == null || (args.isEmpty() && command != Command.PING)) {
+	/**
+	 * Closes a connection without flushing it. Never under the lock: closing a TLS socket writes
+	 * its close_notify. A thread blocked writing to the socket fails (on a plain socket at once).
+	 */
+	private void closeQuietly(PubSubConnection old) {
+		if (old == null) {
 			return;
 		}
 		try {
-			this.connection.send(command, args.toArray(new byte[0][]));
+			old.forceDisconnect();
 		}
-		catch (RuntimeException ex) {
-			logger.debug("Writing {} to {} failed; the reader will reconnect", command, this.nodeName, ex);
-			this.connection.setBroken();
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Closing the connection to {} failed", this.nodeName, ex);
+		}
+	}
+
+	/**
+	 * What to write and where, marked sent; {@code null} while disconnected (a new connection
+	 * gets it all). Called by one writer at a time.
+	 */
+	private PendingCommands takePending() {
+		this.lock.lock();
+		try {
+			boolean ping = this.pingWanted.getAndSet(false);
+			if (this.connection == null) {
+				return null;
+			}
+			// Argument order matters: a SubscriptionSet gives its unsubscribes before its subscribes.
+			PendingCommands pending = new PendingCommands(this.connection, this.nodeName, this.channels.toUnsubscribe(),
+					this.patterns.toUnsubscribe(), this.channels.toSubscribe(), this.patterns.toSubscribe(), ping);
+			this.channels.sentAll();
+			this.patterns.sentAll();
+			return pending;
+		}
+		finally {
+			this.lock.unlock();
 		}
 	}
 
@@ -589,6 +618,10 @@ public final class NodeSubscriber implements AutoCloseable {
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/** What a new connection was made current with: whether it replaced one, and what it is to subscribe. */
+	private record Opened(boolean reconnect, int channels, int patterns) {
 	}
 
 }

@@ -14,6 +14,7 @@ import redis.clients.jedis.util.RedisInputStream;
  * A Jedis connection that can write a command without waiting for its reply (on a
  * subscribed connection every reply is read by the node's reader thread), and that can
  * tell whether more input is already buffered, so the reader knows when a burst ends.
+ * Once closed it stays closed: a write fails instead of reconnecting.
  */
 final class PubSubConnection extends Connection {
 
@@ -40,6 +41,8 @@ final class PubSubConnection extends Connection {
 
 	private RedisInputStream input;
 
+	private final boolean opened; // false while the constructor connects
+
 	/** Whether the read buffer can be inspected, i.e. bursts are handed over as batches. */
 	static boolean canSeeReadBuffer() {
 		return POSITION != null;
@@ -47,6 +50,19 @@ final class PubSubConnection extends Connection {
 
 	PubSubConnection(RedisNode node, JedisClientConfig config) {
 		super(new HostAndPort(node.host(), node.port()), config);
+		this.opened = true;
+	}
+
+	/**
+	 * Jedis reconnects a closed connection on its next command. Here a write can race the
+	 * close of its connection (whoever closes does not wait for writers), and must then fail
+	 * rather than open a connection that nobody reads.
+	 */
+	@Override
+	public void connect() {
+		if (!this.opened) {
+			super.connect();
+		}
 	}
 
 	void send(Command command, byte[]... args) {

@@ -23,8 +23,9 @@ import redis.clients.jedis.JedisClientConfig;
  * sentinel is {@code disconnected} from for a moment (a promotion kills every client of the
  * promoted replica, the other sentinels' links included).
  * <p>
- * Threading: called by one refresh at a time; {@code preferred} is volatile only so that a
- * reader on another thread sees a recent value.
+ * Threading: refreshes call it on the scheduler thread, and first subscriptions made at the
+ * same time may call it at once on their own threads; {@code preferred} is volatile, and an
+ * update lost in such a race only changes which sentinel is asked first.
  */
 public final class SentinelTopologyReader {
 

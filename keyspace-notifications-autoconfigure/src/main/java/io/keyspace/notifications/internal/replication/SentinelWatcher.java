@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 
 import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.RedisNode;
+import io.keyspace.notifications.internal.reader.MessageListener;
 import io.keyspace.notifications.internal.reader.NodeListener;
 import io.keyspace.notifications.internal.reader.NodeSubscriber;
 import org.slf4j.Logger;
@@ -19,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * lost it moves to the next sentinel, so one sentinel going down is tolerated; a periodic
  * topology read covers what is missed meanwhile.
  * <p>
- * Threading: {@code current} is guarded by this object's monitor, held for memory updates
- * and thread starts only; moves run on {@code executor}, never on a reader thread.
+ * Threading: the sentinel is read by one thread, {@code keyspace-sentinel-host:port}.
+ * {@code current} is guarded by this object's monitor, held for memory updates and thread
+ * starts only (closing the previous sentinel's reader happens after it is released); moves
+ * run on {@code executor}, never on a reader thread.
  */
 public final class SentinelWatcher implements AutoCloseable {
 
@@ -87,10 +90,11 @@ public final class SentinelWatcher implements AutoCloseable {
 
 	/** Holds the monitor. */
 	private void watch(RedisNode sentinel) {
-		this.current = new NodeSubscriber(sentinel, this.settings, (node, pattern, channel, message) -> {
+		MessageListener switches = (node, pattern, channel, message) -> {
 			logger.info("Sentinel {} reports a master switch: {}", node, new String(message, StandardCharsets.UTF_8));
 			this.onChange.run();
-		}, new NodeListener() {
+		};
+		NodeListener connection = new NodeListener() {
 
 			@Override
 			public void onConnected(RedisNode node, boolean reconnect) {
@@ -102,7 +106,9 @@ public final class SentinelWatcher implements AutoCloseable {
 				SentinelWatcher.this.executor.execute(() -> moveOn(node, cause));
 			}
 
-		});
+		};
+		this.current = new NodeSubscriber(sentinel, "keyspace-sentinel-" + sentinel, this.settings, switches,
+				connection);
 		this.current.want(List.of(SWITCH_MASTER), List.of());
 		this.current.start();
 	}
