@@ -17,6 +17,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -204,6 +205,14 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 	@Override
 	public NotificationOptions options() {
 		return this.options;
+	}
+
+	/**
+	 * A checkpoint of the handler lanes: passes once every notification they held when it was
+	 * taken was handled or dropped. For group forwarders, which note how far they forwarded.
+	 */
+	BooleanSupplier laneCheckpoint() {
+		return this.dispatcher.checkpoint();
 	}
 
 	/** How node connections are made. */
