@@ -2,6 +2,7 @@ package io.keyspace.notifications;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -213,6 +214,14 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 	 */
 	BooleanSupplier laneCheckpoint() {
 		return this.dispatcher.checkpoint();
+	}
+
+	/**
+	 * When a node ({@code host:port}) last stopped delivering, even if it has not resumed yet;
+	 * null if never. What was read before came from the server as it was then.
+	 */
+	Instant lastInterruption(String node) {
+		return this.gaps.lastLost(node);
 	}
 
 	/** How node connections are made. */

@@ -2,6 +2,7 @@ package io.keyspace.notifications;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.keyspace.notifications.channel.NotificationChannel;
+import io.keyspace.notifications.internal.group.ForwardedNotifications;
 import io.keyspace.notifications.internal.group.GroupConsumer;
 import io.keyspace.notifications.internal.group.GroupCounters;
 import io.keyspace.notifications.internal.group.GroupParts;
@@ -97,8 +99,8 @@ public final class NotificationGroups implements AutoCloseable {
 		this.notifications = Objects.requireNonNull(notifications, "notifications");
 		this.redis = Objects.requireNonNull(redis, "redis");
 		this.settings = Objects.requireNonNull(settings, "settings");
-		this.parts = new GroupParts(notifications.options(), settings, Clock.systemUTC(), this::tagOf,
-				this::nodesRead, this::laneCheckpoint, this::reportGap);
+		this.parts = new GroupParts(new Forwarded(), notifications.options(), settings, Clock.systemUTC(),
+				this::reportGap);
 	}
 
 	/**
@@ -215,29 +217,6 @@ public final class NotificationGroups implements AutoCloseable {
 		group.running().stop();
 	}
 
-	/** Where forwarders see how far the handler lanes got; any other notifications: whether nothing is in flight. */
-	private BooleanSupplier laneCheckpoint() {
-		if (this.notifications instanceof AbstractKeyspaceNotifications engine) {
-			return engine.laneCheckpoint();
-		}
-		return () -> this.notifications.metrics().inFlight() == 0;
-	}
-
-	/**
-	 * Cluster: the shard's lowest slot, as a tag that puts the stream on the shard's node and
-	 * stays the same across failovers. Any other setup has one source.
-	 */
-	private String tagOf(String node) {
-		if (this.notifications instanceof ClusterKeyspaceNotifications cluster && !node.isEmpty()) {
-			return cluster.shardSlot(RedisNode.parse(node)).stream().mapToObj(SlotTags::of).findFirst().orElse(node);
-		}
-		return SINGLE_SOURCE_TAG;
-	}
-
-	private Collection<String> nodesRead() {
-		return this.notifications.nodes().stream().map(NodeStatus::node).toList();
-	}
-
 	/** Off the forwarding thread, which must keep renewing its leases whatever a listener does. */
 	private void reportGap(NotificationGap gap) {
 		try {
@@ -255,6 +234,47 @@ public final class NotificationGroups implements AutoCloseable {
 		catch (RejectedExecutionException ex) {
 			logger.debug("Closed: the gap {} is not reported to listeners", gap);
 		}
+	}
+
+	/** What the forwarders see of the notifications. */
+	private final class Forwarded implements ForwardedNotifications {
+
+		/**
+		 * Cluster: the shard's lowest slot, as a tag that puts the stream on the shard's node and
+		 * stays the same across failovers. Any other setup has one source.
+		 */
+		@Override
+		public String tagOf(String node) {
+			if (NotificationGroups.this.notifications instanceof ClusterKeyspaceNotifications cluster
+					&& !node.isEmpty()) {
+				return cluster.shardSlot(RedisNode.parse(node)).stream().mapToObj(SlotTags::of).findFirst().orElse(node);
+			}
+			return SINGLE_SOURCE_TAG;
+		}
+
+		@Override
+		public Collection<String> nodesRead() {
+			return NotificationGroups.this.notifications.nodes().stream().map(NodeStatus::node).toList();
+		}
+
+		/** Notifications other than this library's own: whether nothing is in flight. */
+		@Override
+		public BooleanSupplier laneCheckpoint() {
+			if (NotificationGroups.this.notifications instanceof AbstractKeyspaceNotifications engine) {
+				return engine.laneCheckpoint();
+			}
+			return () -> NotificationGroups.this.notifications.metrics().inFlight() == 0;
+		}
+
+		@Override
+		public long lastInterruption(String node) {
+			if (NotificationGroups.this.notifications instanceof AbstractKeyspaceNotifications engine) {
+				Instant lost = engine.lastInterruption(node);
+				return (lost != null) ? lost.toEpochMilli() : 0;
+			}
+			return 0;
+		}
+
 	}
 
 	private record Group(KeyNotificationHandler handler, KeyNotificationHandler subscribed,

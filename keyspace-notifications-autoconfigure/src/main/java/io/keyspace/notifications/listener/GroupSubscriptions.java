@@ -2,6 +2,7 @@ package io.keyspace.notifications.listener;
 
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -23,11 +24,11 @@ import org.slf4j.LoggerFactory;
  * instances. The groups are asked for only when the first such handler is subscribed (the
  * auto-configured bean is lazy: without group handlers no Redis client is opened for it).
  * <p>
- * A group handler stays subscribed from its first subscription until it is stopped by id
- * ({@link #forget}, after which the container leaves the group) or {@link #release()},
- * whatever the container's {@code stop()} says.
+ * A group handler is subscribed while the container runs and its id is not stopped; the
+ * container leaves the groups with what {@link #forget} and {@link #forgetAll()} return
+ * (leaving waits for the group's threads).
  * <p>
- * Not thread-safe: the container calls it under its own monitor.
+ * Not thread-safe: the container calls it under its lifecycle lock (but {@link #available()}).
  */
 final class GroupSubscriptions {
 
@@ -37,11 +38,9 @@ final class GroupSubscriptions {
 
 	private final Set<KeyEventEndpoint> subscribed = new LinkedHashSet<>();
 
-	private Supplier<NotificationGroups> source;
+	private volatile Supplier<NotificationGroups> source; // read without the container's lock
 
 	private NotificationGroups groups;
-
-	private boolean stopLogged;
 
 	GroupSubscriptions(KeyspaceNotifications notifications) {
 		this.notifications = notifications;
@@ -80,27 +79,22 @@ final class GroupSubscriptions {
 	}
 
 	/**
-	 * Forgets the subscriptions of handlers stopped by id: the caller leaves their groups
-	 * with the returned groups, outside the container's monitor, since leaving waits for the
-	 * group's threads.
+	 * Forgets the subscriptions of these handlers (stopped by id): the caller leaves their
+	 * groups with what this returns.
 	 */
-	NotificationGroups forget(Collection<KeyEventEndpoint> endpoints) {
-		this.subscribed.removeAll(endpoints);
-		return this.groups;
+	Leaving forget(Collection<KeyEventEndpoint> endpoints) {
+		List<KeyEventEndpoint> leaving = endpoints.stream().filter(this.subscribed::remove).toList();
+		return new Leaving(this.groups, leaving);
 	}
 
-	/** Called when the container stops without closing: the group handlers keep running. */
-	void containerStopped() {
-		if (!this.subscribed.isEmpty() && !this.stopLogged) {
-			this.stopLogged = true;
-			logger.info("{} @OnKeyEvent handler(s) with a group keep running while the listener container is "
-					+ "stopped: a group is left with stop(id) or when the application closes", this.subscribed.size());
-		}
+	/** Forgets every subscription (the container stops): the caller leaves the groups with what this returns. */
+	Leaving forgetAll() {
+		return forget(List.copyOf(this.subscribed));
 	}
 
 	/**
 	 * Forgets the subscriptions, as the application closes: the caller closes the groups
-	 * returned (null if no handler was subscribed), outside the container's monitor, since
+	 * returned (null if no handler was subscribed), outside the container's lifecycle lock, since
 	 * closing waits for the groups' threads.
 	 */
 	NotificationGroups release() {
@@ -137,6 +131,23 @@ final class GroupSubscriptions {
 			return new FilteredHandler(filtered.filter(), new ObservedHandler(observer, filtered.handler()));
 		}
 		return new ObservedHandler(observer, handler);
+	}
+
+	/** Handlers that leave their groups, and the groups they leave. */
+	record Leaving(NotificationGroups groups, List<KeyEventEndpoint> endpoints) {
+
+		/** Leaves the groups; waits for each group's threads. */
+		void leave() {
+			for (KeyEventEndpoint endpoint : this.endpoints) {
+				try {
+					this.groups.unsubscribe(endpoint.group());
+				}
+				catch (RuntimeException ex) {
+					logger.warn("@OnKeyEvent handler {} could not leave group '{}'", endpoint.id(), endpoint.group(), ex);
+				}
+			}
+		}
+
 	}
 
 	private record ObservedHandler(HandlerObserver observer, KeyNotificationHandler handler)

@@ -3,7 +3,6 @@ package io.keyspace.notifications.internal.group;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,8 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 import io.keyspace.notifications.GapCause;
 import io.keyspace.notifications.GroupSettings;
@@ -60,11 +57,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 
 	private final GroupSettings settings;
 
-	private final Function<String, String> tagOfNode;
-
-	private final Supplier<Collection<String>> nodesRead;
-
-	private final Supplier<BooleanSupplier> checkpoints;
+	private final ForwardedNotifications notifications;
 
 	private final Set<String> channels;
 
@@ -106,25 +99,19 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 	private volatile boolean closed;
 
 	/**
-	 * @param tagOfNode the hash tag of a source node's keys: its shard's, or one for all
-	 * @param nodesRead the nodes the notifications read now, as {@code host:port}
-	 * @param checkpoints takes a checkpoint of the dispatch lanes: it passes once everything
-	 * they held when it was taken was handed on
+	 * @param notifications what is known of the notifications forwarded
 	 * @param channels the names of the channels forwarded, for gap reports
 	 * @param gaps where windows nobody forwarded are reported
 	 */
 	Forwarder(String group, GroupRedis redis, GroupKeys keys, GroupSettings settings, Clock clock,
-			Function<String, String> tagOfNode, Supplier<Collection<String>> nodesRead,
-			Supplier<BooleanSupplier> checkpoints, StreamRecovery recovery, Set<String> channels,
+			ForwardedNotifications notifications, StreamRecovery recovery, Set<String> channels,
 			Consumer<NotificationGap> gaps, GroupCounters counters) {
 		this.group = group;
 		this.redis = redis;
 		this.keys = keys;
 		this.settings = settings;
 		this.clock = clock;
-		this.tagOfNode = tagOfNode;
-		this.nodesRead = nodesRead;
-		this.checkpoints = checkpoints;
+		this.notifications = notifications;
 		this.recovery = recovery;
 		this.channels = Set.copyOf(channels);
 		this.gaps = gaps;
@@ -195,7 +182,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 	/** The source of a node; its tag is worked out once per node (a cluster's needs the topology). */
 	private Source sourceOf(String node) {
 		return this.sourcesByNode.computeIfAbsent(node, (n) -> this.sourcesByTag
-			.computeIfAbsent(this.tagOfNode.apply(n), (tag) -> new Source(tag, n,
+			.computeIfAbsent(this.notifications.tagOf(n), (tag) -> new Source(tag, n,
 					(int) Math.min(QUEUE_CAPACITY, this.settings.maxLength()))));
 	}
 
@@ -209,6 +196,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 					nextTick = this.clock.millis() + this.tickMillis;
 				}
 				forwardOnce(this.tickMillis);
+				advanceCheckpoint(this.clock.millis());
 				outage.worked();
 			}
 			catch (InterruptedException ex) {
@@ -278,9 +266,9 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 	 */
 	private void shutDown() {
 		try {
-			BooleanSupplier last = this.checkpoints.get();
+			BooleanSupplier last = this.notifications.laneCheckpoint();
 			long at = this.clock.millis();
-			long deadline = at + this.tickMillis;
+			long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.tickMillis); // a real wait
 			boolean drained;
 			do {
 				this.batch.addAll(this.backlog);
@@ -291,7 +279,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 				}
 				drained = last.getAsBoolean() && this.batch.isEmpty() && this.queue.isEmpty();
 			}
-			while (!drained && this.clock.millis() < deadline && pause(10));
+			while (!drained && System.nanoTime() < deadline && pause(10));
 			for (Source source : this.sourcesByTag.values()) {
 				if (source.isLeading()) {
 					this.redis.releaseLease(source.tag, drained ? at : source.forwardedUntil);
@@ -324,12 +312,11 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		if (this.listeningSince == NOT_LISTENING) {
 			return; // not subscribed yet: it would forward nothing
 		}
-		this.nodesRead.get().forEach(this::sourceOf);
+		this.notifications.nodesRead().forEach(this::sourceOf);
 		long now = this.clock.millis();
-		long drainedUntil = this.checkpoint.advance(now);
+		advanceCheckpoint(now);
 		for (Source source : this.sourcesByTag.values()) {
 			if (source.isLeading()) {
-				source.forwardedUntil = Math.max(source.forwardedUntil, drainedUntil);
 				source.lastNote = source.forwardedUntil;
 				if (!this.redis.renewLease(source.tag, source.forwardedUntil)) {
 					logger.warn("Lost the lease to forward {} for group '{}' (it lapsed); another instance forwards it",
@@ -340,10 +327,11 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 			}
 			GroupRedis.LeaseAttempt attempt = this.redis.acquireLease(source.tag);
 			// A note Redis lost (a restart, a deletion) is not "never forwarded": the last one seen stands.
-			long previousUntil = (attempt.forwardedUntil() > 0) ? attempt.forwardedUntil() : source.lastNote;
+			boolean noteLost = attempt.forwardedUntil() == 0 && source.lastNote > 0;
+			long previousUntil = noteLost ? source.lastNote : attempt.forwardedUntil();
 			source.lastNote = previousUntil;
 			if (attempt.taken()) {
-				takeOver(source, previousUntil, now);
+				takeOver(source, previousUntil, noteLost, now);
 			}
 			else {
 				// What the forwarder surely wrote is no longer needed for a takeover; a forwarder
@@ -356,12 +344,29 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		}
 	}
 
+	/** Moves each source held on to the last checkpoint that passed and was written. */
+	private void advanceCheckpoint(long now) {
+		long until = this.checkpoint.advance(now);
+		if (until > 0) {
+			for (Source source : this.sourcesByTag.values()) {
+				if (source.isLeading()) {
+					source.forwardedUntil = Math.max(source.forwardedUntil, until);
+				}
+			}
+		}
+	}
+
 	/**
 	 * Gives the stream its group before anything is written to it (or again, if Redis lost
 	 * it), queues what the previous forwarder did not write ahead of everything new, and
 	 * reports the window nobody watched, if any.
+	 * @param noteLost Redis lost the previous forwarder's note (and with it the stream, which
+	 * lives beside it): what this instance read before the node last stopped delivering came
+	 * from the server before the loss, where the previous forwarder still forwarded it (or it
+	 * is in the lost stream, reported), so it is not replayed; there is no stream to match it
+	 * against
 	 */
-	private void takeOver(Source source, long previousUntil, long now) {
+	private void takeOver(Source source, long previousUntil, boolean noteLost, long now) {
 		String stream = this.keys.stream(source.tag);
 		this.recovery.ensure(stream, source.node);
 		NotificationGap gap = null;
@@ -376,7 +381,11 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 				gap = new NotificationGap(source.node, GapCause.NO_FORWARDER, Instant.ofEpochMilli(uncoveredFrom),
 						Instant.ofEpochMilli(Math.min(coveredFrom, now)), this.channels, 0);
 			}
-			kept = source.replay.takeSince(TakeoverReplay.keptSince(previousUntil));
+			long keptSince = TakeoverReplay.keptSince(previousUntil);
+			if (noteLost) {
+				keptSince = Math.max(keptSince, this.notifications.lastInterruption(source.node));
+			}
+			kept = source.replay.takeSince(keptSince);
 			// Surely forwarded so far: what the previous forwarder noted, or (the source's first
 			// forwarder) nothing before this instance listened; it moves on by checkpoints.
 			source.forwardedUntil = (previousUntil > 0) ? previousUntil : this.listeningSince;
@@ -404,7 +413,8 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 	/**
 	 * The checkpoint of the dispatch lanes under way, taken at a tick. It stands for "everything
 	 * read before {@code takenAt} was forwarded" once the lanes passed it, and then everything
-	 * they had put in the queue by that moment was written. Forwarding thread only.
+	 * they had put in the queue by that moment was written. Forwarding thread only (the run
+	 * loop and {@link #tick}).
 	 */
 	private final class Checkpoint {
 
@@ -426,7 +436,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 				}
 				until = this.takenAt;
 			}
-			this.lanesPassed = Forwarder.this.checkpoints.get();
+			this.lanesPassed = Forwarder.this.notifications.laneCheckpoint();
 			this.takenAt = now;
 			this.queueMark = -1;
 			return until;

@@ -73,6 +73,8 @@ public final class GroupConsumer implements AutoCloseable {
 
 	private final Duration shutdownTimeout;
 
+	private final Set<String> streams = ConcurrentHashMap.newKeySet(); // written by the watch thread
+
 	private final Map<String, Thread> readers = new ConcurrentHashMap<>();
 
 	private final HandlerGate gate = new HandlerGate();
@@ -80,6 +82,8 @@ public final class GroupConsumer implements AutoCloseable {
 	private final ScheduledExecutorService watchThread;
 
 	private final ScheduledExecutorService reclaimThread;
+
+	private volatile boolean started;
 
 	private volatile boolean closed;
 
@@ -104,6 +108,7 @@ public final class GroupConsumer implements AutoCloseable {
 	}
 
 	void start() {
+		this.started = true;
 		long interval = Math.min(1_000, Math.max(100, this.settings.claimTimeout().toMillis() / 2));
 		OutageLog watching = new OutageLog(logger, "watch the streams of group '" + this.group + "'");
 		OutageLog reclaiming = new OutageLog(logger, "reclaim entries of group '" + this.group + "'");
@@ -139,7 +144,7 @@ public final class GroupConsumer implements AutoCloseable {
 		try {
 			this.reclaimThread.awaitTermination(BLOCK_MILLIS, TimeUnit.MILLISECONDS);
 			this.watchThread.awaitTermination(BLOCK_MILLIS, TimeUnit.MILLISECONDS);
-			for (String stream : this.readers.keySet()) {
+			for (String stream : this.streams) {
 				this.redis.leaveIfNothingPending(stream);
 			}
 		}
@@ -153,7 +158,7 @@ public final class GroupConsumer implements AutoCloseable {
 
 	/** The streams this member reads; for tests and metrics. */
 	public Set<String> streams() {
-		return Set.copyOf(this.readers.keySet());
+		return Set.copyOf(this.streams);
 	}
 
 	/**
@@ -161,14 +166,14 @@ public final class GroupConsumer implements AutoCloseable {
 	 * that Redis lost. A stream read already is watched even if the registry lost it.
 	 */
 	void watch() {
-		Set<String> streams = new LinkedHashSet<>(this.redis.registered());
-		streams.addAll(this.readers.keySet());
-		for (String stream : streams) {
+		Set<String> watched = new LinkedHashSet<>(this.redis.registered());
+		watched.addAll(this.streams);
+		for (String stream : watched) {
 			Optional<StreamState> state = this.watch.check(stream);
 			if (state.isEmpty() || state.get().group() == null) {
 				this.recovery.ensure(stream, stream);
 			}
-			if (!this.readers.containsKey(stream) && !this.closed) {
+			if (this.streams.add(stream) && this.started && !this.closed) {
 				startReading(stream);
 			}
 		}
@@ -179,7 +184,7 @@ public final class GroupConsumer implements AutoCloseable {
 	 * calls handlers, and a hung one must not stop the watch.
 	 */
 	void reclaimAll() {
-		for (String stream : this.readers.keySet()) {
+		for (String stream : this.streams) {
 			deadLetter(stream);
 			reclaim(stream);
 		}

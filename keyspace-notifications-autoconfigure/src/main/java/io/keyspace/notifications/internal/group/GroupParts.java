@@ -1,12 +1,8 @@
 package io.keyspace.notifications.internal.group;
 
 import java.time.Clock;
-import java.util.Collection;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 import io.keyspace.notifications.GroupSettings;
 import io.keyspace.notifications.KeyNotificationHandler;
@@ -27,30 +23,21 @@ public final class GroupParts {
 
 	private final Clock clock;
 
-	private final Function<String, String> tagOfNode;
-
-	private final Supplier<Collection<String>> nodesRead;
-
-	private final Supplier<BooleanSupplier> checkpoints;
+	private final ForwardedNotifications notifications;
 
 	private final Consumer<NotificationGap> gaps;
 
 	/**
+	 * @param notifications what the forwarders need to know of the notifications
 	 * @param options the notifications' options: key prefix, error handler, shutdown timeout
-	 * @param tagOfNode the hash tag of a source node's keys
-	 * @param nodesRead the nodes the notifications read now, as {@code host:port}
-	 * @param checkpoints checkpoints of the handler lanes (see {@link Forwarder})
 	 * @param gaps where the groups' gaps go, off the threads that find them
 	 */
-	public GroupParts(NotificationOptions options, GroupSettings settings, Clock clock,
-			Function<String, String> tagOfNode, Supplier<Collection<String>> nodesRead,
-			Supplier<BooleanSupplier> checkpoints, Consumer<NotificationGap> gaps) {
+	public GroupParts(ForwardedNotifications notifications, NotificationOptions options, GroupSettings settings,
+			Clock clock, Consumer<NotificationGap> gaps) {
+		this.notifications = notifications;
 		this.options = options;
 		this.settings = settings;
 		this.clock = clock;
-		this.tagOfNode = tagOfNode;
-		this.nodesRead = nodesRead;
-		this.checkpoints = checkpoints;
 		this.gaps = gaps;
 	}
 
@@ -65,8 +52,8 @@ public final class GroupParts {
 		GroupCounters counters = new GroupCounters();
 		StreamWatch watch = new StreamWatch(group, redis, this.clock, channels, this.gaps);
 		StreamRecovery recovery = new StreamRecovery(group, redis, this.clock, watch, channels, this.gaps);
-		Forwarder forwarder = new Forwarder(group, redis, keys, this.settings, this.clock, this.tagOfNode,
-				this.nodesRead, this.checkpoints, recovery, channels, this.gaps, counters);
+		Forwarder forwarder = new Forwarder(group, redis, keys, this.settings, this.clock, this.notifications,
+				recovery, channels, this.gaps, counters);
 		GroupConsumer consumer = new GroupConsumer(group, redis, this.settings, handler, this.options.keyPrefix(),
 				this.options.errorHandler(), counters, watch, recovery, this.options.dispatch().shutdownTimeout());
 		forwarder.start();
