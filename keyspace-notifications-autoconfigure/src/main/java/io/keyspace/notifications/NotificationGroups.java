@@ -49,9 +49,9 @@ import redis.clients.jedis.UnifiedJedis;
  * failover to a replica that had not received it, a deletion or an eviction) is recreated at
  * once, its loss reported as a {@link GapCause#STREAM_LOST} gap.
  * <p>
- * Threading: subscribe, unsubscribe and close from any thread. They take turns on a lifecycle
- * lock, held while they connect, wait for the subscriptions' confirmations and wait for a
- * group's threads to end: only other lifecycle calls wait on it. {@link #metrics},
+ * Threading: subscribe, unsubscribe, pause, resume and close from any thread. They take turns
+ * on a lifecycle lock, held while they connect, wait for the subscriptions' confirmations and
+ * wait for a group's threads to end: only other lifecycle calls wait on it. {@link #metrics},
  * {@link #groups()} and the gap listeners never wait on it. Each group runs a forwarding
  * thread, a watch thread, a reclaim thread and a reader thread per stream; gap listeners run
  * on one more thread, {@code keyspace-group-gaps}, in order.
@@ -186,6 +186,26 @@ public final class NotificationGroups implements AutoCloseable {
 	}
 
 	/**
+	 * Stops handling the group's entries here while this instance goes on forwarding: they wait
+	 * in the stream (up to its cap) or other instances handle them. When this returns, no handler
+	 * call of the group runs or starts here (but in a thread that ignored the interrupt after the
+	 * shutdown timeout, which is logged).
+	 * @return whether this instance has the group
+	 */
+	public boolean pause(String group) {
+		return whileLocked(group, GroupParts.Running::pause);
+	}
+
+	/**
+	 * Handles the group's entries here again after {@link #pause}: first those this instance
+	 * had taken but not acknowledged, then the others.
+	 * @return whether this instance has the group
+	 */
+	public boolean resume(String group) {
+		return whileLocked(group, GroupParts.Running::resume);
+	}
+
+	/**
 	 * Stops every group here, as {@link #unsubscribe(String)} does. Does not close the
 	 * notifications or the Redis client.
 	 */
@@ -205,6 +225,20 @@ public final class NotificationGroups implements AutoCloseable {
 			this.lifecycle.unlock();
 		}
 		this.gapReporter.shutdown();
+	}
+
+	private boolean whileLocked(String group, Consumer<GroupParts.Running> action) {
+		this.lifecycle.lock();
+		try {
+			Group found = this.groups.get(group);
+			if (found != null) {
+				action.accept(found.running());
+			}
+			return found != null;
+		}
+		finally {
+			this.lifecycle.unlock();
+		}
 	}
 
 	private void stop(Group group) {

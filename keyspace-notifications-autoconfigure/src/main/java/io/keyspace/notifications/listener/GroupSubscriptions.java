@@ -1,6 +1,7 @@
 package io.keyspace.notifications.listener;
 
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * instances. The groups are asked for only when the first such handler is subscribed (the
  * auto-configured bean is lazy: without group handlers no Redis client is opened for it).
  * <p>
- * A group handler is subscribed while the container runs and its id is not stopped; the
- * container leaves the groups with what {@link #forget} and {@link #forgetAll()} return
- * (leaving waits for the group's threads).
+ * A group handler joins its group when first started and stays in it until the application
+ * closes; stopped (by id, or with the container) it is paused: this instance goes on
+ * forwarding, so nothing is lost, and its entries wait in the stream or are handled by the
+ * other instances.
  * <p>
  * Not thread-safe: the container calls it under its lifecycle lock (but {@link #available()}).
  */
@@ -36,7 +38,9 @@ final class GroupSubscriptions {
 
 	private final KeyspaceNotifications notifications;
 
-	private final Set<KeyEventEndpoint> subscribed = new LinkedHashSet<>();
+	private final Set<KeyEventEndpoint> subscribed = new LinkedHashSet<>(); // in their groups
+
+	private final Set<KeyEventEndpoint> paused = new HashSet<>(); // of those, not handling here
 
 	private volatile Supplier<NotificationGroups> source; // read without the container's lock
 
@@ -62,8 +66,12 @@ final class GroupSubscriptions {
 		return this.subscribed.size();
 	}
 
-	/** Subscribes the handler in its group, unless it already is. */
+	/** Subscribes the handler in its group, or resumes it if it was paused. */
 	void subscribe(KeyEventEndpoint endpoint) {
+		if (this.paused.remove(endpoint)) {
+			this.groups.resume(endpoint.group());
+			return;
+		}
 		if (this.subscribed.contains(endpoint)) {
 			return;
 		}
@@ -79,17 +87,20 @@ final class GroupSubscriptions {
 	}
 
 	/**
-	 * Forgets the subscriptions of these handlers (stopped by id): the caller leaves their
-	 * groups with what this returns.
+	 * Pauses these handlers (stopped by id, or the container stopped): this instance stops
+	 * handling their groups' entries, which wait in the streams, and goes on forwarding.
+	 * Returns when no call of the handlers runs anymore.
 	 */
-	Leaving forget(Collection<KeyEventEndpoint> endpoints) {
-		List<KeyEventEndpoint> leaving = endpoints.stream().filter(this.subscribed::remove).toList();
-		return new Leaving(this.groups, leaving);
+	void pause(Collection<KeyEventEndpoint> endpoints) {
+		for (KeyEventEndpoint endpoint : endpoints) {
+			if (this.subscribed.contains(endpoint) && this.paused.add(endpoint)) {
+				this.groups.pause(endpoint.group());
+			}
+		}
 	}
 
-	/** Forgets every subscription (the container stops): the caller leaves the groups with what this returns. */
-	Leaving forgetAll() {
-		return forget(List.copyOf(this.subscribed));
+	void pauseAll() {
+		pause(List.copyOf(this.subscribed));
 	}
 
 	/**
@@ -99,6 +110,7 @@ final class GroupSubscriptions {
 	 */
 	NotificationGroups release() {
 		this.subscribed.clear();
+		this.paused.clear();
 		return this.groups;
 	}
 
@@ -131,23 +143,6 @@ final class GroupSubscriptions {
 			return new FilteredHandler(filtered.filter(), new ObservedHandler(observer, filtered.handler()));
 		}
 		return new ObservedHandler(observer, handler);
-	}
-
-	/** Handlers that leave their groups, and the groups they leave. */
-	record Leaving(NotificationGroups groups, List<KeyEventEndpoint> endpoints) {
-
-		/** Leaves the groups; waits for each group's threads. */
-		void leave() {
-			for (KeyEventEndpoint endpoint : this.endpoints) {
-				try {
-					this.groups.unsubscribe(endpoint.group());
-				}
-				catch (RuntimeException ex) {
-					logger.warn("@OnKeyEvent handler {} could not leave group '{}'", endpoint.id(), endpoint.group(), ex);
-				}
-			}
-		}
-
 	}
 
 	private record ObservedHandler(HandlerObserver observer, KeyNotificationHandler handler)

@@ -47,10 +47,11 @@ import org.springframework.context.event.ContextClosedEvent;
  * A handler with a {@linkplain KeyEventEndpoint#group() group} is subscribed with the
  * {@link NotificationGroups} given to {@link #setNotificationGroups(Supplier)}, so that each
  * notification is handled once across the application's instances. It starts and stops with
- * the container and by id like any handler: stopped, this instance leaves the group (its
- * forwarding goes to another instance, its unhandled entries wait in the stream) and no call of
- * the handler runs or starts once the stop returns; started, it joins again and first handles
- * what it left pending. On shutdown the groups are closed before the notifications.
+ * the container and by id like any handler: stopped, it handles nothing more here (no call runs
+ * or starts once the stop returns) while this instance goes on forwarding, so its entries wait
+ * in the stream or other instances handle them; started again, it first handles what it had
+ * taken but not acknowledged. On shutdown the groups are closed before the notifications,
+ * handing their forwarding over to another instance.
  */
 public class KeyspaceNotificationListenerContainer
 		implements SmartLifecycle, ApplicationListener<ContextClosedEvent>, ApplicationContextAware {
@@ -137,9 +138,8 @@ public class KeyspaceNotificationListenerContainer
 	 * Stops the handlers with this id (every {@code @OnKeyEvent} that shares it): they are
 	 * unsubscribed now, stay stopped across {@link #stop()} and {@link #start()}, and a channel
 	 * goes from the server only when no other handler uses it. Notifications already queued
-	 * for them may still arrive. A handler with a group leaves its group here (the others go
-	 * on with it); this waits for the group's threads and hands its forwarding over, and
-	 * returns when no call of the handler runs anymore.
+	 * for them may still arrive. A handler with a group pauses (its entries wait in the stream;
+	 * forwarding goes on); this returns when no call of the handler runs anymore.
 	 * @throws IllegalArgumentException if no handler has this id
 	 */
 	public void stop(String id) {
@@ -152,7 +152,7 @@ public class KeyspaceNotificationListenerContainer
 			if (this.running) {
 				matching.stream().filter((endpoint) -> !endpoint.grouped()).forEach(this::unsubscribe);
 			}
-			this.groups.forget(matching).leave();
+			this.groups.pause(matching);
 		}
 		finally {
 			this.lifecycle.unlock();
@@ -300,7 +300,7 @@ public class KeyspaceNotificationListenerContainer
 				this.endpoints.stream()
 					.filter((e) -> !e.grouped() && !this.stoppedIds.contains(e.id()))
 					.forEach(this::unsubscribe);
-				this.groups.forgetAll().leave();
+				this.groups.pauseAll();
 			}
 		}
 		finally {

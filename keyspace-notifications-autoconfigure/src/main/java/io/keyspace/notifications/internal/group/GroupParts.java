@@ -3,6 +3,7 @@ package io.keyspace.notifications.internal.group;
 import java.time.Clock;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.keyspace.notifications.GroupSettings;
 import io.keyspace.notifications.KeyNotificationHandler;
@@ -54,25 +55,32 @@ public final class GroupParts {
 		StreamRecovery recovery = new StreamRecovery(group, redis, this.clock, watch, channels, this.gaps);
 		Forwarder forwarder = new Forwarder(group, redis, keys, this.settings, this.clock, this.notifications,
 				recovery, channels, this.gaps, counters);
-		GroupConsumer consumer = new GroupConsumer(group, redis, this.settings, handler, this.options.keyPrefix(),
-				this.options.errorHandler(), counters, watch, recovery, this.options.dispatch().shutdownTimeout());
+		Supplier<GroupConsumer> consumers = () -> new GroupConsumer(group, redis, this.settings, handler,
+				this.options.keyPrefix(), this.options.errorHandler(), counters, watch, recovery,
+				this.options.dispatch().shutdownTimeout());
 		forwarder.start();
-		consumer.start();
-		return new Running(forwarder, consumer, counters);
+		Running running = new Running(forwarder, consumers, counters);
+		running.resume();
+		return running;
 	}
 
-	/** One group at work here. */
+	/**
+	 * One group at work here: forwarding, and consuming unless paused. Not thread-safe: its
+	 * owner calls it under a lifecycle lock.
+	 */
 	public static final class Running {
 
 		private final Forwarder forwarder;
 
-		private final GroupConsumer consumer;
+		private final Supplier<GroupConsumer> consumers;
 
 		private final GroupCounters counters;
 
-		Running(Forwarder forwarder, GroupConsumer consumer, GroupCounters counters) {
+		private GroupConsumer consumer; // null while paused
+
+		Running(Forwarder forwarder, Supplier<GroupConsumer> consumers, GroupCounters counters) {
 			this.forwarder = forwarder;
-			this.consumer = consumer;
+			this.consumers = consumers;
 			this.counters = counters;
 		}
 
@@ -91,12 +99,33 @@ public final class GroupParts {
 		}
 
 		/**
-		 * Hands forwarding over and stops consuming; returns when no handler call of the group
-		 * runs anymore (see {@link GroupConsumer#close()}).
+		 * Stops handling entries here, forwarding goes on: they wait in the stream, or other
+		 * instances handle them. Returns when no handler call of the group runs anymore (see
+		 * {@link GroupConsumer#close()}).
 		 */
+		public void pause() {
+			if (this.consumer != null) {
+				this.consumer.close();
+				this.consumer = null;
+			}
+		}
+
+		/** Handles entries again, first those this instance left pending. */
+		public void resume() {
+			if (this.consumer == null) {
+				this.consumer = this.consumers.get();
+				this.consumer.start();
+			}
+		}
+
+		public boolean isPaused() {
+			return this.consumer == null;
+		}
+
+		/** Hands forwarding over and stops consuming, as {@link #pause()} does. */
 		public void stop() {
 			this.forwarder.close();
-			this.consumer.close();
+			pause();
 		}
 
 	}
