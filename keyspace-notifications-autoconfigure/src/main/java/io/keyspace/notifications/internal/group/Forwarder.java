@@ -226,6 +226,15 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		}
 		GroupRedis.Appended appended = this.redis.append(this.batch);
 		this.counters.forwarded.add(appended.written());
+		this.counters.notForwarded.add(appended.dropped());
+		for (String tag : appended.leasesNotHeld()) {
+			Source source = this.sourcesByTag.get(tag);
+			if (source != null && source.isLeading()) {
+				logger.warn("Lost the lease to forward {} for group '{}' (Redis forgot it, or it lapsed while this "
+						+ "instance stalled); the instance holding it now forwards it", source.node, this.group);
+				source.setLeading(false);
+			}
+		}
 		for (String stream : appended.missingStreams()) {
 			this.recovery.ensure(stream, nodeOf(stream));
 		}
@@ -275,7 +284,9 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 				this.backlog.clear();
 				this.dequeued += this.queue.drainTo(this.batch);
 				if (!this.batch.isEmpty()) {
-					this.counters.forwarded.add(this.redis.append(this.batch).written());
+					GroupRedis.Appended appended = this.redis.append(this.batch);
+					this.counters.forwarded.add(appended.written());
+					this.counters.notForwarded.add(appended.dropped());
 				}
 				drained = last.getAsBoolean() && this.batch.isEmpty() && this.queue.isEmpty();
 			}
@@ -318,6 +329,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		for (Source source : this.sourcesByTag.values()) {
 			if (source.isLeading()) {
 				source.lastNote = source.forwardedUntil;
+				this.recovery.forwardedUntil(this.keys.stream(source.tag), source.lastNote);
 				if (!this.redis.renewLease(source.tag, source.forwardedUntil)) {
 					logger.warn("Lost the lease to forward {} for group '{}' (it lapsed); another instance forwards it",
 							source.node, this.group);
@@ -326,10 +338,19 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 				continue;
 			}
 			GroupRedis.LeaseAttempt attempt = this.redis.acquireLease(source.tag);
-			// A note Redis lost (a restart, a deletion) is not "never forwarded": the last one seen stands.
-			boolean noteLost = attempt.forwardedUntil() == 0 && source.lastNote > 0;
-			long previousUntil = noteLost ? source.lastNote : attempt.forwardedUntil();
+			// A source without a note that was seen forwarded before lost its note in Redis (a
+			// restart, a deletion): it is not "never forwarded". The last note seen stands, or,
+			// if its forwarder had not noted anything yet, when it was first seen held.
+			boolean noteLost = attempt.forwardedUntil() == 0 && (source.lastNote > 0 || source.firstSeenHeld > 0);
+			long previousUntil = attempt.forwardedUntil();
+			if (noteLost) {
+				previousUntil = (source.lastNote > 0) ? source.lastNote : source.firstSeenHeld;
+			}
 			source.lastNote = previousUntil;
+			this.recovery.forwardedUntil(this.keys.stream(source.tag), previousUntil);
+			if (source.firstSeenHeld == 0) {
+				source.firstSeenHeld = now; // by another instance, or from now on by this one
+			}
 			if (attempt.taken()) {
 				takeOver(source, previousUntil, noteLost, now);
 			}
@@ -463,6 +484,8 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		long forwardedUntil; // epoch ms; the forwarding thread's own
 
 		long lastNote; // the last note seen in Redis or written to it; the forwarding thread's own
+
+		long firstSeenHeld; // when a lease on it was first seen held, 0 if never; the forwarding thread's own
 
 		Source(String tag, String node, int replayCapacity) {
 			this.tag = tag;

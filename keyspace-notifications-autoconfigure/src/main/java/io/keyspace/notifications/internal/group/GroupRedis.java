@@ -49,10 +49,11 @@ interface GroupRedis {
 	boolean createGroup(String stream);
 
 	/**
-	 * Appends the batch to its streams, capped, never creating a stream ({@code NOMKSTREAM}:
-	 * a stream that is missing was lost and needs its group first). Removes from the batch
-	 * what was written.
-	 * @return what happened to the rest
+	 * Appends the batch to its streams, capped, and only where this instance holds the source's
+	 * lease: what it no longer leads is dropped (whoever holds the lease replays it), so two
+	 * instances never both write. Never creates a stream: one that is missing was lost and needs
+	 * its group first. Removes from the batch what was written or dropped.
+	 * @return what happened
 	 */
 	Appended append(List<Forward> batch);
 
@@ -101,10 +102,13 @@ interface GroupRedis {
 	}
 
 	/**
-	 * What {@link #append} could not write, left in the batch: entries for streams that are
-	 * missing, and the first refusal of another kind (a node that moved, Redis unreachable).
+	 * What {@link #append} did: how many it wrote; the sources (tags) whose lease this instance
+	 * does not hold, and how many it dropped for them; what it left in the batch — entries for
+	 * streams that are missing, and those of the first refusal of another kind (a node that
+	 * moved, Redis unreachable).
 	 */
-	record Appended(int written, Set<String> missingStreams, RuntimeException refusal) {
+	record Appended(int written, Set<String> missingStreams, Set<String> leasesNotHeld, int dropped,
+			RuntimeException refusal) {
 	}
 
 	/** Thrown by {@link #read} when the stream or the group is gone. */

@@ -3,6 +3,7 @@ package io.keyspace.notifications.internal.group;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,10 +28,10 @@ import redis.clients.jedis.resps.StreamPendingSummary;
 /**
  * {@link GroupRedis} on a Jedis client: a {@code RedisClient}, {@code RedisClusterClient} or
  * {@code RedisSentinelClient}. Leases are one key per source ({@code SET NX PX}) with a note
- * beside it under the same hash tag, so each lease script touches one slot. Appends go in one
- * pipeline per batch, and each reply is checked: a command Redis refused is not an exception
- * of the pipeline (during a failover the demoted primary answers {@code MOVED}, which a
- * cluster pipeline neither follows nor reports).
+ * beside it under the same hash tag, so each script touches one slot. A batch is appended by
+ * one script per source, fenced by the lease, all in one pipeline, and each reply is checked: a
+ * command Redis refused is not an exception of the pipeline (during a failover the demoted
+ * primary answers {@code MOVED}, which a cluster pipeline neither follows nor reports).
  * <p>
  * Thread-safe: the Jedis client pools its connections; this holds no state of its own.
  */
@@ -57,6 +58,27 @@ final class JedisGroupRedis implements GroupRedis {
 			end
 			return 0""";
 
+	// KEYS: stream, lease. ARGV: owner, max length, then per entry the number of field
+	// arguments and the fields. Fenced: only the lease holder appends, so a forwarder that lost
+	// its lease (it stalled, or Redis forgot it) writes nothing its successor replays too; and
+	// never into a missing stream, which needs its consumer group first.
+	private static final String APPEND = """
+			if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
+			if redis.call('EXISTS', KEYS[1]) == 0 then return -2 end
+			local i = 3
+			local n = 0
+			while i <= #ARGV do
+			  local count = tonumber(ARGV[i])
+			  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, i + 1, i + count))
+			  i = i + count + 1
+			  n = n + 1
+			end
+			return n""";
+
+	private static final long NOT_HELD = -1;
+
+	private static final long MISSING = -2;
+
 	private static final int PAGE = 1_000;
 
 	private final UnifiedJedis redis;
@@ -69,7 +91,7 @@ final class JedisGroupRedis implements GroupRedis {
 
 	private final String leaseMillis;
 
-	private final XAddParams append;
+	private final String maxLength;
 
 	private final XAddParams deadLetter;
 
@@ -79,7 +101,7 @@ final class JedisGroupRedis implements GroupRedis {
 		this.group = keys.group();
 		this.consumer = settings.consumerName();
 		this.leaseMillis = Long.toString(settings.leaseTime().toMillis());
-		this.append = XAddParams.xAddParams().noMkStream().maxLen(settings.maxLength()).approximateTrimming();
+		this.maxLength = Long.toString(settings.maxLength());
 		this.deadLetter = XAddParams.xAddParams().maxLen(settings.maxLength()).approximateTrimming();
 	}
 
@@ -130,34 +152,58 @@ final class JedisGroupRedis implements GroupRedis {
 
 	@Override
 	public Appended append(List<Forward> batch) {
-		List<Response<StreamEntryID>> replies = new ArrayList<>(batch.size());
+		Map<String, List<Forward>> byTag = new LinkedHashMap<>();
+		batch.forEach((forward) -> byTag.computeIfAbsent(forward.tag(), (tag) -> new ArrayList<>()).add(forward));
+		Map<String, Response<Object>> replies = new LinkedHashMap<>();
 		try (AbstractPipeline pipeline = this.redis.pipelined()) {
-			for (Forward forward : batch) {
-				replies.add(pipeline.xadd(this.keys.stream(forward.tag()), this.append,
-						StreamEntries.of(forward.notification())));
-			}
+			byTag.forEach((tag, forwards) -> replies.put(tag, pipeline.eval(APPEND,
+					List.of(this.keys.stream(tag), this.keys.lease(tag)), appendArguments(forwards))));
 			pipeline.sync();
 		}
 		List<Forward> left = new ArrayList<>();
 		Set<String> missing = new HashSet<>();
+		Set<String> notHeld = new HashSet<>();
 		RuntimeException refusal = null;
-		for (int i = 0; i < replies.size(); i++) {
-			Forward forward = batch.get(i);
+		int written = 0;
+		for (Map.Entry<String, Response<Object>> reply : replies.entrySet()) {
+			String tag = reply.getKey();
 			try {
-				if (replies.get(i).get() == null) {
-					missing.add(this.keys.stream(forward.tag())); // NOMKSTREAM: the stream is gone
-					left.add(forward);
+				long outcome = (Long) reply.getValue().get();
+				if (outcome == NOT_HELD) {
+					notHeld.add(tag); // dropped: the holder replays them
+				}
+				else if (outcome == MISSING) {
+					missing.add(this.keys.stream(tag));
+					left.addAll(byTag.get(tag));
+				}
+				else {
+					written += (int) outcome;
 				}
 			}
 			catch (RuntimeException ex) {
-				left.add(forward);
+				left.addAll(byTag.get(tag));
 				refusal = (refusal != null) ? refusal : ex;
 			}
 		}
-		int written = batch.size() - left.size();
+		int dropped = batch.size() - written - left.size();
 		batch.clear();
 		batch.addAll(left);
-		return new Appended(written, missing, refusal);
+		return new Appended(written, missing, notHeld, dropped, refusal);
+	}
+
+	private List<String> appendArguments(List<Forward> forwards) {
+		List<String> arguments = new ArrayList<>(2 + forwards.size() * 9);
+		arguments.add(this.consumer);
+		arguments.add(this.maxLength);
+		for (Forward forward : forwards) {
+			Map<String, String> fields = StreamEntries.of(forward.notification());
+			arguments.add(Integer.toString(fields.size() * 2));
+			fields.forEach((name, value) -> {
+				arguments.add(name);
+				arguments.add(value);
+			});
+		}
+		return arguments;
 	}
 
 	@Override

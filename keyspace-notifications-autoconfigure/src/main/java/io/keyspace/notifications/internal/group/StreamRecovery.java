@@ -2,7 +2,9 @@ package io.keyspace.notifications.internal.group;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import io.keyspace.notifications.GapCause;
@@ -25,7 +27,7 @@ import redis.clients.jedis.StreamEntryID;
  * since appends never create a stream ({@code NOMKSTREAM}), nothing is written into a stream
  * without its group.
  * <p>
- * Thread-safe without locks: the server decides who creates.
+ * Thread-safe without locks: the server decides who creates; the notes are in a concurrent map.
  */
 final class StreamRecovery {
 
@@ -43,6 +45,9 @@ final class StreamRecovery {
 
 	private final Consumer<NotificationGap> gaps;
 
+	// Per stream, until when its forwarder surely wrote everything (its lease note, as seen here).
+	private final Map<String, Long> forwardedUntil = new ConcurrentHashMap<>();
+
 	StreamRecovery(String group, GroupRedis redis, Clock clock, StreamWatch watch, Set<String> channels,
 			Consumer<NotificationGap> gaps) {
 		this.group = group;
@@ -51,6 +56,14 @@ final class StreamRecovery {
 		this.watch = watch;
 		this.channels = Set.copyOf(channels);
 		this.gaps = gaps;
+	}
+
+	/**
+	 * Until when the stream's forwarder surely wrote everything: what a loss costs starts no
+	 * later, in case the forwarder lagged behind the last look at the stream.
+	 */
+	void forwardedUntil(String stream, long millis) {
+		this.forwardedUntil.put(stream, millis);
 	}
 
 	/**
@@ -66,7 +79,8 @@ final class StreamRecovery {
 		}
 		StreamWatch.Seen seen = this.watch.forget(stream);
 		if (seen != null) {
-			NotificationGap gap = lossGap(seen, node, this.clock.millis(), this.channels);
+			NotificationGap gap = lossGap(seen, this.forwardedUntil.getOrDefault(stream, 0L), node,
+					this.clock.millis(), this.channels);
 			logger.warn("The stream {} of group '{}' was lost in Redis (a restart without persistence, a failover to a "
 					+ "replica that had not received it, or the key was deleted or evicted) and is recreated with the "
 					+ "group. What the group had not handled when the stream was last seen ({} pending, {} not yet "
@@ -81,12 +95,15 @@ final class StreamRecovery {
 	/**
 	 * The window a lost stream cost: from the oldest entry the group had not handled when it
 	 * was seen (pending, or the first not yet delivered; the moment it was seen if none) until
-	 * now. How many were lost is not known: what was added after that look was lost too.
+	 * now, or from until when the forwarder surely wrote everything if that is earlier. How
+	 * many were lost is not known: what was added after that look was lost too.
+	 * @param forwardedUntil the forwarder's note (epoch ms), 0 if unknown
 	 */
-	static NotificationGap lossGap(StreamWatch.Seen seen, String node, long nowMillis, Set<String> channels) {
+	static NotificationGap lossGap(StreamWatch.Seen seen, long forwardedUntil, String node, long nowMillis,
+			Set<String> channels) {
 		StreamState state = seen.state();
 		StreamState.GroupState group = state.group();
-		long from = seen.atMillis();
+		long from = (forwardedUntil > 0) ? Math.min(seen.atMillis(), forwardedUntil) : seen.atMillis();
 		if (group.pending() > 0) {
 			from = Math.min(from, group.oldestPending().getTime());
 		}

@@ -260,10 +260,17 @@ final class FakeRedis {
 				check();
 				List<Forward> left = new ArrayList<>();
 				Set<String> missing = new LinkedHashSet<>();
+				Set<String> notHeld = new LinkedHashSet<>();
 				int written = 0;
+				int dropped = 0;
 				for (Forward forward : batch) {
 					String name = FakeRedis.this.keys.stream(forward.tag());
 					Stream stream = FakeRedis.this.streams.get(name);
+					if (!this.consumer.equals(leaseHolder(forward.tag()))) {
+						notHeld.add(forward.tag());
+						dropped++;
+						continue;
+					}
 					if (stream == null) {
 						missing.add(name);
 						left.add(forward);
@@ -278,7 +285,7 @@ final class FakeRedis {
 				}
 				batch.clear();
 				batch.addAll(left);
-				return new Appended(written, missing, null);
+				return new Appended(written, missing, notHeld, dropped, null);
 			}
 		}
 

@@ -69,6 +69,23 @@ class ForwarderTest {
 	}
 
 	@Test
+	void aForwarderThatStalledPastItsLeaseWritesNothingItsSuccessorReplays() {
+		Instance a = listening("a");
+		Instance b = listening("b");
+		a.forwarder.tick();
+		both(a, b, "k1"); // a stalls before writing it
+		this.group.clock().advance(1_100);
+		b.forwarder.tick();
+		b.forward();
+
+		a.forward(); // wakes up: fenced, its copy is dropped
+		a.read("k2");
+
+		assertThat(this.group.server.streamKeys(STREAM)).containsExactly("k1");
+		assertThat(a.counters.snapshot().notForwarded()).as("k1 dropped, k2 kept for a takeover").isEqualTo(2);
+	}
+
+	@Test
 	void theNoteMovesOnOnlyOnceTheLanesPassedACheckpointAndWhatTheyQueuedWasWritten() {
 		Instance a = listening("a");
 		a.forwarder.tick(); // takes the lease, and a checkpoint

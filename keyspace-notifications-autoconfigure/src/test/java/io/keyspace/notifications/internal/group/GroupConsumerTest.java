@@ -186,6 +186,7 @@ class GroupConsumerTest {
 		GroupRedis writer = fixture.server.view("writer", GroupFixture.SETTINGS.leaseTime());
 		writer.createGroup(STREAM); // as a forwarder does before its first write
 		writer.register(STREAM);
+		writer.acquireLease(GroupFixture.TAG); // appends are fenced by the lease
 		List<Forward> batch = new ArrayList<>();
 		for (String key : keys) {
 			batch.add(new Forward(GroupFixture.TAG, GroupFixture.notification(key)));

@@ -18,7 +18,7 @@ class StreamRecoveryTest {
 	void everythingHandledWhenSeenLosesOnlyWhatCameAfterTheLook() {
 		StreamState state = state(id(100), id(300), new StreamState.GroupState(id(300), 3L, 0, null));
 
-		NotificationGap gap = StreamRecovery.lossGap(new StreamWatch.Seen(state, 400), "n:1", 900, CHANNELS);
+		NotificationGap gap = StreamRecovery.lossGap(new StreamWatch.Seen(state, 400), 0, "n:1", 900, CHANNELS);
 
 		assertThat(gap.cause()).isEqualTo(GapCause.STREAM_LOST);
 		assertThat(gap.start().toEpochMilli()).isEqualTo(400);
@@ -31,7 +31,7 @@ class StreamRecoveryTest {
 	void entriesNotYetDeliveredWhenSeenStartTheWindow() {
 		StreamState state = state(id(100), id(300), new StreamState.GroupState(id(200), 2L, 0, null));
 
-		assertThat(StreamRecovery.lossGap(new StreamWatch.Seen(state, 400), "n:1", 900, CHANNELS).start().toEpochMilli())
+		assertThat(StreamRecovery.lossGap(new StreamWatch.Seen(state, 400), 0, "n:1", 900, CHANNELS).start().toEpochMilli())
 			.isEqualTo(200);
 	}
 
@@ -39,7 +39,7 @@ class StreamRecoveryTest {
 	void aGroupThatNeverReadStartsAtTheFirstEntryNotAtTheEpoch() {
 		StreamState state = state(id(100), id(300), new StreamState.GroupState(new StreamEntryID(), null, 0, null));
 
-		assertThat(StreamRecovery.lossGap(new StreamWatch.Seen(state, 400), "n:1", 900, CHANNELS).start().toEpochMilli())
+		assertThat(StreamRecovery.lossGap(new StreamWatch.Seen(state, 400), 0, "n:1", 900, CHANNELS).start().toEpochMilli())
 			.isEqualTo(100);
 	}
 
@@ -47,8 +47,16 @@ class StreamRecoveryTest {
 	void theOldestPendingEntryStartsTheWindow() {
 		StreamState state = state(id(100), id(300), new StreamState.GroupState(id(300), 3L, 2, id(150)));
 
-		assertThat(StreamRecovery.lossGap(new StreamWatch.Seen(state, 400), "n:1", 900, CHANNELS).start().toEpochMilli())
+		assertThat(StreamRecovery.lossGap(new StreamWatch.Seen(state, 400), 0, "n:1", 900, CHANNELS).start().toEpochMilli())
 			.isEqualTo(150);
+	}
+
+	@Test
+	void aForwarderThatLaggedBehindTheLookStartsTheWindowAtItsNote() {
+		StreamState state = state(id(100), id(300), new StreamState.GroupState(id(300), 3L, 0, null));
+
+		assertThat(StreamRecovery.lossGap(new StreamWatch.Seen(state, 400), 250, "n:1", 900, CHANNELS).start()
+			.toEpochMilli()).isEqualTo(250);
 	}
 
 	private static StreamState state(StreamEntryID first, StreamEntryID last, StreamState.GroupState group) {

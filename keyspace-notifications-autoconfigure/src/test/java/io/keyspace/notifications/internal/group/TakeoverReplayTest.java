@@ -70,6 +70,7 @@ class TakeoverReplayTest {
 	/** Written by the previous forwarder at its last renewal. */
 	private void written(String... keys) {
 		this.server.clock.advance(this.renewed - this.server.clock.millis());
+		this.redis.acquireLease("0"); // appends are fenced by the lease
 		List<Forward> batch = new ArrayList<>();
 		for (String key : keys) {
 			batch.add(new Forward("0", notification(key)));
