@@ -2,6 +2,7 @@ package io.keyspace.notifications;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -18,6 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -214,6 +216,22 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 	@Override
 	public NotificationOptions options() {
 		return this.options;
+	}
+
+	/**
+	 * A checkpoint of the handler lanes: passes once every notification they held when it was
+	 * taken was handled or dropped. For group forwarders, which note how far they forwarded.
+	 */
+	BooleanSupplier laneCheckpoint() {
+		return this.dispatcher.checkpoint();
+	}
+
+	/**
+	 * When a node ({@code host:port}) last stopped delivering, even if it has not resumed yet;
+	 * null if never. What was read before came from the server as it was then.
+	 */
+	Instant lastInterruption(String node) {
+		return this.gaps.lastLost(node);
 	}
 
 	/** How node connections are made. */

@@ -22,6 +22,13 @@ public enum GapCause {
 	 * No application instance copied the node's notifications into a group's stream for a
 	 * while (every instance was down), so the group's handler missed that window.
 	 */
-	NO_FORWARDER
+	NO_FORWARDER,
+
+	/**
+	 * Redis lost a group's stream or its consumer group (a restart without persistence, a
+	 * failover to a replica that had not received it, a deletion or an eviction), and with it
+	 * the entries the group had not handled yet. The library recreated them; handling goes on.
+	 */
+	STREAM_LOST
 
 }

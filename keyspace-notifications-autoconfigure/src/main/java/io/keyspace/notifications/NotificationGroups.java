@@ -1,25 +1,30 @@
 package io.keyspace.notifications;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.keyspace.notifications.channel.NotificationChannel;
-import io.keyspace.notifications.internal.group.Forwarder;
+import io.keyspace.notifications.internal.group.ForwardedNotifications;
 import io.keyspace.notifications.internal.group.GroupConsumer;
 import io.keyspace.notifications.internal.group.GroupCounters;
-import io.keyspace.notifications.internal.group.GroupKeys;
+import io.keyspace.notifications.internal.group.GroupParts;
 import io.keyspace.notifications.internal.group.SlotTags;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,12 +43,18 @@ import redis.clients.jedis.UnifiedJedis;
  * any member after the claim timeout if it threw or its member died, and moved to a
  * dead-letter stream after {@link GroupSettings#maxDeliveries()} deliveries. Delivery is at
  * least once, in order per stream while one member handles it. A window in which no instance
- * forwarded a source is reported as a {@link GapCause#NO_FORWARDER}
- * gap to {@link #addGapListener}.
+ * forwarded a source is reported as a {@link GapCause#NO_FORWARDER} gap to {@link #addGapListener};
+ * entries the stream's cap trimmed before they were handled as an {@link GapCause#OVERFLOW}
+ * gap; and a stream or consumer group that Redis lost (a restart without persistence, a
+ * failover to a replica that had not received it, a deletion or an eviction) is recreated at
+ * once, its loss reported as a {@link GapCause#STREAM_LOST} gap.
  * <p>
- * Threading: subscribe, unsubscribe and close from any thread (this object's monitor guards
- * the groups, held for memory only); each group has a forwarding thread, a maintenance thread
- * and a reader thread per stream; gap listeners run on one more thread.
+ * Threading: subscribe, unsubscribe, pause, resume and close from any thread. They take turns
+ * on a lifecycle lock, held while they connect, wait for the subscriptions' confirmations and
+ * wait for a group's threads to end: only other lifecycle calls wait on it. {@link #metrics},
+ * {@link #groups()} and the gap listeners never wait on it. Each group runs a forwarding
+ * thread, a watch thread, a reclaim thread and a reader thread per stream; gap listeners run
+ * on one more thread, {@code keyspace-group-gaps}, in order.
  */
 public final class NotificationGroups implements AutoCloseable {
 
@@ -63,9 +74,13 @@ public final class NotificationGroups implements AutoCloseable {
 
 	private final GroupSettings settings;
 
+	private final GroupParts parts;
+
 	private final List<Consumer<NotificationGap>> gapListeners = new CopyOnWriteArrayList<>();
 
-	private final Map<String, Group> groups = new LinkedHashMap<>(); // guarded by this
+	private final Map<String, Group> groups = new ConcurrentHashMap<>(); // written under lifecycle
+
+	private final ReentrantLock lifecycle = new ReentrantLock();
 
 	private final ExecutorService gapReporter = Executors.newSingleThreadExecutor((runnable) -> {
 		Thread thread = new Thread(runnable, "keyspace-group-gaps");
@@ -73,7 +88,7 @@ public final class NotificationGroups implements AutoCloseable {
 		return thread;
 	});
 
-	private boolean closed;
+	private boolean closed; // guarded by lifecycle
 
 	/**
 	 * @param notifications where the notifications come from; its key prefix applies to the groups too
@@ -84,6 +99,8 @@ public final class NotificationGroups implements AutoCloseable {
 		this.notifications = Objects.requireNonNull(notifications, "notifications");
 		this.redis = Objects.requireNonNull(redis, "redis");
 		this.settings = Objects.requireNonNull(settings, "settings");
+		this.parts = new GroupParts(new Forwarded(), notifications.options(), settings, Clock.systemUTC(),
+				this::reportGap);
 	}
 
 	/**
@@ -91,47 +108,52 @@ public final class NotificationGroups implements AutoCloseable {
 	 * subscribes the same group. A {@link FilteredHandler}'s filter applies before forwarding.
 	 * @throws IllegalStateException if this instance already has a handler in the group
 	 */
-	public synchronized void subscribe(String group, KeyNotificationHandler handler, NotificationChannel... channels) {
+	public void subscribe(String group, KeyNotificationHandler handler, NotificationChannel... channels) {
 		Objects.requireNonNull(group, "group");
 		Objects.requireNonNull(handler, "handler");
-		if (this.closed) {
-			throw new IllegalStateException("These notification groups are closed");
+		this.lifecycle.lock();
+		try {
+			if (this.closed) {
+				throw new IllegalStateException("These notification groups are closed");
+			}
+			if (this.groups.containsKey(group)) {
+				throw new IllegalStateException("Group '" + group + "' already has a handler here ("
+						+ this.groups.get(group).handler() + "): a group is one handler's work shared by the instances; "
+						+ "give " + handler + " a group of its own");
+			}
+			KeyNotificationHandler target = (handler instanceof FilteredHandler filtered) ? filtered.handler() : handler;
+			Set<String> names = Stream.of(channels).map(NotificationChannel::toString).collect(Collectors.toSet());
+			GroupParts.Running running = this.parts.start(group, this.redis, target, names);
+			KeyNotificationHandler subscribed = (handler instanceof FilteredHandler filtered)
+					? new FilteredHandler(filtered.filter(), running.forwarder()) : running.forwarder();
+			Group started = new Group(target, subscribed, channels, running);
+			try {
+				this.notifications.subscribe(subscribed, channels);
+			}
+			catch (RuntimeException ex) {
+				stop(started);
+				throw ex;
+			}
+			running.listening();
+			this.groups.put(group, started);
 		}
-		if (this.groups.containsKey(group)) {
-			throw new IllegalStateException("Group '" + group + "' already has a handler here ("
-					+ this.groups.get(group).handler() + "): a group is one handler's work shared by the instances; "
-					+ "give " + handler + " a group of its own");
+		finally {
+			this.lifecycle.unlock();
 		}
-		KeyNotificationHandler target = (handler instanceof FilteredHandler filtered) ? filtered.handler() : handler;
-		GroupKeys keys = new GroupKeys(this.settings.streamKeyPrefix(), group);
-		GroupCounters counters = new GroupCounters();
-		Set<String> names = Stream.of(channels).map(NotificationChannel::toString).collect(Collectors.toSet());
-		Forwarder forwarder = new Forwarder(group, this.redis, keys, this.settings, this::tagOf, this::nodesRead,
-				() -> this.notifications.metrics().inFlight() == 0, names, this::reportGap, counters);
-		GroupConsumer consumer = new GroupConsumer(group, this.redis, keys, this.settings, target,
-				this.notifications.options().keyPrefix(), this.notifications.options().errorHandler(), counters, names,
-				this::reportGap);
-		KeyNotificationHandler subscribed = (handler instanceof FilteredHandler filtered)
-				? new FilteredHandler(filtered.filter(), forwarder) : forwarder;
-		forwarder.start();
-		consumer.start();
-		this.groups.put(group, new Group(target, subscribed, channels, forwarder, consumer, counters));
-		this.notifications.subscribe(subscribed, channels);
-		forwarder.listening();
 	}
 
-	/** Called once per window in which no instance forwarded a source, on one daemon thread, in order. */
+	/** Called once per gap of a group, on one daemon thread, in order. */
 	public void addGapListener(Consumer<NotificationGap> listener) {
 		this.gapListeners.add(Objects.requireNonNull(listener, "listener"));
 	}
 
 	/** What this instance did for a group; all zero for a group it does not have. */
-	public synchronized GroupMetrics metrics(String group) {
+	public GroupMetrics metrics(String group) {
 		Group found = this.groups.get(group);
-		return (found != null) ? found.counters().snapshot() : new GroupCounters().snapshot();
+		return (found != null) ? found.running().counters().snapshot() : new GroupCounters().snapshot();
 	}
 
-	public synchronized Set<String> groups() {
+	public Set<String> groups() {
 		return Set.copyOf(this.groups.keySet());
 	}
 
@@ -143,19 +165,44 @@ public final class NotificationGroups implements AutoCloseable {
 	/**
 	 * Stops one group here: forwarding (handing each lease over at once) and consuming. The
 	 * other instances go on; entries this one took but did not acknowledge are claimed by them
-	 * after the claim timeout.
+	 * after the claim timeout, or handled first by this instance if it joins the group again.
+	 * When this returns, no handler call of the group runs or starts here (but in a thread
+	 * that ignored the interrupt after the shutdown timeout, which is logged).
 	 * @return whether this instance had the group
 	 */
 	public boolean unsubscribe(String group) {
-		Group removed;
-		synchronized (this) {
-			removed = this.groups.remove(group);
+		this.lifecycle.lock();
+		try {
+			Group removed = this.groups.remove(group);
+			if (removed == null) {
+				return false;
+			}
+			stop(removed);
+			return true;
 		}
-		if (removed == null) {
-			return false;
+		finally {
+			this.lifecycle.unlock();
 		}
-		stop(removed);
-		return true;
+	}
+
+	/**
+	 * Stops handling the group's entries here while this instance goes on forwarding: they wait
+	 * in the stream (up to its cap) or other instances handle them. When this returns, no handler
+	 * call of the group runs or starts here (but in a thread that ignored the interrupt after the
+	 * shutdown timeout, which is logged).
+	 * @return whether this instance has the group
+	 */
+	public boolean pause(String group) {
+		return whileLocked(group, GroupParts.Running::pause);
+	}
+
+	/**
+	 * Handles the group's entries here again after {@link #pause}: first those this instance
+	 * had taken but not acknowledged, then the others.
+	 * @return whether this instance has the group
+	 */
+	public boolean resume(String group) {
+		return whileLocked(group, GroupParts.Running::resume);
 	}
 
 	/**
@@ -164,17 +211,34 @@ public final class NotificationGroups implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		List<Group> closing;
-		synchronized (this) {
+		this.lifecycle.lock();
+		try {
 			if (this.closed) {
 				return;
 			}
 			this.closed = true;
-			closing = new ArrayList<>(this.groups.values());
+			List<Group> closing = new ArrayList<>(this.groups.values());
 			this.groups.clear();
+			closing.forEach(this::stop);
 		}
-		closing.forEach(this::stop);
+		finally {
+			this.lifecycle.unlock();
+		}
 		this.gapReporter.shutdown();
+	}
+
+	private boolean whileLocked(String group, Consumer<GroupParts.Running> action) {
+		this.lifecycle.lock();
+		try {
+			Group found = this.groups.get(group);
+			if (found != null) {
+				action.accept(found.running());
+			}
+			return found != null;
+		}
+		finally {
+			this.lifecycle.unlock();
+		}
 	}
 
 	private void stop(Group group) {
@@ -184,41 +248,71 @@ public final class NotificationGroups implements AutoCloseable {
 		catch (RuntimeException ex) {
 			logger.debug("Unsubscribing a group handler failed", ex);
 		}
-		group.forwarder().close();
-		group.consumer().close();
-	}
-
-	/**
-	 * Cluster: the shard's lowest slot, as a tag that puts the stream on the shard's node and
-	 * stays the same across failovers. Any other setup has one source.
-	 */
-	private String tagOf(String node) {
-		if (this.notifications instanceof ClusterKeyspaceNotifications cluster && !node.isEmpty()) {
-			return cluster.shardSlot(RedisNode.parse(node)).stream().mapToObj(SlotTags::of).findFirst().orElse(node);
-		}
-		return SINGLE_SOURCE_TAG;
-	}
-
-	private Collection<String> nodesRead() {
-		return this.notifications.nodes().stream().map(NodeStatus::node).toList();
+		group.running().stop();
 	}
 
 	/** Off the forwarding thread, which must keep renewing its leases whatever a listener does. */
 	private void reportGap(NotificationGap gap) {
-		this.gapReporter.execute(() -> {
-			for (Consumer<NotificationGap> listener : this.gapListeners) {
-				try {
-					listener.accept(gap);
+		try {
+			this.gapReporter.execute(() -> {
+				for (Consumer<NotificationGap> listener : this.gapListeners) {
+					try {
+						listener.accept(gap);
+					}
+					catch (RuntimeException ex) {
+						logger.warn("A gap listener failed for {}", gap, ex);
+					}
 				}
-				catch (RuntimeException ex) {
-					logger.warn("A gap listener failed for {}", gap, ex);
-				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			logger.debug("Closed: the gap {} is not reported to listeners", gap);
+		}
+	}
+
+	/** What the forwarders see of the notifications. */
+	private final class Forwarded implements ForwardedNotifications {
+
+		/**
+		 * Cluster: the shard's lowest slot, as a tag that puts the stream on the shard's node and
+		 * stays the same across failovers. Any other setup has one source.
+		 */
+		@Override
+		public String tagOf(String node) {
+			if (NotificationGroups.this.notifications instanceof ClusterKeyspaceNotifications cluster
+					&& !node.isEmpty()) {
+				return cluster.shardSlot(RedisNode.parse(node)).stream().mapToObj(SlotTags::of).findFirst().orElse(node);
 			}
-		});
+			return SINGLE_SOURCE_TAG;
+		}
+
+		@Override
+		public Collection<String> nodesRead() {
+			return NotificationGroups.this.notifications.nodes().stream().map(NodeStatus::node).toList();
+		}
+
+		/** Notifications other than this library's own: whether nothing is in flight. */
+		@Override
+		public BooleanSupplier laneCheckpoint() {
+			if (NotificationGroups.this.notifications instanceof AbstractKeyspaceNotifications engine) {
+				return engine.laneCheckpoint();
+			}
+			return () -> NotificationGroups.this.notifications.metrics().inFlight() == 0;
+		}
+
+		@Override
+		public long lastInterruption(String node) {
+			if (NotificationGroups.this.notifications instanceof AbstractKeyspaceNotifications engine) {
+				Instant lost = engine.lastInterruption(node);
+				return (lost != null) ? lost.toEpochMilli() : 0;
+			}
+			return 0;
+		}
+
 	}
 
 	private record Group(KeyNotificationHandler handler, KeyNotificationHandler subscribed,
-			NotificationChannel[] channels, Forwarder forwarder, GroupConsumer consumer, GroupCounters counters) {
+			NotificationChannel[] channels, GroupParts.Running running) {
 	}
 
 }

@@ -221,15 +221,79 @@ class NotificationGroupsIT {
 		try {
 			write("trimmed:", 2_000);
 
+			// The group exists before the first entry, so every entry trimmed unread is counted.
 			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(gaps).anySatisfy((gap) -> {
 				assertThat(gap.cause()).isEqualTo(GapCause.OVERFLOW);
 				assertThat(gap.node()).isEqualTo(redis.server().hostAndPort());
 				assertThat(gap.channels()).containsExactly("__keyspace@0__:*");
+				assertThat(gap.dropped()).as("entries trimmed before they were delivered").isPositive();
 			}));
 		}
 		finally {
 			release.countDown();
 		}
+	}
+
+	/**
+	 * Redis restarts without persistence under writes: the group's stream, its consumer group,
+	 * leases and notes are gone. The one instance that recreates the group reports the loss
+	 * once, every write after the subscriptions are back is handled, and what was handled
+	 * before the restart is not replayed.
+	 */
+	@Test
+	void aStreamLostInARestartWithoutPersistenceIsRecreatedAndEveryLaterWriteHandled() throws Exception {
+		Instance a = start(this::record);
+		Instance b = start(this::record);
+		List<NotificationGap> gaps = new CopyOnWriteArrayList<>();
+		this.instances.forEach((i) -> i.groups.addGapListener(gaps::add));
+		List<String> later;
+		try (PacedWriter writer = writer("restart:")) {
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.handled.size() > 500);
+
+			redis.server().kill();
+			redis.server().start(); // empty: save "" and appendonly no
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> a.notifications.isSubscribed() && b.notifications.isSubscribed());
+			int from = writer.written().size();
+			await().atMost(Duration.ofSeconds(30)).until(() -> writer.written().size() > from + 1_000);
+			writer.stop();
+			later = writer.written().subList(from, writer.written().size());
+		}
+
+		awaitHandled(later);
+		await().atMost(Duration.ofSeconds(10)).until(() -> !gaps(gaps, GapCause.STREAM_LOST).isEmpty());
+		assertThat(gaps(gaps, GapCause.STREAM_LOST)).as("reported once, by the instance that recreated it")
+			.singleElement()
+			.satisfies((gap) -> assertThat(gap.node()).isEqualTo(redis.server().hostAndPort()));
+		long twice = this.handled.values().stream().filter((count) -> count.get() > 1).count();
+		assertThat(twice).as("keys handled twice (nothing handled before the restart is replayed)").isZero();
+	}
+
+	@Test
+	void aStreamDeletedUnderWritesIsRecreatedAndEveryLaterWriteHandled() throws Exception {
+		start(this::record);
+		start(this::record);
+		List<NotificationGap> gaps = new CopyOnWriteArrayList<>();
+		this.instances.forEach((i) -> i.groups.addGapListener(gaps::add));
+		List<String> later;
+		try (PacedWriter writer = writer("deleted:")) {
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.handled.size() > 500);
+
+			int from;
+			try (Jedis jedis = redis.server().jedis()) {
+				jedis.del(FAST.streamKeyPrefix() + this.group + ":{0}");
+				from = writer.written().size();
+			}
+			await().atMost(Duration.ofSeconds(30)).until(() -> writer.written().size() > from + 1_000);
+			writer.stop();
+			later = writer.written().subList(from, writer.written().size());
+		}
+
+		awaitHandled(later);
+		await().atMost(Duration.ofSeconds(10)).until(() -> !gaps(gaps, GapCause.STREAM_LOST).isEmpty());
+		assertThat(gaps(gaps, GapCause.STREAM_LOST)).singleElement()
+			.satisfies((gap) -> assertThat(gap.node()).isEqualTo(redis.server().hostAndPort()));
+		assertThat(gaps).as("no other gap: the forwarders kept their leases").hasSize(1);
 	}
 
 	@Test
@@ -262,6 +326,10 @@ class NotificationGroupsIT {
 			jedis.set(unique + i, "v");
 			return unique + i;
 		});
+	}
+
+	private static List<NotificationGap> gaps(List<NotificationGap> gaps, GapCause cause) {
+		return gaps.stream().filter((gap) -> gap.cause() == cause).toList();
 	}
 
 	private Instance start(KeyNotificationHandler handler) {

@@ -28,7 +28,8 @@ import org.springframework.context.event.ContextRefreshedEvent;
  * tagged {@code group} (a group is a name the application chose, never a key):
  * {@code keyspace.notifications.group.forwarded}, {@code .handled}, {@code .failed},
  * {@code .reclaimed} and {@code .dead.lettered}; and their gaps in
- * {@code keyspace.notifications.gaps} with {@code cause=no_forwarder}.
+ * {@code keyspace.notifications.gaps}, tagged with their cause ({@code no_forwarder},
+ * {@code overflow} for entries trimmed unhandled, {@code stream_lost}).
  * <p>
  * A post-processor, so that the lazy {@link NotificationGroups} bean is neither created for
  * the meters nor missed. Groups appear when their handlers are subscribed, so their meters
@@ -62,7 +63,7 @@ public class NotificationGroupsMeterBinder
 			groups.addGapListener((gap) -> {
 				MeterRegistry meters = this.registry.getIfUnique();
 				if (meters != null) {
-					gaps(meters).increment();
+					gaps(meters, gap.cause()).increment();
 				}
 			});
 			startChecking();
@@ -121,10 +122,10 @@ public class NotificationGroupsMeterBinder
 	}
 
 	/** The same meter as the notifications' gaps (registering it again returns it). */
-	private static Counter gaps(MeterRegistry meters) {
+	private static Counter gaps(MeterRegistry meters, GapCause cause) {
 		return Counter.builder(KeyspaceNotificationsMeterBinder.PREFIX + "gaps")
 			.description("Interruptions of delivery, reported once delivery resumed")
-			.tag("cause", GapCause.NO_FORWARDER.name().toLowerCase(Locale.ROOT))
+			.tag("cause", cause.name().toLowerCase(Locale.ROOT))
 			.register(meters);
 	}
 

@@ -1,7 +1,9 @@
 package io.keyspace.notifications.listener;
 
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -23,11 +25,12 @@ import org.slf4j.LoggerFactory;
  * instances. The groups are asked for only when the first such handler is subscribed (the
  * auto-configured bean is lazy: without group handlers no Redis client is opened for it).
  * <p>
- * A group handler stays subscribed from its first subscription until it is stopped by id
- * ({@link #forget}, after which the container leaves the group) or {@link #release()},
- * whatever the container's {@code stop()} says.
+ * A group handler joins its group when first started and stays in it until the application
+ * closes; stopped (by id, or with the container) it is paused: this instance goes on
+ * forwarding, so nothing is lost, and its entries wait in the stream or are handled by the
+ * other instances.
  * <p>
- * Not thread-safe: the container calls it under its own monitor.
+ * Not thread-safe: the container calls it under its lifecycle lock (but {@link #available()}).
  */
 final class GroupSubscriptions {
 
@@ -35,13 +38,13 @@ final class GroupSubscriptions {
 
 	private final KeyspaceNotifications notifications;
 
-	private final Set<KeyEventEndpoint> subscribed = new LinkedHashSet<>();
+	private final Set<KeyEventEndpoint> subscribed = new LinkedHashSet<>(); // in their groups
 
-	private Supplier<NotificationGroups> source;
+	private final Set<KeyEventEndpoint> paused = new HashSet<>(); // of those, not handling here
+
+	private volatile Supplier<NotificationGroups> source; // read without the container's lock
 
 	private NotificationGroups groups;
-
-	private boolean stopLogged;
 
 	GroupSubscriptions(KeyspaceNotifications notifications) {
 		this.notifications = notifications;
@@ -63,8 +66,12 @@ final class GroupSubscriptions {
 		return this.subscribed.size();
 	}
 
-	/** Subscribes the handler in its group, unless it already is. */
+	/** Subscribes the handler in its group, or resumes it if it was paused. */
 	void subscribe(KeyEventEndpoint endpoint) {
+		if (this.paused.remove(endpoint)) {
+			this.groups.resume(endpoint.group());
+			return;
+		}
 		if (this.subscribed.contains(endpoint)) {
 			return;
 		}
@@ -80,31 +87,30 @@ final class GroupSubscriptions {
 	}
 
 	/**
-	 * Forgets the subscriptions of handlers stopped by id: the caller leaves their groups
-	 * with the returned groups, outside the container's monitor, since leaving waits for the
-	 * group's threads.
+	 * Pauses these handlers (stopped by id, or the container stopped): this instance stops
+	 * handling their groups' entries, which wait in the streams, and goes on forwarding.
+	 * Returns when no call of the handlers runs anymore.
 	 */
-	NotificationGroups forget(Collection<KeyEventEndpoint> endpoints) {
-		this.subscribed.removeAll(endpoints);
-		return this.groups;
+	void pause(Collection<KeyEventEndpoint> endpoints) {
+		for (KeyEventEndpoint endpoint : endpoints) {
+			if (this.subscribed.contains(endpoint) && this.paused.add(endpoint)) {
+				this.groups.pause(endpoint.group());
+			}
+		}
 	}
 
-	/** Called when the container stops without closing: the group handlers keep running. */
-	void containerStopped() {
-		if (!this.subscribed.isEmpty() && !this.stopLogged) {
-			this.stopLogged = true;
-			logger.info("{} @OnKeyEvent handler(s) with a group keep running while the listener container is "
-					+ "stopped: a group is left with stop(id) or when the application closes", this.subscribed.size());
-		}
+	void pauseAll() {
+		pause(List.copyOf(this.subscribed));
 	}
 
 	/**
 	 * Forgets the subscriptions, as the application closes: the caller closes the groups
-	 * returned (null if no handler was subscribed), outside the container's monitor, since
+	 * returned (null if no handler was subscribed), outside the container's lifecycle lock, since
 	 * closing waits for the groups' threads.
 	 */
 	NotificationGroups release() {
 		this.subscribed.clear();
+		this.paused.clear();
 		return this.groups;
 	}
 

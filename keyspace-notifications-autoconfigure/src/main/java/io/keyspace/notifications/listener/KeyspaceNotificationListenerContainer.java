@@ -1,10 +1,11 @@
 package io.keyspace.notifications.listener;
 
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import io.keyspace.notifications.KeyspaceNotifications;
@@ -45,11 +46,12 @@ import org.springframework.context.event.ContextClosedEvent;
  * <p>
  * A handler with a {@linkplain KeyEventEndpoint#group() group} is subscribed with the
  * {@link NotificationGroups} given to {@link #setNotificationGroups(Supplier)}, so that each
- * notification is handled once across the application's instances. A group handler runs from
- * the container's first start until {@link #stop(String)} or the application closes (a plain
- * {@link #stop()} leaves it running: the group's work goes on while this instance is paused),
- * and on shutdown the groups are closed before the notifications, handing their forwarding
- * over to another instance.
+ * notification is handled once across the application's instances. It starts and stops with
+ * the container and by id like any handler: stopped, it handles nothing more here (no call runs
+ * or starts once the stop returns) while this instance goes on forwarding, so its entries wait
+ * in the stream or other instances handle them; started again, it first handles what it had
+ * taken but not acknowledged. On shutdown the groups are closed before the notifications,
+ * handing their forwarding over to another instance.
  */
 public class KeyspaceNotificationListenerContainer
 		implements SmartLifecycle, ApplicationListener<ContextClosedEvent>, ApplicationContextAware {
@@ -60,9 +62,14 @@ public class KeyspaceNotificationListenerContainer
 
 	private final List<KeyEventEndpoint> endpoints = new CopyOnWriteArrayList<>();
 
-	private final GroupSubscriptions groups; // guarded by this
+	// Held by start, stop, register and stop/start by id, while they subscribe, unsubscribe and
+	// leave groups (network I/O, waits for a group's threads): only those wait on it. Whether
+	// the container or a handler runs is read without it.
+	private final ReentrantLock lifecycle = new ReentrantLock();
 
-	private final Set<String> stoppedIds = new HashSet<>(); // guarded by this
+	private final GroupSubscriptions groups; // guarded by lifecycle
+
+	private final Set<String> stoppedIds = ConcurrentHashMap.newKeySet(); // written under lifecycle
 
 	private boolean autoStartup = true;
 
@@ -72,7 +79,7 @@ public class KeyspaceNotificationListenerContainer
 
 	private volatile boolean running;
 
-	private KeepAliveThread keepAlive; // guarded by this; non-null while running
+	private KeepAliveThread keepAlive; // guarded by lifecycle; non-null while running
 
 	public KeyspaceNotificationListenerContainer(KeyspaceNotifications notifications) {
 		this.notifications = notifications;
@@ -84,12 +91,18 @@ public class KeyspaceNotificationListenerContainer
 	 * that a lazy {@link NotificationGroups} bean (the auto-configured one is) is not created,
 	 * and opens no Redis connection, in an application without group handlers.
 	 */
-	public synchronized void setNotificationGroups(Supplier<NotificationGroups> groups) {
-		this.groups.setSource(groups);
+	public void setNotificationGroups(Supplier<NotificationGroups> groups) {
+		this.lifecycle.lock();
+		try {
+			this.groups.setSource(groups);
+		}
+		finally {
+			this.lifecycle.unlock();
+		}
 	}
 
 	/** Whether handlers with a group can be registered: {@link #setNotificationGroups} was called. */
-	public synchronized boolean supportsGroups() {
+	public boolean supportsGroups() {
 		return this.groups.available();
 	}
 
@@ -97,10 +110,16 @@ public class KeyspaceNotificationListenerContainer
 	 * Adds a handler; subscribed at once if the container is running (and its id is not
 	 * stopped), else on {@link #start()}.
 	 */
-	public synchronized void register(KeyEventEndpoint endpoint) {
-		this.endpoints.add(endpoint);
-		if (this.running && !this.stoppedIds.contains(endpoint.id())) {
-			subscribe(endpoint);
+	public void register(KeyEventEndpoint endpoint) {
+		this.lifecycle.lock();
+		try {
+			this.endpoints.add(endpoint);
+			if (this.running && !this.stoppedIds.contains(endpoint.id())) {
+				subscribe(endpoint);
+			}
+		}
+		finally {
+			this.lifecycle.unlock();
 		}
 	}
 
@@ -119,15 +138,13 @@ public class KeyspaceNotificationListenerContainer
 	 * Stops the handlers with this id (every {@code @OnKeyEvent} that shares it): they are
 	 * unsubscribed now, stay stopped across {@link #stop()} and {@link #start()}, and a channel
 	 * goes from the server only when no other handler uses it. Notifications already queued
-	 * for them may still arrive. A handler with a group leaves its group here (the others go
-	 * on with it); this waits for the group's threads and hands its forwarding over, outside
-	 * the container's monitor.
+	 * for them may still arrive. A handler with a group pauses (its entries wait in the stream;
+	 * forwarding goes on); this returns when no call of the handler runs anymore.
 	 * @throws IllegalArgumentException if no handler has this id
 	 */
 	public void stop(String id) {
-		List<KeyEventEndpoint> leaving;
-		NotificationGroups groups;
-		synchronized (this) {
+		this.lifecycle.lock();
+		try {
 			List<KeyEventEndpoint> matching = endpointsWithId(id);
 			if (!this.stoppedIds.add(id)) {
 				return;
@@ -135,10 +152,11 @@ public class KeyspaceNotificationListenerContainer
 			if (this.running) {
 				matching.stream().filter((endpoint) -> !endpoint.grouped()).forEach(this::unsubscribe);
 			}
-			leaving = matching.stream().filter(this.groups::isSubscribed).toList();
-			groups = this.groups.forget(leaving);
+			this.groups.pause(matching);
 		}
-		leaving.forEach((endpoint) -> groups.unsubscribe(endpoint.group()));
+		finally {
+			this.lifecycle.unlock();
+		}
 	}
 
 	/**
@@ -146,24 +164,23 @@ public class KeyspaceNotificationListenerContainer
 	 * now if the container is running, else with the next {@link #start()}.
 	 * @throws IllegalArgumentException if no handler has this id
 	 */
-	public synchronized void start(String id) {
-		List<KeyEventEndpoint> matching = endpointsWithId(id);
-		if (this.stoppedIds.contains(id) && this.running) {
-			matching.forEach(this::subscribe);
+	public void start(String id) {
+		this.lifecycle.lock();
+		try {
+			List<KeyEventEndpoint> matching = endpointsWithId(id);
+			if (this.stoppedIds.contains(id) && this.running) {
+				matching.forEach(this::subscribe);
+			}
+			this.stoppedIds.remove(id);
 		}
-		this.stoppedIds.remove(id);
+		finally {
+			this.lifecycle.unlock();
+		}
 	}
 
-	/**
-	 * Whether the handlers with this id are subscribed: the container runs and the id is not
-	 * stopped; or, for handlers with a group, they are in their group (a plain {@link #stop()}
-	 * leaves them there until the application closes).
-	 */
-	public synchronized boolean isRunning(String id) {
-		List<KeyEventEndpoint> matching = endpointsWithId(id);
-		if (matching.stream().allMatch(this.groups::isSubscribed)) {
-			return true;
-		}
+	/** Whether the handlers with this id are subscribed: the container runs and the id is not stopped. */
+	public boolean isRunning(String id) {
+		endpointsWithId(id);
 		return this.running && !this.stoppedIds.contains(id);
 	}
 
@@ -205,33 +222,39 @@ public class KeyspaceNotificationListenerContainer
 		if (event.getApplicationContext() == this.applicationContext) {
 			this.contextClosing = true;
 			if (!this.running) {
-				// Group handlers outlive a plain stop(), and the lifecycle processor stops only
-				// running beans: close their groups now, before beans are destroyed.
+				// The lifecycle processor stops only running beans: a container stopped before
+				// closes its groups now, before beans are destroyed.
 				closeGroups();
 			}
 		}
 	}
 
 	@Override
-	public synchronized void start() {
-		if (this.running) {
-			return;
-		}
-		for (KeyEventEndpoint endpoint : this.endpoints) {
-			if (!this.stoppedIds.contains(endpoint.id())) {
-				subscribe(endpoint);
+	public void start() {
+		this.lifecycle.lock();
+		try {
+			if (this.running) {
+				return;
+			}
+			for (KeyEventEndpoint endpoint : this.endpoints) {
+				if (!this.stoppedIds.contains(endpoint.id())) {
+					subscribe(endpoint);
+				}
+			}
+			this.keepAlive = new KeepAliveThread();
+			this.keepAlive.start();
+			this.running = true;
+			if (this.groups.size() > 0) {
+				logger.info("Listening for keyspace notifications with {} handler(s), {} of them in a group, on {}",
+						this.endpoints.size(), this.groups.size(), this.notifications);
+			}
+			else {
+				logger.info("Listening for keyspace notifications with {} handler(s) on {}", this.endpoints.size(),
+						this.notifications);
 			}
 		}
-		this.keepAlive = new KeepAliveThread();
-		this.keepAlive.start();
-		this.running = true;
-		if (this.groups.size() > 0) {
-			logger.info("Listening for keyspace notifications with {} handler(s), {} of them in a group, on {}",
-					this.endpoints.size(), this.groups.size(), this.notifications);
-		}
-		else {
-			logger.info("Listening for keyspace notifications with {} handler(s) on {}", this.endpoints.size(),
-					this.notifications);
+		finally {
+			this.lifecycle.unlock();
 		}
 	}
 
@@ -264,8 +287,8 @@ public class KeyspaceNotificationListenerContainer
 
 	private void stop(Runnable callback, boolean async) {
 		KeepAliveThread thread;
-		List<KeyEventEndpoint> subscribed;
-		synchronized (this) {
+		this.lifecycle.lock();
+		try {
 			if (!this.running) {
 				callback.run();
 				return;
@@ -273,13 +296,17 @@ public class KeyspaceNotificationListenerContainer
 			this.running = false;
 			thread = this.keepAlive;
 			this.keepAlive = null;
-			subscribed = this.endpoints.stream()
-				.filter((e) -> !e.grouped() && !this.stoppedIds.contains(e.id()))
-				.toList();
 			if (!this.contextClosing) {
-				this.groups.containerStopped();
+				this.endpoints.stream()
+					.filter((e) -> !e.grouped() && !this.stoppedIds.contains(e.id()))
+					.forEach(this::unsubscribe);
+				this.groups.pauseAll();
 			}
 		}
+		finally {
+			this.lifecycle.unlock();
+		}
+		// On shutdown the groups are closed as a whole, before the notifications.
 		if (this.contextClosing && async) {
 			// Draining may take up to the dispatch shutdown timeout: not on the caller's thread.
 			thread.endWith(() -> {
@@ -294,9 +321,6 @@ public class KeyspaceNotificationListenerContainer
 		}
 		if (this.contextClosing) {
 			closeNotifications();
-		}
-		else {
-			subscribed.forEach(this::unsubscribe);
 		}
 		thread.endWith(() -> {
 		});
@@ -314,11 +338,15 @@ public class KeyspaceNotificationListenerContainer
 		}
 	}
 
-	/** Outside the monitor: closing waits for the groups' threads, which call handlers. */
+	/** Outside the lifecycle lock: closing waits for the groups' threads, which call handlers. */
 	private void closeGroups() {
 		NotificationGroups closing;
-		synchronized (this) {
+		this.lifecycle.lock();
+		try {
 			closing = this.groups.release();
+		}
+		finally {
+			this.lifecycle.unlock();
 		}
 		if (closing != null) {
 			try {

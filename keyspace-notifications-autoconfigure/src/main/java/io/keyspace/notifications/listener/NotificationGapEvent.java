@@ -9,9 +9,11 @@ import org.springframework.context.ApplicationEvent;
 /**
  * Published for every interruption of delivery, after delivery has resumed, so that
  * {@code @EventListener void resync(NotificationGapEvent e)} can reload what the handlers keep
- * up to date. The source is the {@link KeyspaceNotifications} that had the gap, or, for a
- * {@link io.keyspace.notifications.GapCause#NO_FORWARDER NO_FORWARDER} gap, the
- * {@link NotificationGroups} whose groups missed notifications.
+ * up to date. The source is the {@link KeyspaceNotifications} that had the gap, or, for a gap
+ * of a group ({@link io.keyspace.notifications.GapCause#NO_FORWARDER NO_FORWARDER},
+ * {@link io.keyspace.notifications.GapCause#STREAM_LOST STREAM_LOST}, or an
+ * {@link io.keyspace.notifications.GapCause#OVERFLOW OVERFLOW} of entries the stream's cap
+ * trimmed unhandled), the {@link NotificationGroups} whose groups missed notifications.
  */
 public class NotificationGapEvent extends ApplicationEvent {
 
@@ -22,7 +24,7 @@ public class NotificationGapEvent extends ApplicationEvent {
 		this.gap = gap;
 	}
 
-	/** A window in which no instance forwarded a node's notifications into a group. */
+	/** A window of notifications a group missed. */
 	public NotificationGapEvent(NotificationGroups source, NotificationGap gap) {
 		super(source);
 		this.gap = gap;

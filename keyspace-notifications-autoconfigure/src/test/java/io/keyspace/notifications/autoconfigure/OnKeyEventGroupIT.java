@@ -12,6 +12,7 @@ import io.keyspace.notifications.GapCause;
 import io.keyspace.notifications.GroupMetrics;
 import io.keyspace.notifications.NotificationGroups;
 import io.keyspace.notifications.annotation.OnKeyEvent;
+import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
 import io.keyspace.notifications.listener.NotificationGapEvent;
 import io.keyspace.notifications.testing.PacedWriter;
 import io.keyspace.notifications.testing.RedisServerExtension;
@@ -122,6 +123,39 @@ class OnKeyEventGroupIT {
 		}
 	}
 
+	/**
+	 * Stopped by id, a group handler pauses: no call runs once the stop returns, this instance
+	 * goes on forwarding, and what was written meanwhile waits in the stream until it starts
+	 * again; what it had taken but not acknowledged it handles first.
+	 */
+	@Test
+	void aGroupHandlerStoppedByIdUnderLoadHandlesEverythingWhenStartedAgain() throws Exception {
+		ConfigurableApplicationContext alone = start();
+		KeyspaceNotificationListenerContainer container = alone.getBean(KeyspaceNotificationListenerContainer.class);
+		Holds holds = alone.getBean(Holds.class);
+		try (PacedWriter writer = new PacedWriter("hold-writer", 1_000, redis.server()::jedis, (jedis, i) -> {
+			jedis.set("hold:" + i, "1", SetParams.setParams().px(20));
+			return "hold:" + i;
+		})) {
+			await().atMost(Duration.ofSeconds(30)).until(() -> holds.calls.get() > 300);
+
+			container.stop("Holds#release");
+			int callsAtStop = holds.calls.get();
+			int writtenAtStop = writer.written().size();
+			await().atMost(Duration.ofSeconds(30)).until(() -> writer.written().size() > writtenAtStop + 500);
+			assertThat(container.isRunning("Holds#release")).isFalse();
+			assertThat(holds.calls.get()).as("no call after stop(id) returned").isEqualTo(callsAtStop);
+			assertThat(groups(alone).metrics("release").forwarded()).as("forwarding went on")
+				.isGreaterThan(writtenAtStop);
+
+			container.start("Holds#release");
+			writer.stop();
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(released()).containsKeys(writer.written().toArray(String[]::new)));
+		}
+		assertThat(holds.gaps).as("nothing was lost").isEmpty();
+	}
+
 	@Test
 	void aWindowWithoutAnyInstanceIsPublishedAsAGapEvent() {
 		ConfigurableApplicationContext alone = start();
@@ -191,10 +225,13 @@ class OnKeyEventGroupIT {
 
 		final Map<String, AtomicInteger> released = new ConcurrentHashMap<>();
 
+		final AtomicInteger calls = new AtomicInteger();
+
 		final List<NotificationGapEvent> gaps = new CopyOnWriteArrayList<>();
 
 		@OnKeyEvent(key = "hold:*", event = "expired", group = "release")
 		void release(String hold) {
+			this.calls.incrementAndGet();
 			this.released.computeIfAbsent(hold, (h) -> new AtomicInteger()).incrementAndGet();
 		}
 

@@ -40,9 +40,8 @@ import static org.mockito.Mockito.when;
 
 /**
  * Handlers with a group: subscribed with the {@link NotificationGroups} (asked for only then),
- * kept across a plain stop, left with {@code stop(id)} and joined again with {@code start(id)},
- * and closed before the notifications
- * on shutdown.
+ * paused by a plain stop or {@code stop(id)} and resumed by {@code start()} or
+ * {@code start(id)}, and closed before the notifications on shutdown.
  */
 class KeyspaceNotificationListenerContainerGroupTest {
 
@@ -95,16 +94,20 @@ class KeyspaceNotificationListenerContainerGroupTest {
 	}
 
 	@Test
-	void aPlainStopLeavesGroupHandlersRunningAndStartDoesNotSubscribeThemTwice() {
+	void aPlainStopPausesGroupHandlersAndStartResumesThem() {
 		this.container.setNotificationGroups(this.groupsSource);
 		this.container.register(this.grouped);
 		this.container.start();
 
 		this.container.stop();
-		assertThat(this.container.isRunning("Holds#release")).as("a group is left only on close").isTrue();
+		assertThat(this.container.isRunning("Holds#release")).isFalse();
+		verify(this.groups).pause("release");
 		this.container.start();
 
-		verify(this.groups, times(1)).subscribe(any(), any(), any(NotificationChannel[].class));
+		assertThat(this.container.isRunning("Holds#release")).isTrue();
+		verify(this.groups).resume("release");
+		verify(this.groups, times(1)).subscribe(eq("release"), any(), any(NotificationChannel[].class));
+		verify(this.groups, never()).unsubscribe(any());
 		verify(this.groups, never()).close();
 	}
 
@@ -126,7 +129,7 @@ class KeyspaceNotificationListenerContainerGroupTest {
 	}
 
 	@Test
-	void groupsLeftRunningByAPlainStopCloseWhenTheContextCloses() {
+	void theGroupsOfAContainerStoppedBeforeCloseWhenTheContextCloses() {
 		this.container.setNotificationGroups(this.groupsSource);
 		this.container.register(this.grouped);
 		this.container.start();
@@ -140,18 +143,19 @@ class KeyspaceNotificationListenerContainerGroupTest {
 	}
 
 	@Test
-	void aGroupHandlerStoppedByIdLeavesItsGroupAndStartsAgain() {
+	void aGroupHandlerStoppedByIdPausesAndStartsAgain() {
 		this.container.setNotificationGroups(this.groupsSource);
 		this.container.register(this.grouped);
 		this.container.start();
 
 		this.container.stop("Holds#release");
 		assertThat(this.container.isRunning("Holds#release")).isFalse();
-		verify(this.groups).unsubscribe("release");
+		verify(this.groups).pause("release");
 
 		this.container.start("Holds#release");
 		assertThat(this.container.isRunning("Holds#release")).isTrue();
-		verify(this.groups, times(2)).subscribe(eq("release"), any(), any(NotificationChannel[].class));
+		verify(this.groups).resume("release");
+		verify(this.groups, times(1)).subscribe(eq("release"), any(), any(NotificationChannel[].class));
 	}
 
 	@Test

@@ -7,11 +7,13 @@ import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * Writes on its own thread at a steady rate until stopped, remembering the key of every write
- * the server acknowledged: for tests that change something (a failover, a handover) while
- * writes go on, then check that every acknowledged write was handled.
+ * the server acknowledged: for tests that change something (a failover, a handover, a restart)
+ * while writes go on, then check that every acknowledged write was handled. A write the server
+ * could not take (it is down) is not remembered; the writer connects again and goes on.
  */
 public final class PacedWriter implements AutoCloseable {
 
@@ -28,16 +30,34 @@ public final class PacedWriter implements AutoCloseable {
 	public PacedWriter(String name, int perSecond, Supplier<Jedis> connection, BiFunction<Jedis, Integer, String> write) {
 		long intervalNanos = 1_000_000_000L / perSecond;
 		this.thread = new Thread(() -> {
-			try (Jedis jedis = connection.get()) {
-				long next = System.nanoTime();
-				for (int i = 0; !this.stopped; i++) {
+			Jedis jedis = null;
+			long next = System.nanoTime();
+			for (int i = 0; !this.stopped; i++) {
+				try {
+					jedis = (jedis != null) ? jedis : connection.get();
 					this.written.add(write.apply(jedis, i));
-					next += intervalNanos;
-					LockSupport.parkNanos(next - System.nanoTime());
 				}
+				catch (JedisConnectionException ex) {
+					close(jedis);
+					jedis = null;
+				}
+				next += intervalNanos;
+				LockSupport.parkNanos(next - System.nanoTime());
 			}
+			close(jedis);
 		}, name);
 		this.thread.start();
+	}
+
+	private static void close(Jedis jedis) {
+		if (jedis != null) {
+			try {
+				jedis.close();
+			}
+			catch (RuntimeException ex) {
+				// already broken
+			}
+		}
 	}
 
 	/** The keys written so far, in order. */

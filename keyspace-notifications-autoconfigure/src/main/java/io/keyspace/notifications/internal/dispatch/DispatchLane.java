@@ -3,6 +3,7 @@ package io.keyspace.notifications.internal.dispatch;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -19,6 +20,11 @@ import io.keyspace.notifications.OverflowPolicy;
  * delivered, and {@link #stop} takes over every claim not yet won. So at shutdown each delivery
  * is either delivered by the handler thread or dropped by {@code stop}, never both or neither,
  * and a handler thread that outlives the shutdown cannot start another delivery.
+ * <p>
+ * Deliveries have positions (1, 2, … in the order they were queued), so a caller can tell
+ * when everything queued before a moment has been settled — delivered, dropped or abandoned —
+ * without a marker in the queue or a counter per handler ({@link #queuedSoFar},
+ * {@link #settledThrough}).
  */
 final class DispatchLane {
 
@@ -40,6 +46,15 @@ final class DispatchLane {
 	private final AtomicInteger cursor = new AtomicInteger();
 
 	private int takenCount; // guarded by lock
+
+	private long queued; // deliveries ever queued; guarded by lock
+
+	private long removed; // deliveries ever removed from the queue, taken or dropped; guarded by lock
+
+	private long runStart = 1; // position of the first delivery of the last take; guarded by lock
+
+	// Position of the last delivery the handler thread finished; written by it alone.
+	private final AtomicLong finishedThrough = new AtomicLong();
 
 	private boolean consumerWaiting;
 
@@ -81,10 +96,13 @@ final class DispatchLane {
 				}
 				if (this.items.size() < this.capacity) {
 					this.items.addLast(batch.get(i));
+					this.queued++;
 				}
 				else if (overflow == OverflowPolicy.DROP_OLDEST) {
 					this.items.pollFirst();
+					this.removed++;
 					this.items.addLast(batch.get(i));
+					this.queued++;
 					overflowed++;
 				}
 				else {
@@ -125,6 +143,8 @@ final class DispatchLane {
 				into[count++] = this.items.pollFirst();
 			}
 			this.takenCount = count;
+			this.runStart = this.removed + 1;
+			this.removed += count;
 			this.cursor.set(0);
 			if (wasFull) {
 				this.notFull.signalAll();
@@ -148,7 +168,43 @@ final class DispatchLane {
 
 	/** Marks delivery {@code index} done; false if {@link #stop} took it over (and counted it). */
 	boolean finish(int index) {
-		return this.cursor.compareAndSet(2 * index + 1, 2 * index + 2);
+		if (!this.cursor.compareAndSet(2 * index + 1, 2 * index + 2)) {
+			return false;
+		}
+		// runStart was written by this thread in take(); a lazy write: readers need it soon, not at once.
+		this.finishedThrough.lazySet(this.runStart + index);
+		return true;
+	}
+
+	/** The position of the last delivery queued so far. */
+	long queuedSoFar() {
+		this.lock.lock();
+		try {
+			return this.queued;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Every delivery up to this position is settled: delivered, dropped, or taken over by
+	 * {@link #stop}. While the handler thread works through a take, that is the last one it
+	 * finished; once it finished them all, everything removed from the queue since (dropped by
+	 * {@code DROP_OLDEST}) is settled too.
+	 */
+	long settledThrough() {
+		this.lock.lock();
+		try {
+			if (this.stopped) {
+				return this.queued;
+			}
+			long finished = this.finishedThrough.get();
+			return (finished == this.runStart + this.takenCount - 1) ? this.removed : finished;
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	/** Lets the handler thread end once the queue is empty. */

@@ -45,6 +45,8 @@ public final class GapTracker implements AutoCloseable {
 
 	private final Map<String, LongAdder> reported = new ConcurrentHashMap<>();
 
+	private final Map<String, Instant> lastLost = new ConcurrentHashMap<>();
+
 	public GapTracker(Clock clock) {
 		this.clock = clock;
 	}
@@ -59,7 +61,16 @@ public final class GapTracker implements AutoCloseable {
 
 	/** A node stopped delivering the given channels; a gap already open for it stays as it is. */
 	public synchronized void nodeLost(RedisNode node, Set<String> channels) {
-		this.open.putIfAbsent(node, new Open(now(), channels, GapCause.DISCONNECTED));
+		if (!this.open.containsKey(node)) {
+			Instant now = now();
+			this.open.put(node, new Open(now, channels, GapCause.DISCONNECTED));
+			this.lastLost.put(node.toString(), now);
+		}
+	}
+
+	/** When a node ({@code host:port}) last stopped delivering, even if its gap is still open; null if never. */
+	public Instant lastLost(String node) {
+		return this.lastLost.get(node);
 	}
 
 	/** A node confirmed its subscriptions again: its open gap, if any, ends now. */

@@ -1,29 +1,27 @@
 package io.keyspace.notifications.internal.group;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
 
 import io.keyspace.notifications.GapCause;
 import io.keyspace.notifications.GroupSettings;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.NotificationGap;
-import io.keyspace.notifications.internal.group.StreamWriter.Forward;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Copies the notifications of the sources this instance holds the lease for into their group
@@ -33,11 +31,17 @@ import redis.clients.jedis.UnifiedJedis;
  * Every source the notifications read is leased, busy or not, so that how far it was
  * forwarded is always known and a window nobody watched is reported as a gap.
  * <p>
+ * How far a source was surely forwarded (the note its lease carries) moves on by
+ * checkpoints of the dispatch lanes: once everything the lanes held at a tick reached this
+ * forwarder and was written, the source was forwarded until that tick. A forwarder that falls
+ * behind stops claiming progress, so whoever takes over after it dies replays from its last
+ * checkpoint; notifications of other handlers do not hold it back once they are past.
+ * <p>
  * Threading: {@link #onNotification} runs on handler lanes, several at once; each source's
- * state is guarded by its own monitor, held for memory only. One forwarding thread writes
- * the streams and keeps the leases; it alone touches the batch and the backlog. A full queue
- * blocks the lanes, so the dispatcher's overflow policy decides what happens when Redis
- * cannot keep up.
+ * state is guarded by its own monitor, held for memory only. One forwarding thread
+ * ({@code keyspace-group-<group>-forwarder}) writes the streams and keeps the leases; it alone
+ * touches the batch, the backlog and the checkpoint. A full queue makes the lanes wait, so the
+ * dispatcher's overflow policy decides what happens when Redis cannot keep up.
  */
 public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 
@@ -45,17 +49,15 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 
 	private static final int QUEUE_CAPACITY = 65_536;
 
+	private static final long NOT_LISTENING = Long.MAX_VALUE;
+
 	private final String group;
 
 	private final GroupKeys keys;
 
 	private final GroupSettings settings;
 
-	private final Function<String, String> tagOfNode;
-
-	private final Supplier<Collection<String>> nodesRead;
-
-	private final BooleanSupplier lanesEmpty;
+	private final ForwardedNotifications notifications;
 
 	private final Set<String> channels;
 
@@ -63,13 +65,13 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 
 	private final GroupCounters counters;
 
-	private final ForwardLease lease;
+	private final GroupRedis redis;
 
-	private final StreamWriter writer;
+	private final StreamRecovery recovery;
 
 	private final TakeoverReplay replay;
 
-	private final UnifiedJedis redis;
+	private final Clock clock;
 
 	private final long tickMillis;
 
@@ -79,45 +81,48 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 
 	private final BlockingQueue<Forward> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
 
-	private final List<Forward> backlog = new ArrayList<>(); // replays of takeovers; forwarding thread only
+	private final LongAdder queued = new LongAdder(); // put into the queue, ever
 
 	private final Thread thread;
 
-	private volatile long listeningSince = Long.MAX_VALUE; // epoch ms; set once subscribed
+	// The forwarding thread's own: what it writes next, replays of takeovers, the checkpoint.
+	private final List<Forward> batch = new ArrayList<>();
 
+	private final List<Forward> backlog = new ArrayList<>();
+
+	private final Checkpoint checkpoint = new Checkpoint();
+
+	private long dequeued; // taken from the queue into the batch, ever
+
+	private volatile long listeningSince = NOT_LISTENING; // epoch ms; set once subscribed
 
 	private volatile boolean closed;
 
 	/**
-	 * @param tagOfNode the hash tag of a source node's keys: its shard's, or one for all
-	 * @param nodesRead the nodes the notifications read now, as {@code host:port}
-	 * @param lanesEmpty whether no notification read waits in the dispatch lanes: only then can
-	 * this forwarder say it forwarded everything read until now
+	 * @param notifications what is known of the notifications forwarded
 	 * @param channels the names of the channels forwarded, for gap reports
 	 * @param gaps where windows nobody forwarded are reported
 	 */
-	public Forwarder(String group, UnifiedJedis redis, GroupKeys keys, GroupSettings settings,
-			Function<String, String> tagOfNode, Supplier<Collection<String>> nodesRead, BooleanSupplier lanesEmpty,
-			Set<String> channels, Consumer<NotificationGap> gaps, GroupCounters counters) {
+	Forwarder(String group, GroupRedis redis, GroupKeys keys, GroupSettings settings, Clock clock,
+			ForwardedNotifications notifications, StreamRecovery recovery, Set<String> channels,
+			Consumer<NotificationGap> gaps, GroupCounters counters) {
 		this.group = group;
 		this.redis = redis;
 		this.keys = keys;
 		this.settings = settings;
-		this.tagOfNode = tagOfNode;
-		this.nodesRead = nodesRead;
-		this.lanesEmpty = lanesEmpty;
+		this.clock = clock;
+		this.notifications = notifications;
+		this.recovery = recovery;
 		this.channels = Set.copyOf(channels);
 		this.gaps = gaps;
 		this.counters = counters;
-		this.lease = new ForwardLease(redis, keys, settings.consumerName(), settings.leaseTime().toMillis());
-		this.writer = new StreamWriter(redis, keys, settings.maxLength());
 		this.replay = new TakeoverReplay(redis);
 		this.tickMillis = Math.max(100, settings.leaseTime().toMillis() / 3);
-		this.thread = new Thread(this::run, "keyspace-group-forwarder-" + group);
+		this.thread = new Thread(this::run, "keyspace-group-" + group + "-forwarder");
 		this.thread.setDaemon(true);
 	}
 
-	public void start() {
+	void start() {
 		this.thread.start();
 	}
 
@@ -125,8 +130,8 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 	 * The notifications are subscribed: from now on this instance sees every notification a
 	 * forwarder would, so a takeover can replay back to here.
 	 */
-	public void listening() {
-		this.listeningSince = System.currentTimeMillis();
+	void listening() {
+		this.listeningSince = this.clock.millis();
 	}
 
 	@Override
@@ -137,13 +142,19 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		Source source = sourceOf((notification.node() != null) ? notification.node() : "");
 		synchronized (source) {
 			if (!source.leading) {
-				source.replay.add(notification, System.currentTimeMillis());
+				source.replay.add(notification, this.clock.millis());
 				this.counters.notForwarded.increment();
 				return;
 			}
 		}
+		Forward forward = new Forward(source.tag, notification);
 		try {
-			this.queue.put(new Forward(source.tag, notification));
+			while (!this.queue.offer(forward, this.tickMillis, TimeUnit.MILLISECONDS)) {
+				if (this.closed) {
+					return; // nobody writes anymore; the released note does not cover it
+				}
+			}
+			this.queued.increment();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt(); // shutting down: whoever takes over replays
@@ -171,77 +182,118 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 	/** The source of a node; its tag is worked out once per node (a cluster's needs the topology). */
 	private Source sourceOf(String node) {
 		return this.sourcesByNode.computeIfAbsent(node, (n) -> this.sourcesByTag
-			.computeIfAbsent(this.tagOfNode.apply(n), (tag) -> new Source(tag, n,
+			.computeIfAbsent(this.notifications.tagOf(n), (tag) -> new Source(tag, n,
 					(int) Math.min(QUEUE_CAPACITY, this.settings.maxLength()))));
 	}
 
 	private void run() {
 		long nextTick = 0;
-		boolean failing = false;
-		List<Forward> batch = new ArrayList<>(this.settings.batchSize());
+		OutageLog outage = new OutageLog(logger, "forward keyspace notifications of group '" + this.group + "'");
 		while (!this.closed) {
 			try {
-				if (System.currentTimeMillis() >= nextTick) {
-					tickLeases(batch.isEmpty());
-					nextTick = System.currentTimeMillis() + this.tickMillis;
+				if (this.clock.millis() >= nextTick) {
+					tick();
+					nextTick = this.clock.millis() + this.tickMillis;
 				}
-				if (batch.isEmpty() && !fill(batch)) {
-					continue;
-				}
-				this.counters.forwarded.add(this.writer.write(batch));
-				if (failing) {
-					failing = false;
-					logger.info("Forwarding keyspace notifications of group '{}' works again", this.group);
-				}
+				forwardOnce(this.tickMillis);
+				advanceCheckpoint(this.clock.millis());
+				outage.worked();
 			}
 			catch (InterruptedException ex) {
 				break;
 			}
 			catch (RuntimeException ex) {
 				// Redis unreachable or a node moved: keep the batch and retry; leases may lapse
-				// meanwhile, and whoever takes over replays. One WARN per outage.
-				if (!failing) {
-					failing = true;
-					logger.warn("Cannot forward keyspace notifications of group '{}' ({}); retrying", this.group,
-							ex.getMessage());
-				}
+				// meanwhile, and whoever takes over replays.
+				outage.failed(ex);
 				if (!pause()) {
 					break;
 				}
 			}
 		}
-		shutDown(batch);
+		shutDown();
 	}
 
-	/** The backlog of a takeover first, then the queue. @return whether there is anything to write */
-	private boolean fill(List<Forward> batch) throws InterruptedException {
+	/**
+	 * Writes one batch: the backlog of a takeover first, then the queue, waiting up to
+	 * {@code waitMillis} for something to write. A stream found missing was lost: it gets its
+	 * group again and the batch is written on the next call.
+	 * @throws RuntimeException the first refusal of another kind; the batch is kept
+	 */
+	void forwardOnce(long waitMillis) throws InterruptedException {
+		if (this.batch.isEmpty() && !fill(waitMillis)) {
+			return;
+		}
+		GroupRedis.Appended appended = this.redis.append(this.batch);
+		this.counters.forwarded.add(appended.written());
+		this.counters.notForwarded.add(appended.dropped());
+		for (String tag : appended.leasesNotHeld()) {
+			Source source = this.sourcesByTag.get(tag);
+			if (source != null && source.isLeading()) {
+				logger.warn("Lost the lease to forward {} for group '{}' (Redis forgot it, or it lapsed while this "
+						+ "instance stalled); the instance holding it now forwards it", source.node, this.group);
+				source.setLeading(false);
+			}
+		}
+		for (String stream : appended.missingStreams()) {
+			this.recovery.ensure(stream, nodeOf(stream));
+		}
+		if (appended.refusal() != null) {
+			throw appended.refusal();
+		}
+	}
+
+	/** @return whether there is anything to write */
+	private boolean fill(long waitMillis) throws InterruptedException {
 		if (!this.backlog.isEmpty()) {
 			List<Forward> next = this.backlog.subList(0, Math.min(this.backlog.size(), this.settings.batchSize()));
-			batch.addAll(next);
+			this.batch.addAll(next);
 			next.clear();
 			return true;
 		}
-		Forward first = this.queue.poll(this.tickMillis, TimeUnit.MILLISECONDS);
+		Forward first = (waitMillis > 0) ? this.queue.poll(waitMillis, TimeUnit.MILLISECONDS) : this.queue.poll();
 		if (first == null) {
 			return false;
 		}
-		batch.add(first);
-		this.queue.drainTo(batch, this.settings.batchSize() - 1);
+		this.batch.add(first);
+		this.dequeued += 1 + this.queue.drainTo(this.batch, this.settings.batchSize() - 1);
 		return true;
 	}
 
-	private void shutDown(List<Forward> batch) {
+	private String nodeOf(String stream) {
+		return this.sourcesByTag.values().stream()
+			.filter((source) -> this.keys.stream(source.tag).equals(stream))
+			.map((source) -> source.node)
+			.findFirst()
+			.orElse(stream);
+	}
+
+	/**
+	 * Writes what is left, then hands each lease over with how far it surely forwarded: now,
+	 * if the lanes passed a last checkpoint and everything was written (the notifications are
+	 * unsubscribed by now, so the lanes only empty); else its last checkpoint.
+	 */
+	private void shutDown() {
 		try {
-			batch.addAll(this.backlog);
-			this.queue.drainTo(batch);
-			if (!batch.isEmpty()) {
-				this.counters.forwarded.add(this.writer.write(batch));
+			BooleanSupplier last = this.notifications.laneCheckpoint();
+			long at = this.clock.millis();
+			long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.tickMillis); // a real wait
+			boolean drained;
+			do {
+				this.batch.addAll(this.backlog);
+				this.backlog.clear();
+				this.dequeued += this.queue.drainTo(this.batch);
+				if (!this.batch.isEmpty()) {
+					GroupRedis.Appended appended = this.redis.append(this.batch);
+					this.counters.forwarded.add(appended.written());
+					this.counters.notForwarded.add(appended.dropped());
+				}
+				drained = last.getAsBoolean() && this.batch.isEmpty() && this.queue.isEmpty();
 			}
-			boolean drained = drained(batch.isEmpty());
-			long now = System.currentTimeMillis();
+			while (!drained && System.nanoTime() < deadline && pause(10));
 			for (Source source : this.sourcesByTag.values()) {
 				if (source.isLeading()) {
-					this.lease.release(source.tag, drained ? now : source.forwardedUntil);
+					this.redis.releaseLease(source.tag, drained ? at : source.forwardedUntil);
 				}
 			}
 		}
@@ -252,68 +304,92 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 	}
 
 	private boolean pause() {
+		return pause(this.tickMillis);
+	}
+
+	private boolean pause(long millis) {
 		try {
-			Thread.sleep(this.tickMillis);
+			Thread.sleep(millis);
 			return true;
 		}
 		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 			return false;
 		}
 	}
 
-	/**
-	 * Whether everything read was written: nothing waits in the dispatch lanes, the queue,
-	 * the backlog or the batch. Only then does a source's "forwarded until" move on to now,
-	 * so a forwarder that falls behind stops claiming progress, and whoever takes over after
-	 * it dies replays (or reports as a gap) from there.
-	 * @param batchWritten whether the forwarding thread's batch is empty
-	 */
-	private boolean drained(boolean batchWritten) {
-		return batchWritten && this.backlog.isEmpty() && this.queue.isEmpty() && this.lanesEmpty.getAsBoolean();
-	}
-
 	/** Renews the leases held, tries to take the others, and forgets what surely was forwarded. */
-	private void tickLeases(boolean batchWritten) {
-		if (this.listeningSince == Long.MAX_VALUE) {
+	void tick() {
+		if (this.listeningSince == NOT_LISTENING) {
 			return; // not subscribed yet: it would forward nothing
 		}
-		this.nodesRead.get().forEach(this::sourceOf);
-		long now = System.currentTimeMillis();
-		boolean drained = drained(batchWritten);
+		this.notifications.nodesRead().forEach(this::sourceOf);
+		long now = this.clock.millis();
+		advanceCheckpoint(now);
 		for (Source source : this.sourcesByTag.values()) {
 			if (source.isLeading()) {
-				if (drained) {
-					source.forwardedUntil = now;
-				}
-				if (!this.lease.renew(source.tag, source.forwardedUntil)) {
+				source.lastNote = source.forwardedUntil;
+				this.recovery.forwardedUntil(this.keys.stream(source.tag), source.lastNote);
+				if (!this.redis.renewLease(source.tag, source.forwardedUntil)) {
 					logger.warn("Lost the lease to forward {} for group '{}' (it lapsed); another instance forwards it",
 							source.node, this.group);
 					source.setLeading(false);
 				}
 				continue;
 			}
-			ForwardLease.Attempt attempt = this.lease.acquire(source.tag);
+			GroupRedis.LeaseAttempt attempt = this.redis.acquireLease(source.tag);
+			// A source without a note that was seen forwarded before lost its note in Redis (a
+			// restart, a deletion): it is not "never forwarded". The last note seen stands, or,
+			// if its forwarder had not noted anything yet, when it was first seen held.
+			boolean noteLost = attempt.forwardedUntil() == 0 && (source.lastNote > 0 || source.firstSeenHeld > 0);
+			long previousUntil = attempt.forwardedUntil();
+			if (noteLost) {
+				previousUntil = (source.lastNote > 0) ? source.lastNote : source.firstSeenHeld;
+			}
+			source.lastNote = previousUntil;
+			this.recovery.forwardedUntil(this.keys.stream(source.tag), previousUntil);
+			if (source.firstSeenHeld == 0) {
+				source.firstSeenHeld = now; // by another instance, or from now on by this one
+			}
 			if (attempt.taken()) {
-				takeOver(source, attempt.forwardedUntil(), now);
+				takeOver(source, previousUntil, noteLost, now);
 			}
 			else {
 				// What the forwarder surely wrote is no longer needed for a takeover; a forwarder
 				// that falls behind does not move its note, so this keeps more (up to the
 				// buffer's capacity: what it drops beyond makes a reported gap).
 				synchronized (source) {
-					source.replay.forgetBefore(TakeoverReplay.keptSince(attempt.forwardedUntil()));
+					source.replay.forgetBefore(TakeoverReplay.keptSince(previousUntil));
+				}
+			}
+		}
+	}
+
+	/** Moves each source held on to the last checkpoint that passed and was written. */
+	private void advanceCheckpoint(long now) {
+		long until = this.checkpoint.advance(now);
+		if (until > 0) {
+			for (Source source : this.sourcesByTag.values()) {
+				if (source.isLeading()) {
+					source.forwardedUntil = Math.max(source.forwardedUntil, until);
 				}
 			}
 		}
 	}
 
 	/**
-	 * Queues what the previous forwarder did not write ahead of everything new, and reports
-	 * the window nobody watched, if any.
+	 * Gives the stream its group before anything is written to it (or again, if Redis lost
+	 * it), queues what the previous forwarder did not write ahead of everything new, and
+	 * reports the window nobody watched, if any.
+	 * @param noteLost Redis lost the previous forwarder's note (and with it the stream, which
+	 * lives beside it): what this instance read before the node last stopped delivering came
+	 * from the server before the loss, where the previous forwarder still forwarded it (or it
+	 * is in the lost stream, reported), so it is not replayed; there is no stream to match it
+	 * against
 	 */
-	private void takeOver(Source source, long previousUntil, long now) {
+	private void takeOver(Source source, long previousUntil, boolean noteLost, long now) {
 		String stream = this.keys.stream(source.tag);
-		this.redis.sadd(this.keys.registry(), stream);
+		this.recovery.ensure(stream, source.node);
 		NotificationGap gap = null;
 		List<ReplayBuffer.Read> kept;
 		synchronized (source) {
@@ -326,9 +402,13 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 				gap = new NotificationGap(source.node, GapCause.NO_FORWARDER, Instant.ofEpochMilli(uncoveredFrom),
 						Instant.ofEpochMilli(Math.min(coveredFrom, now)), this.channels, 0);
 			}
-			kept = source.replay.takeSince(TakeoverReplay.keptSince(previousUntil));
+			long keptSince = TakeoverReplay.keptSince(previousUntil);
+			if (noteLost) {
+				keptSince = Math.max(keptSince, this.notifications.lastInterruption(source.node));
+			}
+			kept = source.replay.takeSince(keptSince);
 			// Surely forwarded so far: what the previous forwarder noted, or (the source's first
-			// forwarder) nothing before this instance listened; it moves on once all is written.
+			// forwarder) nothing before this instance listened; it moves on by checkpoints.
 			source.forwardedUntil = (previousUntil > 0) ? previousUntil : this.listeningSince;
 			source.leading = true;
 		}
@@ -343,7 +423,54 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		}
 	}
 
-	/** One source's state; guarded by its monitor. */
+	/** How far each source is surely forwarded, as the leases note it; for tests. */
+	Map<String, Long> forwardedUntil() {
+		Map<String, Long> until = new TreeMap<>();
+		this.sourcesByTag.values().stream().filter(Source::isLeading)
+			.forEach((source) -> until.put(source.tag, source.forwardedUntil));
+		return until;
+	}
+
+	/**
+	 * The checkpoint of the dispatch lanes under way, taken at a tick. It stands for "everything
+	 * read before {@code takenAt} was forwarded" once the lanes passed it, and then everything
+	 * they had put in the queue by that moment was written. Forwarding thread only (the run
+	 * loop and {@link #tick}).
+	 */
+	private final class Checkpoint {
+
+		private BooleanSupplier lanesPassed;
+
+		private long takenAt;
+
+		private long queueMark = -1; // what was queued when the lanes passed, -1 before
+
+		/** @return until when everything read was surely written (epoch ms), 0 if not known yet */
+		long advance(long now) {
+			long until = 0;
+			if (this.lanesPassed != null) {
+				if (this.queueMark < 0 && this.lanesPassed.getAsBoolean()) {
+					this.queueMark = Forwarder.this.queued.sum();
+				}
+				if (this.queueMark < 0 || !writtenThrough(this.queueMark)) {
+					return 0;
+				}
+				until = this.takenAt;
+			}
+			this.lanesPassed = Forwarder.this.notifications.laneCheckpoint();
+			this.takenAt = now;
+			this.queueMark = -1;
+			return until;
+		}
+
+		private boolean writtenThrough(long mark) {
+			return Forwarder.this.dequeued >= mark && Forwarder.this.batch.isEmpty()
+					&& Forwarder.this.backlog.isEmpty();
+		}
+
+	}
+
+	/** One source's state; guarded by its monitor, but for the forwarding thread's own fields. */
 	private static final class Source {
 
 		final String tag;
@@ -355,6 +482,10 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		boolean leading;
 
 		long forwardedUntil; // epoch ms; the forwarding thread's own
+
+		long lastNote; // the last note seen in Redis or written to it; the forwarding thread's own
+
+		long firstSeenHeld; // when a lease on it was first seen held, 0 if never; the forwarding thread's own
 
 		Source(String tag, String node, int replayCapacity) {
 			this.tag = tag;

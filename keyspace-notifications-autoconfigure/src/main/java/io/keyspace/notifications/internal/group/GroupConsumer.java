@@ -3,6 +3,7 @@ package io.keyspace.notifications.internal.group;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,38 +12,34 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import io.keyspace.notifications.GroupSettings;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
-import io.keyspace.notifications.NotificationGap;
 import io.keyspace.notifications.NotificationErrorHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.params.XAddParams;
-import redis.clients.jedis.params.XAutoClaimParams;
-import redis.clients.jedis.params.XClaimParams;
-import redis.clients.jedis.params.XPendingParams;
-import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
-import redis.clients.jedis.resps.StreamPendingEntry;
 
 /**
  * This instance as a member of one group: reads each of the group's streams with
  * {@code XREADGROUP}, calls the handler and acknowledges ({@code XACK}) once it returns. An
  * entry whose handler threw stays pending; after the claim timeout any member (this one
  * included) claims it ({@code XAUTOCLAIM}) and tries again, and past the delivery limit it
- * moves to the dead-letter stream. A restarted instance continues from the group's position.
- * Entries the stream's cap trimmed before they were handled are reported ({@link TrimWatch}).
+ * moves to the dead-letter stream. A member that joins again under the same name (a handler
+ * stopped and started) first handles what it left pending. A restarted instance continues
+ * from the group's position. Entries the stream's cap trimmed before they were handled are
+ * reported ({@link StreamWatch}); a stream or group Redis lost is recreated
+ * ({@link StreamRecovery}).
  * <p>
- * Threading: one reader thread per stream; one maintenance thread finds new streams (the
- * group's registry set) and watches for trimming; one more moves poison entries aside and
- * reclaims and handles stuck ones. Readers and the reclaiming thread call the handler. The
- * set of streams read is a concurrent map written only by the maintenance thread.
+ * Threading: one reader thread per stream ({@code keyspace-group-<group>-reader-<tag>}); a
+ * watch thread ({@code keyspace-group-<group>-watch}) finds new streams in the group's
+ * registry and looks at each stream; a reclaim thread ({@code keyspace-group-<group>-reclaim})
+ * moves poison entries aside and reclaims and handles stuck ones, apart so that a hung handler
+ * cannot stop the watch. Readers and the reclaim thread call the handler, through a
+ * {@link HandlerGate} that {@link #close()} shuts. The set of streams read is a concurrent map
+ * written only by the watch thread.
  */
 public final class GroupConsumer implements AutoCloseable {
 
@@ -53,11 +50,12 @@ public final class GroupConsumer implements AutoCloseable {
 
 	private static final int BLOCK_MILLIS = (int) BLOCKING_READ.toMillis();
 
+	// How long close() waits for threads still in a handler after interrupting them.
+	private static final long INTERRUPT_GRACE_MILLIS = 1_000;
+
 	private final String group;
 
-	private final UnifiedJedis redis;
-
-	private final GroupKeys keys;
+	private final GroupRedis redis;
 
 	private final GroupSettings settings;
 
@@ -69,118 +67,153 @@ public final class GroupConsumer implements AutoCloseable {
 
 	private final GroupCounters counters;
 
-	private final TrimWatch trimWatch;
+	private final StreamWatch watch;
+
+	private final StreamRecovery recovery;
+
+	private final Duration shutdownTimeout;
+
+	private final Set<String> streams = ConcurrentHashMap.newKeySet(); // written by the watch thread
 
 	private final Map<String, Thread> readers = new ConcurrentHashMap<>();
 
-	private final ScheduledExecutorService maintenance;
+	private final HandlerGate gate = new HandlerGate();
+
+	private final ScheduledExecutorService watchThread;
+
+	private final ScheduledExecutorService reclaimThread;
+
+	private volatile boolean started;
 
 	private volatile boolean closed;
 
-	public GroupConsumer(String group, UnifiedJedis redis, GroupKeys keys, GroupSettings settings,
-			KeyNotificationHandler handler, byte[] keyPrefix, NotificationErrorHandler errorHandler,
-			GroupCounters counters, Set<String> channels, Consumer<NotificationGap> gaps) {
+	/**
+	 * @param shutdownTimeout how long {@link #close()} lets handler calls under way finish
+	 */
+	GroupConsumer(String group, GroupRedis redis, GroupSettings settings, KeyNotificationHandler handler,
+			byte[] keyPrefix, NotificationErrorHandler errorHandler, GroupCounters counters, StreamWatch watch,
+			StreamRecovery recovery, Duration shutdownTimeout) {
 		this.group = group;
 		this.redis = redis;
-		this.keys = keys;
 		this.settings = settings;
 		this.handler = handler;
 		this.keyPrefix = keyPrefix;
 		this.errorHandler = errorHandler;
 		this.counters = counters;
-		this.trimWatch = new TrimWatch(group, redis, channels, gaps);
-		this.maintenance = Executors.newScheduledThreadPool(2, (runnable) -> {
-			Thread thread = new Thread(runnable, "keyspace-group-maintenance-" + group);
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.watch = watch;
+		this.recovery = recovery;
+		this.shutdownTimeout = shutdownTimeout;
+		this.watchThread = singleThread("keyspace-group-" + group + "-watch");
+		this.reclaimThread = singleThread("keyspace-group-" + group + "-reclaim");
 	}
 
-	public void start() {
+	void start() {
+		this.started = true;
 		long interval = Math.min(1_000, Math.max(100, this.settings.claimTimeout().toMillis() / 2));
-		this.maintenance.scheduleWithFixedDelay(this::maintain, 0, interval, TimeUnit.MILLISECONDS);
-		this.maintenance.scheduleWithFixedDelay(this::reclaimAll, interval, interval, TimeUnit.MILLISECONDS);
+		OutageLog watching = new OutageLog(logger, "watch the streams of group '" + this.group + "'");
+		OutageLog reclaiming = new OutageLog(logger, "reclaim entries of group '" + this.group + "'");
+		this.watchThread.scheduleWithFixedDelay(() -> whileOpen(this::watch, watching), 0, interval,
+				TimeUnit.MILLISECONDS);
+		this.reclaimThread.scheduleWithFixedDelay(() -> whileOpen(this::reclaimAll, reclaiming), interval, interval,
+				TimeUnit.MILLISECONDS);
 	}
 
 	/**
-	 * Stops reading; entries being handled finish, unacknowledged ones are reclaimed by others.
-	 * A member that leaves nothing pending leaves the group, so restarts do not pile up idle
-	 * consumers.
+	 * Stops reading. Handler calls under way may finish within the shutdown timeout; then no
+	 * handler call runs or starts, except in a thread that ignored an interrupt (logged).
+	 * Entries read but not handled stay pending: this member handles them first if it joins
+	 * again, another claims them after the claim timeout. A member that leaves nothing pending
+	 * leaves the group, so restarts do not pile up idle consumers.
 	 */
 	@Override
 	public void close() {
 		this.closed = true;
-		this.maintenance.shutdown();
-		for (Thread reader : this.readers.values()) {
-			try {
-				reader.join(2L * BLOCK_MILLIS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
+		this.watchThread.shutdown();
+		this.reclaimThread.shutdown();
+		if (!this.gate.close(this.shutdownTimeout.toMillis())) {
+			this.readers.values().forEach(Thread::interrupt);
+			this.reclaimThread.shutdownNow();
+			if (!this.gate.close(INTERRUPT_GRACE_MILLIS)) {
+				logger.warn("A handler of group '{}' is still running {} after the group was closed; abandoned",
+						this.group, this.shutdownTimeout);
 			}
 		}
+		for (Thread reader : this.readers.values()) {
+			join(reader, 2L * BLOCK_MILLIS);
+		}
 		try {
-			for (String stream : this.readers.keySet()) {
-				leaveIfNothingPending(stream);
+			this.reclaimThread.awaitTermination(BLOCK_MILLIS, TimeUnit.MILLISECONDS);
+			this.watchThread.awaitTermination(BLOCK_MILLIS, TimeUnit.MILLISECONDS);
+			for (String stream : this.streams) {
+				this.redis.leaveIfNothingPending(stream);
 			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Could not leave group '{}'", this.group, ex);
 		}
 	}
 
-	private void leaveIfNothingPending(String stream) {
-		String consumer = this.settings.consumerName();
-		if (this.redis.xpending(stream, this.group, XPendingParams.xPendingParams().count(1).consumer(consumer))
-			.isEmpty()) {
-			this.redis.xgroupDelConsumer(stream, this.group, consumer);
-		}
+	/** The streams this member reads; for tests and metrics. */
+	public Set<String> streams() {
+		return Set.copyOf(this.streams);
 	}
 
-	/** Finds new streams and reports what was trimmed unhandled. */
-	private void maintain() {
-		whileOpen(() -> {
-			for (String stream : this.redis.smembers(this.keys.registry())) {
-				if (!this.readers.containsKey(stream)) {
-					startReading(stream);
-				}
-				this.trimWatch.check(stream);
+	/**
+	 * Finds new streams, reports what was trimmed unhandled, and recreates a stream or group
+	 * that Redis lost. A stream read already is watched even if the registry lost it.
+	 */
+	void watch() {
+		Set<String> watched = new LinkedHashSet<>(this.redis.registered());
+		watched.addAll(this.streams);
+		for (String stream : watched) {
+			Optional<StreamState> state = this.watch.check(stream);
+			if (state.isEmpty() || state.get().group() == null) {
+				this.recovery.ensure(stream, stream);
 			}
-		});
+			if (this.streams.add(stream) && this.started && !this.closed) {
+				startReading(stream);
+			}
+		}
 	}
 
 	/**
 	 * Moves poison entries aside, then reclaims the others. On a thread of its own: reclaiming
-	 * calls handlers, and a hung one must not stop the rest of the maintenance.
+	 * calls handlers, and a hung one must not stop the watch.
 	 */
-	private void reclaimAll() {
-		whileOpen(() -> this.readers.keySet().forEach((stream) -> {
+	void reclaimAll() {
+		for (String stream : this.streams) {
 			deadLetter(stream);
 			reclaim(stream);
-		}));
+		}
 	}
 
-	private void whileOpen(Runnable task) {
+	/**
+	 * One read of a stream, as the reader thread does in a loop.
+	 * @param ownPendingAfter null to read new entries; else reads this member's own pending
+	 * entries after that id
+	 * @return where to go on with its own pending entries, or null when they are done
+	 */
+	StreamEntryID readOnce(String stream, StreamEntryID ownPendingAfter) {
 		try {
-			task.run();
-		}
-		catch (RuntimeException ex) {
-			if (!this.closed) {
-				logger.warn("Group '{}' maintenance failed ({}); retrying", this.group, ex.getMessage());
+			List<StreamEntry> entries = this.redis.read(stream, ownPendingAfter, this.settings.batchSize(),
+					BLOCK_MILLIS);
+			handleAll(stream, entries);
+			if (ownPendingAfter == null || entries.isEmpty()) {
+				return null;
 			}
+			return entries.get(entries.size() - 1).getID();
+		}
+		catch (GroupRedis.GroupMissingException ex) {
+			this.recovery.ensure(stream, stream);
+			return null; // a new group: nothing of this member's is pending in it
 		}
 	}
 
 	private void startReading(String stream) {
-		try {
-			this.redis.xgroupCreate(stream, this.group, new StreamEntryID(), true);
-		}
-		catch (JedisDataException ex) {
-			if (!String.valueOf(ex.getMessage()).startsWith("BUSYGROUP")) {
-				throw ex;
-			}
-		}
-		Thread reader = new Thread(() -> read(stream), "keyspace-group-" + this.group + "-" + stream);
+		Thread reader = new Thread(() -> read(stream), "keyspace-group-" + this.group + "-reader-" + tagOf(stream));
 		reader.setDaemon(true);
 		this.readers.put(stream, reader);
 		reader.start();
@@ -188,40 +221,40 @@ public final class GroupConsumer implements AutoCloseable {
 	}
 
 	private void read(String stream) {
-		XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(this.settings.batchSize())
-			.block(BLOCK_MILLIS);
-		Map<String, StreamEntryID> fromNew = Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY);
+		StreamEntryID ownPending = new StreamEntryID(); // what this member left pending comes first
+		OutageLog outage = new OutageLog(logger, "read " + stream + " for group '" + this.group + "'");
 		while (!this.closed) {
 			try {
-				List<Map.Entry<String, List<StreamEntry>>> read = this.redis.xreadGroup(this.group,
-						this.settings.consumerName(), params, fromNew);
-				if (read != null) {
-					read.forEach((entries) -> handleAll(stream, entries.getValue()));
-				}
+				ownPending = readOnce(stream, ownPending);
+				outage.worked();
 			}
 			catch (RuntimeException ex) {
-				if (!this.closed) {
-					logger.warn("Cannot read {} for group '{}' ({}); retrying", stream, this.group, ex.getMessage());
-					pause();
+				if (this.closed) {
+					return;
 				}
+				outage.failed(ex);
+				pause();
 			}
 		}
 	}
 
 	/**
 	 * Calls the handler for each entry, in order, then acknowledges in one {@code XACK} those
-	 * whose handler returned (and those that are no notification); a failure leaves its entry
-	 * pending, to be retried.
+	 * done with: handled, no notification, or trimmed away while pending (the watch reported
+	 * those). A failure leaves its entry pending, to be retried; so does closing, for the rest.
 	 */
 	private void handleAll(String stream, List<StreamEntry> entries) {
 		List<StreamEntryID> done = new ArrayList<>(entries.size());
 		for (StreamEntry entry : entries) {
-			if (entry.getFields() != null && handle(stream, entry)) {
+			if (this.closed) {
+				break;
+			}
+			if (entry.getFields() == null || handle(stream, entry)) {
 				done.add(entry.getID());
 			}
 		}
 		if (!done.isEmpty()) {
-			this.redis.xack(stream, this.group, done.toArray(StreamEntryID[]::new));
+			this.redis.ack(stream, done);
 		}
 	}
 
@@ -232,6 +265,9 @@ public final class GroupConsumer implements AutoCloseable {
 			logger.warn("Entry {} of {} is not a keyspace notification; acknowledged and skipped", entry.getID(), stream);
 			return true;
 		}
+		if (!this.gate.enter()) {
+			return false; // closed: it stays pending
+		}
 		try {
 			this.handler.onNotification(notification.get());
 		}
@@ -240,61 +276,82 @@ public final class GroupConsumer implements AutoCloseable {
 			this.errorHandler.handleError(notification.get(), this.handler, ex);
 			return false;
 		}
+		finally {
+			this.gate.exit();
+		}
 		this.counters.handled.increment();
 		return true;
 	}
 
 	/** Entries delivered too often go to the dead-letter stream, acknowledged in the group. */
 	private void deadLetter(String stream) {
-		List<StreamPendingEntry> stale = this.redis.xpending(stream, this.group, XPendingParams.xPendingParams()
-			.idle(this.settings.claimTimeout().toMillis())
-			.count(this.settings.batchSize()));
-		for (StreamPendingEntry pending : stale) {
-			if (pending.getDeliveredTimes() < this.settings.maxDeliveries() || !claim(stream, pending.getID())) {
+		long idle = this.settings.claimTimeout().toMillis();
+		for (GroupRedis.Pending pending : this.redis.idlePending(stream, idle, this.settings.batchSize())) {
+			if (pending.deliveries() < this.settings.maxDeliveries() || !this.redis.claim(stream, pending.id(), idle)) {
 				continue;
 			}
-			List<StreamEntry> entries = this.redis.xrange(stream, pending.getID(), pending.getID());
-			Map<String, String> fields = new HashMap<>(entries.isEmpty() ? Map.of() : entries.get(0).getFields());
+			Map<String, String> fields = new HashMap<>(this.redis.entry(stream, pending.id()).orElse(Map.of()));
 			fields.put("stream", stream);
-			fields.put("id", pending.getID().toString());
-			fields.put("deliveries", Long.toString(pending.getDeliveredTimes()));
-			this.redis.xadd(this.keys.deadLetter(),
-					XAddParams.xAddParams().maxLen(this.settings.maxLength()).approximateTrimming(), fields);
-			this.redis.xack(stream, this.group, pending.getID());
+			fields.put("id", pending.id().toString());
+			fields.put("deliveries", Long.toString(pending.deliveries()));
+			this.redis.deadLetter(fields);
+			this.redis.ack(stream, List.of(pending.id()));
 			this.counters.deadLettered.increment();
-			logger.warn("Entry {} of {} failed {} times in group '{}'; moved to {}", pending.getID(), stream,
-					pending.getDeliveredTimes(), this.group, this.keys.deadLetter());
+			logger.warn("Entry {} of {} failed {} times in group '{}'; moved to its dead-letter stream", pending.id(),
+					stream, pending.deliveries(), this.group);
 		}
-	}
-
-	/** Whether this member won the entry: of members looking at it at once, one claim resets its idle time. */
-	private boolean claim(String stream, StreamEntryID id) {
-		return !this.redis.xclaimJustId(stream, this.group, this.settings.consumerName(),
-				this.settings.claimTimeout().toMillis(), XClaimParams.xClaimParams(), id).isEmpty();
 	}
 
 	/** Takes over entries left pending longer than the claim timeout, by any member, and handles them. */
 	private void reclaim(String stream) {
-		Map.Entry<StreamEntryID, List<StreamEntry>> claimed = this.redis.xautoclaim(stream, this.group,
-				this.settings.consumerName(), this.settings.claimTimeout().toMillis(), new StreamEntryID(),
-				new XAutoClaimParams().count(this.settings.batchSize()));
-		List<StreamEntry> entries = claimed.getValue(); // an entry trimmed away while pending has no fields
+		List<StreamEntry> entries = this.redis.claimIdle(stream, this.settings.claimTimeout().toMillis(),
+				this.settings.batchSize());
 		entries.stream().filter((entry) -> entry.getFields() != null).forEach((entry) -> this.counters.reclaimed.increment());
 		handleAll(stream, entries);
 	}
 
-	private void pause() {
+	private void whileOpen(Runnable task, OutageLog outage) {
 		try {
-			Thread.sleep(BLOCK_MILLIS);
+			task.run();
+			outage.worked();
+		}
+		catch (RuntimeException ex) {
+			if (!this.closed) {
+				outage.failed(ex);
+			}
+		}
+	}
+
+	/** The hash tag of a stream's name ({@code …:{tag}}), to name its reader. */
+	private static String tagOf(String stream) {
+		int open = stream.lastIndexOf('{');
+		return (open >= 0 && stream.endsWith("}")) ? stream.substring(open + 1, stream.length() - 1) : stream;
+	}
+
+	private static ScheduledExecutorService singleThread(String name) {
+		return Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, name);
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	private static void join(Thread thread, long millis) {
+		try {
+			thread.join(millis);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 	}
 
-	/** The streams this member reads; for tests and metrics. */
-	public Set<String> streams() {
-		return Set.copyOf(this.readers.keySet());
+	private static void pause() {
+		try {
+			Thread.sleep(BLOCK_MILLIS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }

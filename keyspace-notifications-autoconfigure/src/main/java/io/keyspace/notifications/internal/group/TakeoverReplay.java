@@ -6,9 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.keyspace.notifications.KeyNotification;
-import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * What a new forwarder replays: what it kept since shortly before the previous forwarder's
@@ -28,11 +25,9 @@ final class TakeoverReplay {
 	/** Clocks and handler lag of two instances may differ by this much. */
 	static final long MARGIN_MILLIS = 1_000;
 
-	private static final int PAGE = 1_000;
+	private final GroupRedis redis;
 
-	private final UnifiedJedis redis;
-
-	TakeoverReplay(UnifiedJedis redis) {
+	TakeoverReplay(GroupRedis redis) {
 		this.redis = redis;
 	}
 
@@ -73,18 +68,10 @@ final class TakeoverReplay {
 
 	private Map<String, Integer> writtenSince(String stream, long sinceMillis) {
 		Map<String, Integer> written = new HashMap<>();
-		StreamEntryID from = new StreamEntryID(Math.max(0, sinceMillis), 0);
-		while (true) {
-			List<StreamEntry> page = this.redis.xrange(stream, from.toString(), "+", PAGE);
-			for (StreamEntry entry : page) {
-				written.merge(identity(entry.getFields()), 1, Integer::sum);
-			}
-			if (page.size() < PAGE) {
-				return written;
-			}
-			StreamEntryID last = page.get(page.size() - 1).getID();
-			from = new StreamEntryID(last.getTime(), last.getSequence() + 1);
+		for (Map<String, String> fields : this.redis.entriesSince(stream, sinceMillis)) {
+			written.merge(identity(fields), 1, Integer::sum);
 		}
+		return written;
 	}
 
 	private static String identity(KeyNotification notification) {

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import ch.qos.logback.classic.Level;
 import io.keyspace.notifications.DispatchSettings;
@@ -273,6 +274,71 @@ class DispatcherTest {
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.threads.stream().noneMatch(Thread::isAlive));
 		assertThat(calls).hasValue(2); // released, the threads ended without starting another delivery
 		assertSettled(dispatched);
+	}
+
+	@Test
+	void aCheckpointOfIdleLanesHasPassed() {
+		this.dispatcher = dispatcher(new DispatchSettings(2, 100, OverflowPolicy.BLOCK, Duration.ofSeconds(1),
+				Duration.ofSeconds(5)));
+		assertThat(this.dispatcher.checkpoint().getAsBoolean()).isTrue();
+	}
+
+	/**
+	 * What a group forwarder waits for: the notifications queued before the checkpoint, not
+	 * whatever is in flight when it asks.
+	 */
+	@Test
+	void aCheckpointPassesOnceWhatTheLanesHeldWhenItWasTakenIsHandledWhateverCameLater() {
+		this.dispatcher = dispatcher(new DispatchSettings(2, 100, OverflowPolicy.BLOCK, Duration.ofSeconds(1),
+				Duration.ofSeconds(5)));
+		CountDownLatch releaseEarlier = new CountDownLatch(1);
+		CountDownLatch releaseLater = new CountDownLatch(1);
+		KeyNotificationHandler[] blocking = { (n) -> awaitQuietly(n.event().equals("earlier") ? releaseEarlier
+				: releaseLater) };
+		dispatch(this.dispatcher, notification("a", "earlier"), blocking);
+		BooleanSupplier checkpoint = this.dispatcher.checkpoint();
+		for (int i = 0; i < 10; i++) {
+			dispatch(this.dispatcher, notification("key" + i, "later"), blocking);
+		}
+		assertThat(checkpoint.getAsBoolean()).isFalse();
+
+		releaseEarlier.countDown();
+
+		await().atMost(Duration.ofSeconds(10)).until(checkpoint::getAsBoolean);
+		assertThat(this.metrics.inFlight()).as("later notifications are still in flight").isPositive();
+		releaseLater.countDown();
+	}
+
+	@Test
+	void aCheckpointCountsWhatDropOldestDroppedAsSettled() {
+		this.dispatcher = dispatcher(new DispatchSettings(1, 2, OverflowPolicy.DROP_OLDEST, Duration.ofSeconds(1),
+				Duration.ofSeconds(5)));
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch running = new CountDownLatch(1);
+		KeyNotificationHandler[] blocking = { (n) -> {
+			running.countDown();
+			awaitQuietly(release);
+		} };
+		dispatch(this.dispatcher, notification("k", "e0"), blocking);
+		awaitQuietly(running); // e0 is taken; the queue holds two more
+		dispatch(this.dispatcher, notification("k", "e1"), blocking);
+		dispatch(this.dispatcher, notification("k", "e2"), blocking);
+		BooleanSupplier checkpoint = this.dispatcher.checkpoint();
+		dispatch(this.dispatcher, notification("k", "e3"), blocking); // drops e1
+
+		release.countDown();
+
+		await().atMost(Duration.ofSeconds(10)).until(checkpoint::getAsBoolean);
+		assertThat(this.metrics.dropped(DropReason.OVERFLOW)).isEqualTo(1);
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private void dispatchMany(int count, KeyNotificationHandler handler) {

@@ -1,0 +1,133 @@
+package io.keyspace.notifications.internal.group;
+
+import java.time.Clock;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import io.keyspace.notifications.GroupSettings;
+import io.keyspace.notifications.KeyNotificationHandler;
+import io.keyspace.notifications.NotificationGap;
+import io.keyspace.notifications.NotificationOptions;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Puts together what one group runs on this instance — its Redis commands, watch, recovery,
+ * forwarder and consumer — for {@code NotificationGroups}, which knows the notifications they
+ * serve. Stateless; each {@link Running} is one group's.
+ */
+public final class GroupParts {
+
+	private final NotificationOptions options;
+
+	private final GroupSettings settings;
+
+	private final Clock clock;
+
+	private final ForwardedNotifications notifications;
+
+	private final Consumer<NotificationGap> gaps;
+
+	/**
+	 * @param notifications what the forwarders need to know of the notifications
+	 * @param options the notifications' options: key prefix, error handler, shutdown timeout
+	 * @param gaps where the groups' gaps go, off the threads that find them
+	 */
+	public GroupParts(ForwardedNotifications notifications, NotificationOptions options, GroupSettings settings,
+			Clock clock, Consumer<NotificationGap> gaps) {
+		this.notifications = notifications;
+		this.options = options;
+		this.settings = settings;
+		this.clock = clock;
+		this.gaps = gaps;
+	}
+
+	/**
+	 * Starts forwarding and consuming one group; the caller subscribes the returned forwarder
+	 * and then calls {@link Running#listening()}.
+	 * @param channels the names of the channels subscribed, for gap reports
+	 */
+	public Running start(String group, UnifiedJedis jedis, KeyNotificationHandler handler, Set<String> channels) {
+		GroupKeys keys = new GroupKeys(this.settings.streamKeyPrefix(), group);
+		GroupRedis redis = new JedisGroupRedis(jedis, keys, this.settings);
+		GroupCounters counters = new GroupCounters();
+		StreamWatch watch = new StreamWatch(group, redis, this.clock, channels, this.gaps);
+		StreamRecovery recovery = new StreamRecovery(group, redis, this.clock, watch, channels, this.gaps);
+		Forwarder forwarder = new Forwarder(group, redis, keys, this.settings, this.clock, this.notifications,
+				recovery, channels, this.gaps, counters);
+		Supplier<GroupConsumer> consumers = () -> new GroupConsumer(group, redis, this.settings, handler,
+				this.options.keyPrefix(), this.options.errorHandler(), counters, watch, recovery,
+				this.options.dispatch().shutdownTimeout());
+		forwarder.start();
+		Running running = new Running(forwarder, consumers, counters);
+		running.resume();
+		return running;
+	}
+
+	/**
+	 * One group at work here: forwarding, and consuming unless paused. Not thread-safe: its
+	 * owner calls it under a lifecycle lock.
+	 */
+	public static final class Running {
+
+		private final Forwarder forwarder;
+
+		private final Supplier<GroupConsumer> consumers;
+
+		private final GroupCounters counters;
+
+		private GroupConsumer consumer; // null while paused
+
+		Running(Forwarder forwarder, Supplier<GroupConsumer> consumers, GroupCounters counters) {
+			this.forwarder = forwarder;
+			this.consumers = consumers;
+			this.counters = counters;
+		}
+
+		/** What to subscribe to the notifications. */
+		public KeyNotificationHandler forwarder() {
+			return this.forwarder;
+		}
+
+		public GroupCounters counters() {
+			return this.counters;
+		}
+
+		/** The forwarder is subscribed: a takeover can replay back to now. */
+		public void listening() {
+			this.forwarder.listening();
+		}
+
+		/**
+		 * Stops handling entries here, forwarding goes on: they wait in the stream, or other
+		 * instances handle them. Returns when no handler call of the group runs anymore (see
+		 * {@link GroupConsumer#close()}).
+		 */
+		public void pause() {
+			if (this.consumer != null) {
+				this.consumer.close();
+				this.consumer = null;
+			}
+		}
+
+		/** Handles entries again, first those this instance left pending. */
+		public void resume() {
+			if (this.consumer == null) {
+				this.consumer = this.consumers.get();
+				this.consumer.start();
+			}
+		}
+
+		public boolean isPaused() {
+			return this.consumer == null;
+		}
+
+		/** Hands forwarding over and stops consuming, as {@link #pause()} does. */
+		public void stop() {
+			this.forwarder.close();
+			pause();
+		}
+
+	}
+
+}
