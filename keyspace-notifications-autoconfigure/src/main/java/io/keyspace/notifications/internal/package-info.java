@@ -4,7 +4,9 @@
  * {@code KeyNotification} parser, handed in) → match and filter ({@code match}) → dispatch
  * ({@code dispatch}) → handler; {@code cluster} decides which node of which shard carries
  * which channel, {@code replication} reads a Sentinel or master/replica setup as one shard,
- * and {@code config} checks that the servers publish what is subscribed.
+ * and {@code config} checks that the servers publish what is subscribed. {@code gap} tracks
+ * interruptions; {@code group} handles each notification once across application instances,
+ * with threads of its own (docs/threading.md lists every thread and lock).
  * <p>
  * <b>Threading.</b> Each node read has one <em>reader thread</em> ({@code NodeSubscriber},
  * {@code keyspace-reader-host:port}): it connects, reads frames, and on each message runs

@@ -2,9 +2,8 @@ package io.keyspace.notifications.internal.group;
 
 /**
  * The keys of one group. A source (a cluster shard, or the one master of any other setup) has
- * its stream, lease and heartbeat under one hash tag, so they share a slot (the lease script
- * touches two of them) and, with a tag chosen for the shard, live on the node whose events
- * they carry.
+ * its stream, lease and note under one hash tag, so they share a slot (each script touches two
+ * of them) and, with a tag chosen for the shard, live on the node whose events they carry.
  */
 public record GroupKeys(String prefix, String group) {
 

@@ -234,8 +234,10 @@ final class JedisGroupRedis implements GroupRedis {
 			return (read == null || read.isEmpty()) ? List.of() : read.get(0).getValue();
 		}
 		catch (JedisDataException ex) {
-			if (String.valueOf(ex.getMessage()).startsWith("NOGROUP")) {
-				throw new GroupMissingException(ex.getMessage(), ex);
+			// NOGROUP: no stream or no group; UNBLOCKED: the stream was deleted during the read.
+			String message = String.valueOf(ex.getMessage());
+			if (message.startsWith("NOGROUP") || message.startsWith("UNBLOCKED")) {
+				throw new GroupMissingException(message, ex);
 			}
 			throw ex;
 		}
