@@ -11,7 +11,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -32,10 +31,9 @@ import org.slf4j.LoggerFactory;
  * forwarded is always known and a window nobody watched is reported as a gap.
  * <p>
  * How far a source was surely forwarded (the note its lease carries) moves on by
- * checkpoints of the dispatch lanes: once everything the lanes held at a tick reached this
- * forwarder and was written, the source was forwarded until that tick. A forwarder that falls
- * behind stops claiming progress, so whoever takes over after it dies replays from its last
- * checkpoint; notifications of other handlers do not hold it back once they are past.
+ * checkpoints of the handler lanes ({@link ForwardProgress}). A forwarder that falls behind
+ * stops claiming progress, so whoever takes over after it dies replays from its last
+ * checkpoint.
  * <p>
  * Threading: {@link #onNotification} runs on handler lanes, several at once; each source's
  * state is guarded by its own monitor, held for memory only. One forwarding thread
@@ -75,24 +73,20 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 
 	private final long tickMillis;
 
-	private final Map<String, Source> sourcesByTag = new ConcurrentHashMap<>();
+	private final Map<String, ForwardedSource> sourcesByTag = new ConcurrentHashMap<>();
 
-	private final Map<String, Source> sourcesByNode = new ConcurrentHashMap<>();
+	private final Map<String, ForwardedSource> sourcesByNode = new ConcurrentHashMap<>();
 
 	private final BlockingQueue<Forward> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
 
-	private final LongAdder queued = new LongAdder(); // put into the queue, ever
-
 	private final Thread thread;
 
-	// The forwarding thread's own: what it writes next, replays of takeovers, the checkpoint.
+	// The forwarding thread's own: what it writes next, replays of takeovers, how far it wrote.
 	private final List<Forward> batch = new ArrayList<>();
 
 	private final List<Forward> backlog = new ArrayList<>();
 
-	private final Checkpoint checkpoint = new Checkpoint();
-
-	private long dequeued; // taken from the queue into the batch, ever
+	private final ForwardProgress progress;
 
 	private volatile long listeningSince = NOT_LISTENING; // epoch ms; set once subscribed
 
@@ -117,6 +111,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		this.gaps = gaps;
 		this.counters = counters;
 		this.replay = new TakeoverReplay(redis);
+		this.progress = new ForwardProgress(notifications::laneCheckpoint);
 		this.tickMillis = Math.max(100, settings.leaseTime().toMillis() / 3);
 		this.thread = new Thread(this::run, "keyspace-group-" + group + "-forwarder");
 		this.thread.setDaemon(true);
@@ -139,7 +134,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		if (notification.keyStartsWith(this.settings.streamKeyPrefix())) {
 			return; // the groups' own streams and leases: forwarding their events would feed itself
 		}
-		Source source = sourceOf((notification.node() != null) ? notification.node() : "");
+		ForwardedSource source = sourceOf((notification.node() != null) ? notification.node() : "");
 		synchronized (source) {
 			if (!source.leading) {
 				source.replay.add(notification, this.clock.millis());
@@ -154,7 +149,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 					return; // nobody writes anymore; the released note does not cover it
 				}
 			}
-			this.queued.increment();
+			this.progress.queued();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt(); // shutting down: whoever takes over replays
@@ -180,9 +175,9 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 	}
 
 	/** The source of a node; its tag is worked out once per node (a cluster's needs the topology). */
-	private Source sourceOf(String node) {
+	private ForwardedSource sourceOf(String node) {
 		return this.sourcesByNode.computeIfAbsent(node, (n) -> this.sourcesByTag
-			.computeIfAbsent(this.notifications.tagOf(n), (tag) -> new Source(tag, n,
+			.computeIfAbsent(this.notifications.tagOf(n), (tag) -> new ForwardedSource(tag, n,
 					(int) Math.min(QUEUE_CAPACITY, this.settings.maxLength()))));
 	}
 
@@ -228,7 +223,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		this.counters.forwarded.add(appended.written());
 		this.counters.notForwarded.add(appended.dropped());
 		for (String tag : appended.leasesNotHeld()) {
-			Source source = this.sourcesByTag.get(tag);
+			ForwardedSource source = this.sourcesByTag.get(tag);
 			if (source != null && source.isLeading()) {
 				logger.warn("Lost the lease to forward {} for group '{}' (Redis forgot it, or it lapsed while this "
 						+ "instance stalled); the instance holding it now forwards it", source.node, this.group);
@@ -256,7 +251,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 			return false;
 		}
 		this.batch.add(first);
-		this.dequeued += 1 + this.queue.drainTo(this.batch, this.settings.batchSize() - 1);
+		this.progress.dequeued(1 + this.queue.drainTo(this.batch, this.settings.batchSize() - 1));
 		return true;
 	}
 
@@ -282,7 +277,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 			do {
 				this.batch.addAll(this.backlog);
 				this.backlog.clear();
-				this.dequeued += this.queue.drainTo(this.batch);
+				this.progress.dequeued(this.queue.drainTo(this.batch));
 				if (!this.batch.isEmpty()) {
 					GroupRedis.Appended appended = this.redis.append(this.batch);
 					this.counters.forwarded.add(appended.written());
@@ -291,7 +286,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 				drained = last.getAsBoolean() && this.batch.isEmpty() && this.queue.isEmpty();
 			}
 			while (!drained && System.nanoTime() < deadline && pause(10));
-			for (Source source : this.sourcesByTag.values()) {
+			for (ForwardedSource source : this.sourcesByTag.values()) {
 				if (source.isLeading()) {
 					this.redis.releaseLease(source.tag, drained ? at : source.forwardedUntil);
 				}
@@ -326,7 +321,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		this.notifications.nodesRead().forEach(this::sourceOf);
 		long now = this.clock.millis();
 		advanceCheckpoint(now);
-		for (Source source : this.sourcesByTag.values()) {
+		for (ForwardedSource source : this.sourcesByTag.values()) {
 			if (source.isLeading()) {
 				source.lastNote = source.forwardedUntil;
 				this.recovery.forwardedUntil(this.keys.stream(source.tag), source.lastNote);
@@ -367,9 +362,9 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 
 	/** Moves each source held on to the last checkpoint that passed and was written. */
 	private void advanceCheckpoint(long now) {
-		long until = this.checkpoint.advance(now);
+		long until = this.progress.advance(now, this.batch.isEmpty() && this.backlog.isEmpty());
 		if (until > 0) {
-			for (Source source : this.sourcesByTag.values()) {
+			for (ForwardedSource source : this.sourcesByTag.values()) {
 				if (source.isLeading()) {
 					source.forwardedUntil = Math.max(source.forwardedUntil, until);
 				}
@@ -387,7 +382,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 	 * is in the lost stream, reported), so it is not replayed; there is no stream to match it
 	 * against
 	 */
-	private void takeOver(Source source, long previousUntil, boolean noteLost, long now) {
+	private void takeOver(ForwardedSource source, long previousUntil, boolean noteLost, long now) {
 		String stream = this.keys.stream(source.tag);
 		this.recovery.ensure(stream, source.node);
 		NotificationGap gap = null;
@@ -426,81 +421,9 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 	/** How far each source is surely forwarded, as the leases note it; for tests. */
 	Map<String, Long> forwardedUntil() {
 		Map<String, Long> until = new TreeMap<>();
-		this.sourcesByTag.values().stream().filter(Source::isLeading)
+		this.sourcesByTag.values().stream().filter(ForwardedSource::isLeading)
 			.forEach((source) -> until.put(source.tag, source.forwardedUntil));
 		return until;
-	}
-
-	/**
-	 * The checkpoint of the dispatch lanes under way, taken at a tick. It stands for "everything
-	 * read before {@code takenAt} was forwarded" once the lanes passed it, and then everything
-	 * they had put in the queue by that moment was written. Forwarding thread only (the run
-	 * loop and {@link #tick}).
-	 */
-	private final class Checkpoint {
-
-		private BooleanSupplier lanesPassed;
-
-		private long takenAt;
-
-		private long queueMark = -1; // what was queued when the lanes passed, -1 before
-
-		/** @return until when everything read was surely written (epoch ms), 0 if not known yet */
-		long advance(long now) {
-			long until = 0;
-			if (this.lanesPassed != null) {
-				if (this.queueMark < 0 && this.lanesPassed.getAsBoolean()) {
-					this.queueMark = Forwarder.this.queued.sum();
-				}
-				if (this.queueMark < 0 || !writtenThrough(this.queueMark)) {
-					return 0;
-				}
-				until = this.takenAt;
-			}
-			this.lanesPassed = Forwarder.this.notifications.laneCheckpoint();
-			this.takenAt = now;
-			this.queueMark = -1;
-			return until;
-		}
-
-		private boolean writtenThrough(long mark) {
-			return Forwarder.this.dequeued >= mark && Forwarder.this.batch.isEmpty()
-					&& Forwarder.this.backlog.isEmpty();
-		}
-
-	}
-
-	/** One source's state; guarded by its monitor, but for the forwarding thread's own fields. */
-	private static final class Source {
-
-		final String tag;
-
-		final String node;
-
-		final ReplayBuffer replay;
-
-		boolean leading;
-
-		long forwardedUntil; // epoch ms; the forwarding thread's own
-
-		long lastNote; // the last note seen in Redis or written to it; the forwarding thread's own
-
-		long firstSeenHeld; // when a lease on it was first seen held, 0 if never; the forwarding thread's own
-
-		Source(String tag, String node, int replayCapacity) {
-			this.tag = tag;
-			this.node = node;
-			this.replay = new ReplayBuffer(replayCapacity);
-		}
-
-		synchronized boolean isLeading() {
-			return this.leading;
-		}
-
-		synchronized void setLeading(boolean leading) {
-			this.leading = leading;
-		}
-
 	}
 
 }
