@@ -1,8 +1,8 @@
 package io.keyspace.sample.catalog;
 
 import io.keyspace.notifications.EventType;
-import io.keyspace.notifications.GapCause;
 import io.keyspace.notifications.KeyNotification;
+import io.keyspace.notifications.NotificationGroups;
 import io.keyspace.notifications.annotation.OnKeyEvent;
 import io.keyspace.notifications.listener.NotificationGapEvent;
 import org.slf4j.Logger;
@@ -58,12 +58,12 @@ class ProductCacheSync {
 
 	/**
 	 * Delivery was interrupted (see docs/gaps.md): any cached product may have changed unseen,
-	 * so the cache starts over. A group's gap (no instance forwarded for a while) concerns only
-	 * the group's handler, not these.
+	 * so the cache starts over. A group's gap (published by its {@link NotificationGroups})
+	 * concerns only the group's handler, not these.
 	 */
 	@EventListener
 	void resync(NotificationGapEvent event) {
-		if (event.gap().cause() == GapCause.NO_FORWARDER) {
+		if (event.getSource() instanceof NotificationGroups) {
 			return;
 		}
 		this.cache.clear();
