@@ -156,11 +156,6 @@ public final class GroupConsumer implements AutoCloseable {
 		}
 	}
 
-	/** The streams this member reads; for tests and metrics. */
-	public Set<String> streams() {
-		return Set.copyOf(this.streams);
-	}
-
 	/**
 	 * Finds new streams, reports what was trimmed unhandled, and recreates a stream or group
 	 * that Redis lost. A stream read already is watched even if the registry lost it.

@@ -118,10 +118,6 @@ public final class GroupParts {
 			}
 		}
 
-		public boolean isPaused() {
-			return this.consumer == null;
-		}
-
 		/** Hands forwarding over and stops consuming, as {@link #pause()} does. */
 		public void stop() {
 			this.forwarder.close();

@@ -16,7 +16,6 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
@@ -45,8 +44,6 @@ final class FakeRedis {
 
 	private final List<Map<String, String>> deadLetters = new ArrayList<>();
 
-	private boolean down;
-
 	FakeRedis(GroupKeys keys, long maxLength) {
 		this.keys = keys;
 		this.maxLength = maxLength;
@@ -55,15 +52,6 @@ final class FakeRedis {
 	/** The group's Redis as the instance whose consumer name is {@code consumer} sees it. */
 	GroupRedis view(String consumer, Duration leaseTime) {
 		return new View(consumer, leaseTime.toMillis());
-	}
-
-	/** Every command fails, as with Redis unreachable, until {@link #up()}. */
-	synchronized void down() {
-		this.down = true;
-	}
-
-	synchronized void up() {
-		this.down = false;
 	}
 
 	/** A restart without persistence: everything is gone. */
@@ -111,12 +99,6 @@ final class FakeRedis {
 
 	private static String key(String channel) {
 		return channel.substring(channel.indexOf(':') + 1);
-	}
-
-	private void check() {
-		if (this.down) {
-			throw new JedisConnectionException("Connection refused (fake)");
-		}
 	}
 
 	private static final class Lease {
@@ -190,7 +172,6 @@ final class FakeRedis {
 		@Override
 		public LeaseAttempt acquireLease(String tag) {
 			synchronized (FakeRedis.this) {
-				check();
 				long now = FakeRedis.this.clock.millis();
 				Lease lease = FakeRedis.this.leases.get(tag);
 				boolean taken = lease == null || lease.expires <= now;
@@ -204,7 +185,6 @@ final class FakeRedis {
 		@Override
 		public boolean renewLease(String tag, long forwardedUntil) {
 			synchronized (FakeRedis.this) {
-				check();
 				if (!this.consumer.equals(leaseHolder(tag))) {
 					return false;
 				}
@@ -217,7 +197,6 @@ final class FakeRedis {
 		@Override
 		public void releaseLease(String tag, long forwardedUntil) {
 			synchronized (FakeRedis.this) {
-				check();
 				if (this.consumer.equals(leaseHolder(tag))) {
 					FakeRedis.this.notes.put(tag, forwardedUntil);
 					FakeRedis.this.leases.remove(tag);
@@ -228,7 +207,6 @@ final class FakeRedis {
 		@Override
 		public void register(String stream) {
 			synchronized (FakeRedis.this) {
-				check();
 				FakeRedis.this.registry.add(stream);
 			}
 		}
@@ -236,7 +214,6 @@ final class FakeRedis {
 		@Override
 		public Set<String> registered() {
 			synchronized (FakeRedis.this) {
-				check();
 				return Set.copyOf(FakeRedis.this.registry);
 			}
 		}
@@ -244,7 +221,6 @@ final class FakeRedis {
 		@Override
 		public boolean createGroup(String stream) {
 			synchronized (FakeRedis.this) {
-				check();
 				Stream found = FakeRedis.this.streams.computeIfAbsent(stream, (s) -> new Stream());
 				if (found.group != null) {
 					return false;
@@ -257,7 +233,6 @@ final class FakeRedis {
 		@Override
 		public Appended append(List<Forward> batch) {
 			synchronized (FakeRedis.this) {
-				check();
 				List<Forward> left = new ArrayList<>();
 				Set<String> missing = new LinkedHashSet<>();
 				Set<String> notHeld = new LinkedHashSet<>();
@@ -292,7 +267,6 @@ final class FakeRedis {
 		@Override
 		public List<Map<String, String>> entriesSince(String stream, long sinceMillis) {
 			synchronized (FakeRedis.this) {
-				check();
 				Stream found = FakeRedis.this.streams.get(stream);
 				return (found == null) ? List.of()
 						: List.copyOf(found.entries.tailMap(new StreamEntryID(sinceMillis, 0), true).values());
@@ -302,7 +276,6 @@ final class FakeRedis {
 		@Override
 		public List<StreamEntry> read(String stream, StreamEntryID after, int count, int blockMillis) {
 			synchronized (FakeRedis.this) {
-				check();
 				Stream found = FakeRedis.this.streams.get(stream);
 				if (found == null || found.group == null) {
 					throw new GroupMissingException("NOGROUP (fake) " + stream, null);
@@ -341,7 +314,6 @@ final class FakeRedis {
 		@Override
 		public void ack(String stream, List<StreamEntryID> ids) {
 			synchronized (FakeRedis.this) {
-				check();
 				Stream found = FakeRedis.this.streams.get(stream);
 				if (found != null && found.group != null) {
 					ids.forEach(found.group.pel::remove);
@@ -352,7 +324,6 @@ final class FakeRedis {
 		@Override
 		public List<Pending> idlePending(String stream, long idleMillis, int count) {
 			synchronized (FakeRedis.this) {
-				check();
 				long now = FakeRedis.this.clock.millis();
 				return group(stream).pel.entrySet().stream()
 					.filter((pending) -> now - pending.getValue().deliveredAt >= idleMillis)
@@ -365,7 +336,6 @@ final class FakeRedis {
 		@Override
 		public boolean claim(String stream, StreamEntryID id, long idleMillis) {
 			synchronized (FakeRedis.this) {
-				check();
 				long now = FakeRedis.this.clock.millis();
 				PelEntry pending = group(stream).pel.get(id);
 				if (pending == null || now - pending.deliveredAt < idleMillis) {
@@ -380,7 +350,6 @@ final class FakeRedis {
 		@Override
 		public List<StreamEntry> claimIdle(String stream, long idleMillis, int count) {
 			synchronized (FakeRedis.this) {
-				check();
 				long now = FakeRedis.this.clock.millis();
 				Stream found = FakeRedis.this.streams.get(stream);
 				List<StreamEntry> claimed = new ArrayList<>();
@@ -406,7 +375,6 @@ final class FakeRedis {
 		@Override
 		public Optional<Map<String, String>> entry(String stream, StreamEntryID id) {
 			synchronized (FakeRedis.this) {
-				check();
 				Stream found = FakeRedis.this.streams.get(stream);
 				return Optional.ofNullable((found != null) ? found.entries.get(id) : null);
 			}
@@ -415,22 +383,18 @@ final class FakeRedis {
 		@Override
 		public void deadLetter(Map<String, String> fields) {
 			synchronized (FakeRedis.this) {
-				check();
 				FakeRedis.this.deadLetters.add(Map.copyOf(fields));
 			}
 		}
 
 		@Override
 		public void leaveIfNothingPending(String stream) {
-			synchronized (FakeRedis.this) {
-				check();
-			}
+			// consumers are not modelled: the PEL names them, nothing else does
 		}
 
 		@Override
 		public Optional<StreamState> observe(String stream) {
 			synchronized (FakeRedis.this) {
-				check();
 				Stream found = FakeRedis.this.streams.get(stream);
 				if (found == null) {
 					return Optional.empty();
