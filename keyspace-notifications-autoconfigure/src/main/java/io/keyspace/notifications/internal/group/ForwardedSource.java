@@ -19,7 +19,7 @@ final class ForwardedSource {
 
 	long lastNote; // the last note seen in Redis or written to it; the forwarding thread's own
 
-	long firstSeenHeld; // when a lease on it was first seen held, 0 if never; the forwarding thread's own
+	long firstSeenHeld; // since when it is surely held (a lower bound), 0 if never seen held; the forwarding thread's own
 
 	ForwardedSource(String tag, String node, int replayCapacity) {
 		this.tag = tag;

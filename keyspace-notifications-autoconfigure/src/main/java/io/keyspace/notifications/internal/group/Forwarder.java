@@ -335,7 +335,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 			GroupRedis.LeaseAttempt attempt = this.redis.acquireLease(source.tag);
 			// A source without a note that was seen forwarded before lost its note in Redis (a
 			// restart, a deletion): it is not "never forwarded". The last note seen stands, or,
-			// if its forwarder had not noted anything yet, when it was first seen held.
+			// if its forwarder had not noted anything yet, the earliest it can have started.
 			boolean noteLost = attempt.forwardedUntil() == 0 && (source.lastNote > 0 || source.firstSeenHeld > 0);
 			long previousUntil = attempt.forwardedUntil();
 			if (noteLost) {
@@ -344,7 +344,9 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 			source.lastNote = previousUntil;
 			this.recovery.forwardedUntil(this.keys.stream(source.tag), previousUntil);
 			if (source.firstSeenHeld == 0) {
-				source.firstSeenHeld = now; // by another instance, or from now on by this one
+				// Held by this one from now on; held by another since some time before this
+				// instance first asked, which everything it kept covers.
+				source.firstSeenHeld = attempt.taken() ? now : this.listeningSince;
 			}
 			if (attempt.taken()) {
 				takeOver(source, previousUntil, noteLost, now);

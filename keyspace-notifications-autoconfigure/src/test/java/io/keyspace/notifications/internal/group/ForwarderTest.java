@@ -1,5 +1,7 @@
 package io.keyspace.notifications.internal.group;
 
+import java.time.Duration;
+
 import io.keyspace.notifications.GapCause;
 import io.keyspace.notifications.internal.group.GroupFixture.Instance;
 import org.junit.jupiter.api.Test;
@@ -177,6 +179,34 @@ class ForwarderTest {
 			.as("what b read before the restart was a's to forward: not replayed into the new stream")
 			.containsExactly("after-restart");
 		assertThat(this.group.gaps(GapCause.NO_FORWARDER)).isEmpty();
+	}
+
+	/**
+	 * A forwarder writes its first note at its first renewal, a third of the lease after it took
+	 * it; one that dies before may have forwarded nothing, whenever it took the lease. So the
+	 * takeover replays everything kept since this instance listened, not only since it first
+	 * saw the lease held.
+	 */
+	@Test
+	void aForwarderThatDiesBeforeItsFirstNoteIsReplayedFromWhenTheOtherStartedListening() {
+		GroupFixture longLease = new GroupFixture(GroupFixture.SETTINGS.withLeaseTime(Duration.ofSeconds(10)));
+		Instance b = longLease.instance("b");
+		b.forwarder.listening();
+		Instance a = longLease.instance("a");
+		a.forwarder.listening();
+		a.forwarder.tick(); // takes the lease; dies before its first renewal noted anything
+		longLease.clock().advance(100);
+		both(a, b, "early");
+		longLease.clock().advance(2_400);
+		b.forwarder.tick(); // sees the lease held, without a note
+		both(a, b, "late");
+
+		longLease.clock().advance(10_000);
+		b.forwarder.tick();
+		b.forward();
+
+		assertThat(longLease.server.streamKeys(STREAM)).containsExactly("early", "late");
+		assertThat(longLease.gaps).isEmpty();
 	}
 
 	@Test

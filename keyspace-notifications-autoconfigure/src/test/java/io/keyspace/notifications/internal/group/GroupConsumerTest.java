@@ -125,7 +125,7 @@ class GroupConsumerTest {
 
 	@Test
 	void theWatchReportsEntriesTheCapTrimmedBeforeTheyWereHandled() {
-		GroupFixture small = new GroupFixture(10);
+		GroupFixture small = new GroupFixture(GroupFixture.SETTINGS.withMaxLength(10));
 		Instance member = small.instance("m");
 		member.recovery.ensure(STREAM, GroupFixture.NODE);
 		writtenTo(small, 5, "early");

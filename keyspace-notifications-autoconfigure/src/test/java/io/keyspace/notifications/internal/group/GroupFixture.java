@@ -42,14 +42,17 @@ final class GroupFixture {
 
 	final FakeRedis server;
 
+	final GroupSettings settings;
+
 	final List<NotificationGap> gaps = new CopyOnWriteArrayList<>();
 
 	GroupFixture() {
-		this(SETTINGS.maxLength());
+		this(SETTINGS);
 	}
 
-	GroupFixture(long maxLength) {
-		this.server = new FakeRedis(KEYS, maxLength);
+	GroupFixture(GroupSettings settings) {
+		this.settings = settings;
+		this.server = new FakeRedis(KEYS, settings.maxLength());
 	}
 
 	FakeRedis.FakeClock clock() {
@@ -127,7 +130,7 @@ final class GroupFixture {
 
 		Instance(String name, KeyNotificationHandler handler) {
 			this.name = name;
-			GroupSettings settings = SETTINGS.withConsumerName(name);
+			GroupSettings settings = GroupFixture.this.settings.withConsumerName(name);
 			this.redis = GroupFixture.this.server.view(name, settings.leaseTime());
 			this.watch = new StreamWatch(GROUP, this.redis, clock(), CHANNELS, GroupFixture.this.gaps::add);
 			this.recovery = new StreamRecovery(GROUP, this.redis, clock(), this.watch, CHANNELS,
