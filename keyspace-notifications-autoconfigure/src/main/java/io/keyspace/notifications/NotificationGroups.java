@@ -291,7 +291,10 @@ public final class NotificationGroups implements AutoCloseable {
 			return NotificationGroups.this.notifications.nodes().stream().map(NodeStatus::node).toList();
 		}
 
-		/** Notifications other than this library's own: whether nothing is in flight. */
+		/**
+		 * The engine's lane checkpoint; for another implementation of the notifications, the
+		 * best it can tell: whether nothing of any handler is in flight when asked.
+		 */
 		@Override
 		public BooleanSupplier laneCheckpoint() {
 			if (NotificationGroups.this.notifications instanceof AbstractKeyspaceNotifications engine) {

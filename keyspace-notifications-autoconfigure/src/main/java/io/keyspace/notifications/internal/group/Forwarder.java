@@ -146,7 +146,8 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		try {
 			while (!this.queue.offer(forward, this.tickMillis, TimeUnit.MILLISECONDS)) {
 				if (this.closed) {
-					return; // nobody writes anymore; the released note does not cover it
+					this.counters.notForwarded.increment(); // read after the handover: the next forwarder replays it
+					return;
 				}
 			}
 			this.progress.queued();
