@@ -11,7 +11,8 @@ package io.keyspace.notifications;
  * @param reclaimed entries taken over from a consumer that held them longer than the claim timeout
  * @param deadLettered entries moved to the dead-letter stream after too many deliveries
  * @param notForwarded notifications read while another instance forwarded their node (or
- * before this one took over): not copied by this instance, kept briefly for a takeover
+ * before this one took over): not copied by this instance, kept briefly for a takeover; and
+ * those it dropped because its lease was gone when it wrote them (the holder replays them)
  */
 public record GroupMetrics(long forwarded, long handled, long failed, long reclaimed, long deadLettered,
 		long notForwarded) {
