@@ -133,12 +133,26 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 
 	@Override
 	public void subscribe(KeyNotificationHandler handler, NotificationChannel... channels) {
-		register(Objects.requireNonNull(handler, "handler"), channels);
+		Objects.requireNonNull(handler, "handler");
+		register(channels, (channel) -> this.registry.add(channel, handler));
 	}
 
 	@Override
 	public void subscribe(NotificationChannel... channels) {
-		register(null, channels);
+		register(channels, (channel) -> this.registry.add(channel, (KeyNotificationHandler) null));
+	}
+
+	/** Offers on the reader thread, and counts what the sink refuses; see {@link NotificationSink}. */
+	@Override
+	public void subscribe(NotificationSink sink, NotificationChannel... channels) {
+		Objects.requireNonNull(sink, "sink");
+		register(channels, (channel) -> this.registry.add(channel, sink));
+	}
+
+	@Override
+	public void unsubscribe(NotificationSink sink, NotificationChannel... channels) {
+		Objects.requireNonNull(sink, "sink");
+		unsubscribeWhere(channels, (channel) -> this.registry.remove(channel, sink));
 	}
 
 	@Override
@@ -365,7 +379,8 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 		return this.connectionSettings.connectTimeout().plus(this.connectionSettings.commandTimeout());
 	}
 
-	private void register(KeyNotificationHandler handler, NotificationChannel... channels) {
+	/** @param add changes the registry; {@code true} when the channel is new and must go to the server */
+	private void register(NotificationChannel[] channels, Predicate<NotificationChannel> add) {
 		ensureOpen();
 		for (NotificationChannel channel : channels) {
 			validate(Objects.requireNonNull(channel, "channel"));
@@ -377,7 +392,7 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 		try {
 			ensureOpen();
 			for (NotificationChannel channel : channels) {
-				if (this.registry.add(channel, handler)) {
+				if (add.test(channel)) {
 					added.add(channel);
 				}
 			}

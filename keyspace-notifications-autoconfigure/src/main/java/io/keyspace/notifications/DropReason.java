@@ -14,7 +14,13 @@ public enum DropReason {
 	SHUTDOWN("shutdown"),
 
 	/** The pull-mode queue was full: nobody called {@code poll()} or {@code listen()} fast enough. */
-	PULL_OVERFLOW("pull-overflow");
+	PULL_OVERFLOW("pull-overflow"),
+
+	/**
+	 * A {@link NotificationSink}'s buffer was full: a stream subscriber (a reactive
+	 * {@code Flux} from {@code ReactiveKeyspaceNotifications.receive}) requested less than Redis sent.
+	 */
+	SUBSCRIBER_OVERFLOW("subscriber-overflow");
 
 	private final String tag;
 

@@ -40,6 +40,25 @@ public interface KeyspaceNotifications extends AutoCloseable {
 		subscribe(new FilteredHandler(filter, handler), channels);
 	}
 
+	/**
+	 * Subscribes channels whose notifications are offered to {@code sink} on the reader
+	 * thread: its own bounded buffer, for a consumer that sets its own pace (this is how
+	 * {@code ReactiveKeyspaceNotifications} feeds a {@code Flux}). Several sinks on one channel
+	 * share one server subscription. Returns once the server confirmed the subscriptions.
+	 * <p>
+	 * The default feeds the sink from a handler thread, for implementations without
+	 * reader-thread sinks; the library's own implementations offer on the reader thread and
+	 * count what the sink refuses.
+	 */
+	default void subscribe(NotificationSink sink, NotificationChannel... channels) {
+		subscribe(new SinkHandler(sink), channels);
+	}
+
+	/** Removes a sink from channels; a channel is unsubscribed on the server once nothing wants it. */
+	default void unsubscribe(NotificationSink sink, NotificationChannel... channels) {
+		unsubscribe(new SinkHandler(sink), channels);
+	}
+
 	/** Subscribes channels in pull mode: their notifications are read with {@link #poll} or {@link #listen}. */
 	void subscribe(NotificationChannel... channels);
 

@@ -1,7 +1,7 @@
 package io.keyspace.notifications.annotation;
 
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -10,16 +10,28 @@ import java.util.function.Function;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
 
+import org.springframework.core.KotlinDetector;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ResolvableType;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
  * Calls an {@code @OnKeyEvent} method. The arguments are worked out once, when the method
  * is registered, into one small function per parameter; a notification then costs one
  * reflective call and no lookups.
+ * <p>
+ * A method may return a {@code Mono}, any {@code Publisher}, a {@code CompletionStage}, or be
+ * a Kotlin {@code suspend fun}: the call then lasts until that completes (at most the
+ * handler timeout), see {@link Completion}.
  */
 public final class MethodHandlerAdapter implements KeyNotificationHandler {
+
+	/** How long a reactive or asynchronous method may take unless the application says otherwise. */
+	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+	private static final boolean COROUTINES_REACTOR_PRESENT = ClassUtils
+		.isPresent("kotlinx.coroutines.reactor.MonoKt", MethodHandlerAdapter.class.getClassLoader());
 
 	static final String SUPPORTED_FORMS = "Declare any of these parameters, each at most once and in any order: "
 			+ "KeyNotification, String (the key), byte[] (the key bytes), List<String> (the subkeys), or none";
@@ -32,18 +44,41 @@ public final class MethodHandlerAdapter implements KeyNotificationHandler {
 
 	private final Function<KeyNotification, Object>[] arguments;
 
+	private final boolean suspending;
+
+	private final Completion completion;
+
+	private final Duration timeout;
+
 	/**
 	 * @param bean the bean (or its proxy) to call the method on
 	 * @param method the method, invocable on {@code bean}
 	 * @param name how logs refer to the handler, usually {@code BeanClass#method}
 	 * @throws InvalidOnKeyEventException if a parameter is not one of the supported forms
 	 */
-	@SuppressWarnings("unchecked")
 	public MethodHandlerAdapter(Object bean, Method method, String name) {
+		this(bean, method, name, DEFAULT_TIMEOUT);
+	}
+
+	/**
+	 * @param timeout how long a method returning a {@code Mono}, {@code Publisher} or
+	 * {@code CompletionStage}, or a {@code suspend fun}, may take before it is cancelled
+	 * @see #MethodHandlerAdapter(Object, Method, String)
+	 */
+	@SuppressWarnings("unchecked")
+	public MethodHandlerAdapter(Object bean, Method method, String name, Duration timeout) {
 		this.bean = bean;
 		this.method = method;
 		this.name = name;
-		this.arguments = new Function[method.getParameterCount()];
+		this.timeout = timeout;
+		this.suspending = KotlinDetector.isSuspendingFunction(method);
+		if (this.suspending && !COROUTINES_REACTOR_PRESENT) {
+			throw new InvalidOnKeyEventException(name, "it is a suspend function, which needs kotlinx-coroutines-reactor",
+					"Add org.jetbrains.kotlinx:kotlinx-coroutines-reactor to the application's dependencies");
+		}
+		this.completion = Completion.of(method);
+		// The continuation of a suspend function is passed by the coroutine machinery, not by us.
+		this.arguments = new Function[method.getParameterCount() - (this.suspending ? 1 : 0)];
 		Set<String> seen = new HashSet<>();
 		for (int i = 0; i < this.arguments.length; i++) {
 			MethodParameter parameter = new MethodParameter(method, i);
@@ -60,21 +95,20 @@ public final class MethodHandlerAdapter implements KeyNotificationHandler {
 		ReflectionUtils.makeAccessible(method);
 	}
 
+	/** This adapter with another timeout for asynchronous methods; {@code this} if it is the same. */
+	public MethodHandlerAdapter withTimeout(Duration timeout) {
+		return timeout.equals(this.timeout) ? this : new MethodHandlerAdapter(this.bean, this.method, this.name, timeout);
+	}
+
 	@Override
 	public void onNotification(KeyNotification notification) {
 		Object[] args = new Object[this.arguments.length];
 		for (int i = 0; i < args.length; i++) {
 			args[i] = this.arguments[i].apply(notification);
 		}
-		try {
-			this.method.invoke(this.bean, args);
-		}
-		catch (InvocationTargetException ex) {
-			ReflectionUtils.rethrowRuntimeException(ex.getTargetException());
-		}
-		catch (IllegalAccessException ex) {
-			throw new IllegalStateException("Cannot call " + this.name, ex);
-		}
+		Object result = this.suspending ? SuspendingCall.invoke(this.method, this.bean, args)
+				: ReflectionUtils.invokeMethod(this.method, this.bean, args);
+		this.completion.await(result, this.timeout, this.name);
 	}
 
 	@Override

@@ -122,7 +122,8 @@ public class OnKeyEventBeanPostProcessor implements BeanPostProcessor, BeanFacto
 		KeyspaceNotificationListenerContainer container = this.beanFactory.getBean(containerName,
 				KeyspaceNotificationListenerContainer.class);
 		OnKeyEventEndpointFactory factory = this.beanFactory.getBean(OnKeyEventEndpointFactory.class);
-		KeyEventEndpoint endpoint = factory.create(handler.attributes(), handler.handler());
+		KeyEventEndpoint endpoint = factory.create(handler.attributes(),
+				handler.handler().withTimeout(factory.handlerTimeout()));
 		ReadFromCheck.check(handler.attributes(), container.readFrom());
 		if (endpoint.grouped()) {
 			checkGroup(handler.attributes(), containerName, container);

@@ -1,5 +1,6 @@
 package io.keyspace.notifications.annotation;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -27,14 +28,35 @@ public final class OnKeyEventEndpointFactory {
 
 	private final int defaultDatabase;
 
+	private final Duration handlerTimeout;
+
 	/**
 	 * @param keyPrefix prepended to every key in a channel (notifications arrive with it
 	 * stripped), or empty
 	 * @param defaultDatabase the database of annotations without {@code db}
 	 */
 	public OnKeyEventEndpointFactory(String keyPrefix, int defaultDatabase) {
+		this(keyPrefix, defaultDatabase, MethodHandlerAdapter.DEFAULT_TIMEOUT);
+	}
+
+	/**
+	 * @param handlerTimeout how long a method returning a {@code Mono}, {@code Publisher} or
+	 * {@code CompletionStage}, or a {@code suspend fun}, may take
+	 * @see #OnKeyEventEndpointFactory(String, int)
+	 */
+	public OnKeyEventEndpointFactory(String keyPrefix, int defaultDatabase, Duration handlerTimeout) {
 		this.keyPrefix = (keyPrefix != null) ? keyPrefix : "";
 		this.defaultDatabase = defaultDatabase;
+		if (handlerTimeout == null || handlerTimeout.isNegative() || handlerTimeout.isZero()) {
+			throw new IllegalArgumentException("keyspace-notifications.reactive.handler-timeout must be positive, was "
+					+ handlerTimeout);
+		}
+		this.handlerTimeout = handlerTimeout;
+	}
+
+	/** How long a reactive or asynchronous {@code @OnKeyEvent} method may take. */
+	public Duration handlerTimeout() {
+		return this.handlerTimeout;
 	}
 
 	public KeyEventEndpoint create(Attributes attributes, KeyNotificationHandler handler) {

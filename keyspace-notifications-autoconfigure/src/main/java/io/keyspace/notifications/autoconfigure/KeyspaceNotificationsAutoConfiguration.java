@@ -158,7 +158,8 @@ public class KeyspaceNotificationsAutoConfiguration {
 			ObjectProvider<DataRedisConnectionDetails> details) {
 		DataRedisConnectionDetails connection = details.getIfAvailable();
 		int database = (connection != null) ? KeyspaceNotificationsSettings.database(connection) : 0;
-		return new OnKeyEventEndpointFactory(properties.getKeyPrefix(), database);
+		return new OnKeyEventEndpointFactory(properties.getKeyPrefix(), database,
+				properties.getReactive().getHandlerTimeout());
 	}
 
 	@Bean

@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.keyspace.notifications.OverflowPolicy;
 import io.keyspace.notifications.ReadFrom;
 import io.keyspace.notifications.ServerConfigMode;
+import io.keyspace.notifications.reactive.ReactiveKeyspaceNotifications;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
@@ -90,6 +91,8 @@ public class KeyspaceNotificationsProperties {
 	private final Cluster cluster = new Cluster();
 
 	private final Groups groups = new Groups();
+
+	private final Reactive reactive = new Reactive();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -178,6 +181,45 @@ public class KeyspaceNotificationsProperties {
 
 	public Groups getGroups() {
 		return this.groups;
+	}
+
+	public Reactive getReactive() {
+		return this.reactive;
+	}
+
+	/** Reactive streams and asynchronous handlers. */
+	public static class Reactive {
+
+		/**
+		 * Notifications each subscriber of ReactiveKeyspaceNotifications.receive(...) may have
+		 * buffered beyond what it requested. What does not fit is dropped, counted as
+		 * subscriber-overflow, logged and reported as an OVERFLOW gap.
+		 */
+		private int bufferSize = ReactiveKeyspaceNotifications.DEFAULT_BUFFER_SIZE;
+
+		/**
+		 * How long an @OnKeyEvent method that returns a Mono, Publisher or CompletionStage, or a
+		 * Kotlin suspend function, may take to complete. Past it, it is cancelled, counted as a
+		 * handler error and reported to the error handler; the key's next notification goes ahead.
+		 */
+		private Duration handlerTimeout = Duration.ofSeconds(30);
+
+		public int getBufferSize() {
+			return this.bufferSize;
+		}
+
+		public void setBufferSize(int bufferSize) {
+			this.bufferSize = bufferSize;
+		}
+
+		public Duration getHandlerTimeout() {
+			return this.handlerTimeout;
+		}
+
+		public void setHandlerTimeout(Duration handlerTimeout) {
+			this.handlerTimeout = handlerTimeout;
+		}
+
 	}
 
 	/** Reconnecting a dropped subscriber connection. */

@@ -110,7 +110,7 @@ public final class NotificationCounters implements NotificationMetrics {
 		this.malformed.increment();
 	}
 
-	/** A notification put in the pull queue: delivered without being in flight. */
+	/** A notification put in the pull queue or taken by a sink: delivered without being in flight. */
 	public void recordPulled() {
 		this.delivered.increment();
 	}
@@ -118,6 +118,11 @@ public final class NotificationCounters implements NotificationMetrics {
 	/** A notification the full pull queue could not take. */
 	public void recordPullOverflow() {
 		this.dropped.get(DropReason.PULL_OVERFLOW).increment();
+	}
+
+	/** A notification a full {@link io.keyspace.notifications.NotificationSink} refused. */
+	public void recordSinkOverflow() {
+		this.dropped.get(DropReason.SUBSCRIBER_OVERFLOW).increment();
 	}
 
 	/** Messages read and handed to the dispatcher: in flight until delivered or dropped. */

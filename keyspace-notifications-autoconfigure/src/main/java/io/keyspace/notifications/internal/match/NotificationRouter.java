@@ -1,11 +1,14 @@
 package io.keyspace.notifications.internal.match;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
+import io.keyspace.notifications.NotificationSink;
 import io.keyspace.notifications.internal.dispatch.Dispatcher;
 import io.keyspace.notifications.internal.dispatch.NotificationCounters;
 import io.keyspace.notifications.internal.dispatch.ThrottledLog;
@@ -15,9 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The path of one message on a reader thread: match (one hash lookup), parse (pure, on
- * bytes), filter (which handlers want it), then hand over to the dispatcher or the pull
- * queue. Every message it accepts gets exactly one outcome in the counters (per way it goes,
- * handlers or pull queue). Nothing here runs user code or throws.
+ * bytes), filter (which handlers want it), then hand over to the dispatcher, the sinks or the
+ * pull queue. Every message it accepts gets exactly one outcome in the counters per way it
+ * goes: the handlers, each sink, the pull queue. Nothing here runs user code or throws.
  */
 public final class NotificationRouter {
 
@@ -39,6 +42,11 @@ public final class NotificationRouter {
 			(count) -> logger.warn("Skipped {} malformed keyspace notification(s); enable DEBUG for "
 					+ "io.keyspace.notifications.internal.match.NotificationRouter to see them", count));
 
+	private final ThrottledLog sinkOverflowReport = new ThrottledLog(10, TimeUnit.SECONDS,
+			(count) -> logger.warn("Dropped {} notification(s) because a stream subscriber (such as a reactive Flux) "
+					+ "requested less than Redis sent and its buffer was full; request more, or raise "
+					+ "keyspace-notifications.reactive.buffer-size", count));
+
 	private final ThrottledLog pullOverflowReport = new ThrottledLog(10, TimeUnit.SECONDS,
 			(count) -> logger.warn("Dropped {} notification(s) of pull mode because its queue was full; "
 					+ "call poll()/listen() faster or raise the pull queue capacity", count));
@@ -57,23 +65,29 @@ public final class NotificationRouter {
 	public MessageListener newReaderListener(String node) {
 		Dispatcher.Batch batch = this.dispatcher.newBatch(node);
 		SubscriptionRegistry.Lookup lookup = this.registry.newLookup();
+		List<NotificationSink> fed = new ArrayList<>();
 		return new MessageListener() {
 
 			@Override
 			public void onMessage(String node, byte[] pattern, byte[] channel, byte[] message) {
-				route(node, lookup.match(pattern, channel), channel, message, pattern, batch);
+				route(node, lookup.match(pattern, channel), channel, message, pattern, batch, fed);
 			}
 
 			@Override
 			public void endOfBurst() {
 				batch.flush();
+				if (!fed.isEmpty()) {
+					fed.forEach(NotificationRouter::wake);
+					fed.clear();
+				}
 			}
 
 		};
 	}
 
+	/** @param fed the sinks that took something in this burst, to wake at its end */
 	private void route(String node, Subscription subscription, byte[] channel, byte[] message, byte[] pattern,
-			Dispatcher.Batch batch) {
+			Dispatcher.Batch batch, List<NotificationSink> fed) {
 		if (subscription == null) {
 			return; // unsubscribed while the message was on its way
 		}
@@ -85,6 +99,9 @@ public final class NotificationRouter {
 		if (subscription.pull()) {
 			this.counters.recordReceived();
 			enqueueForPull(notification);
+		}
+		for (NotificationSink sink : subscription.sinks()) {
+			offer(sink, notification, subscription, batch, fed);
 		}
 		if (subscription.hasHandlers()) {
 			KeyNotificationHandler[] wanted = subscription.handlersFor(notification);
@@ -99,7 +116,7 @@ public final class NotificationRouter {
 	}
 
 	private void skip(String node, byte[] channel, byte[] message, Subscription subscription) {
-		int ways = (subscription.pull() ? 1 : 0) + (subscription.hasHandlers() ? 1 : 0);
+		int ways = (subscription.pull() ? 1 : 0) + (subscription.hasHandlers() ? 1 : 0) + subscription.sinks().length;
 		boolean outsidePrefix = this.keyPrefix.length > 0 && this.decoder.decode(channel, message, null, null, null) != null;
 		for (int i = 0; i < ways; i++) {
 			this.counters.recordReceived();
@@ -117,6 +134,39 @@ public final class NotificationRouter {
 		if (logger.isDebugEnabled()) {
 			logger.debug("Malformed notification from {} on channel '{}': '{}'", node,
 					new String(channel, StandardCharsets.UTF_8), new String(message, StandardCharsets.UTF_8));
+		}
+	}
+
+	private static void wake(NotificationSink sink) {
+		try {
+			sink.endOfBurst();
+		}
+		catch (RuntimeException ex) {
+			logger.error("A notification sink failed at the end of a burst", ex);
+		}
+	}
+
+	private void offer(NotificationSink sink, KeyNotification notification, Subscription subscription,
+			Dispatcher.Batch batch, List<NotificationSink> fed) {
+		this.counters.recordReceived();
+		boolean taken;
+		try {
+			taken = sink.offer(notification);
+		}
+		catch (RuntimeException ex) {
+			logger.error("A notification sink failed; the notification is counted as dropped", ex);
+			taken = false;
+		}
+		if (taken) {
+			this.counters.recordPulled();
+			if (!fed.contains(sink)) {
+				fed.add(sink);
+			}
+		}
+		else {
+			this.counters.recordSinkOverflow();
+			this.sinkOverflowReport.record(1);
+			batch.sinkOverflowed(subscription.channel().toString());
 		}
 	}
 

@@ -9,15 +9,19 @@ import java.util.Set;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationFilter;
 import io.keyspace.notifications.KeyNotificationHandler;
+import io.keyspace.notifications.NotificationSink;
 import io.keyspace.notifications.channel.NotificationChannel;
 
 /**
- * One channel with its handlers, each with an optional filter. Immutable: the registry replaces
+ * One channel with its receivers: handlers (each with an optional filter), sinks offered to on
+ * the reader thread, and pull mode. Immutable: the registry replaces
  * it on every change, so reader threads use it without a lock.
  */
 public final class Subscription {
 
 	private static final KeyNotificationHandler[] NONE = {};
+
+	private static final NotificationSink[] NO_SINKS = {};
 
 	private final NotificationChannel channel;
 
@@ -26,18 +30,21 @@ public final class Subscription {
 	// Parallel to handlers; null when no handler has a filter, the common case that costs nothing.
 	private final KeyNotificationFilter[] filters;
 
+	private final NotificationSink[] sinks;
+
 	private final boolean pull;
 
 	private Subscription(NotificationChannel channel, KeyNotificationHandler[] handlers,
-			KeyNotificationFilter[] filters, boolean pull) {
+			KeyNotificationFilter[] filters, NotificationSink[] sinks, boolean pull) {
 		this.channel = channel;
 		this.handlers = handlers;
 		this.filters = filters;
+		this.sinks = sinks;
 		this.pull = pull;
 	}
 
 	static Subscription empty(NotificationChannel channel) {
-		return new Subscription(channel, NONE, null, false);
+		return new Subscription(channel, NONE, null, NO_SINKS, false);
 	}
 
 	public NotificationChannel channel() {
@@ -47,6 +54,11 @@ public final class Subscription {
 	/** Whether notifications also go to the pull queue. */
 	public boolean pull() {
 		return this.pull;
+	}
+
+	/** The sinks to offer every notification to, on the reader thread; empty if none. */
+	public NotificationSink[] sinks() {
+		return this.sinks;
 	}
 
 	/** Whether any handler is registered, whatever its filter. */
@@ -91,7 +103,7 @@ public final class Subscription {
 	 * event filter, or pull mode)
 	 */
 	public Optional<Set<String>> eventGlobs() {
-		if (this.pull || this.filters == null) {
+		if (this.pull || this.sinks.length > 0 || this.filters == null) {
 			return Optional.empty();
 		}
 		Set<String> globs = new LinkedHashSet<>();
@@ -109,7 +121,24 @@ public final class Subscription {
 	}
 
 	Subscription withPull() {
-		return new Subscription(this.channel, this.handlers, this.filters, true);
+		return new Subscription(this.channel, this.handlers, this.filters, this.sinks, true);
+	}
+
+	/** Adds a sink; the same sink twice counts once. */
+	Subscription with(NotificationSink sink) {
+		if (Arrays.asList(this.sinks).contains(sink)) {
+			return this;
+		}
+		NotificationSink[] more = Arrays.copyOf(this.sinks, this.sinks.length + 1);
+		more[this.sinks.length] = sink;
+		return new Subscription(this.channel, this.handlers, this.filters, more, this.pull);
+	}
+
+	/** Removes a sink; {@code this} if it has no such sink. */
+	Subscription without(NotificationSink sink) {
+		int index = Arrays.asList(this.sinks).indexOf(sink);
+		return (index < 0) ? this
+				: new Subscription(this.channel, this.handlers, this.filters, remove(this.sinks, index), this.pull);
 	}
 
 	/** Adds a handler with its filter ({@code null} for none); the same pair twice counts once. */
@@ -128,7 +157,7 @@ public final class Subscription {
 					: new KeyNotificationFilter[size + 1];
 			moreFilters[size] = filter;
 		}
-		return new Subscription(this.channel, moreHandlers, moreFilters, this.pull);
+		return new Subscription(this.channel, moreHandlers, moreFilters, this.sinks, this.pull);
 	}
 
 	/** Removes a handler with its filter ({@code null} for none); {@code this} if it has no such pair. */
@@ -136,15 +165,15 @@ public final class Subscription {
 		for (int i = 0; i < this.handlers.length; i++) {
 			if (this.handlers[i].equals(handler) && Objects.equals(filterAt(i), filter)) {
 				return new Subscription(this.channel, remove(this.handlers, i),
-						(this.filters != null) ? remove(this.filters, i) : null, this.pull);
+						(this.filters != null) ? remove(this.filters, i) : null, this.sinks, this.pull);
 			}
 		}
 		return this;
 	}
 
-	/** Whether neither a handler nor pull mode wants this channel anymore. */
+	/** Whether neither a handler, a sink nor pull mode wants this channel anymore. */
 	boolean isEmpty() {
-		return this.handlers.length == 0 && !this.pull;
+		return this.handlers.length == 0 && this.sinks.length == 0 && !this.pull;
 	}
 
 	private static <T> T[] remove(T[] array, int index) {
@@ -160,7 +189,7 @@ public final class Subscription {
 	@Override
 	public String toString() {
 		return "Subscription[" + this.channel + ", handlers=" + Arrays.toString(this.handlers) + ", filters="
-				+ Arrays.toString(this.filters) + ", pull=" + this.pull + "]";
+				+ Arrays.toString(this.filters) + ", sinks=" + this.sinks.length + ", pull=" + this.pull + "]";
 	}
 
 }

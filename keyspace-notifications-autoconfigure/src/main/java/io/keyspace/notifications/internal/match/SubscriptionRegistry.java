@@ -6,9 +6,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 import io.keyspace.notifications.FilteredHandler;
 import io.keyspace.notifications.KeyNotificationHandler;
+import io.keyspace.notifications.NotificationSink;
 import io.keyspace.notifications.channel.NotificationChannel;
 
 /**
@@ -37,21 +39,29 @@ public final class SubscriptionRegistry {
 	 * unwrapped so that its filter runs before queueing.
 	 * @return {@code true} if the channel is new and must be subscribed on the server
 	 */
-	public synchronized boolean add(NotificationChannel channel, KeyNotificationHandler handler) {
+	public boolean add(NotificationChannel channel, KeyNotificationHandler handler) {
+		if (handler == null) {
+			return update(channel, Subscription::withPull);
+		}
+		if (handler instanceof FilteredHandler filtered) {
+			return update(channel, (subscription) -> subscription.with(filtered.handler(), filtered.filter()));
+		}
+		return update(channel, (subscription) -> subscription.with(handler, null));
+	}
+
+	/**
+	 * Adds a sink to a channel.
+	 * @return {@code true} if the channel is new and must be subscribed on the server
+	 */
+	public boolean add(NotificationChannel channel, NotificationSink sink) {
+		return update(channel, (subscription) -> subscription.with(sink));
+	}
+
+	private synchronized boolean update(NotificationChannel channel, UnaryOperator<Subscription> change) {
 		Map<String, Subscription> map = mapOf(channel);
 		String key = key(channel.toBytes());
 		Subscription existing = map.get(key);
-		Subscription updated = (existing != null) ? existing : Subscription.empty(channel);
-		if (handler == null) {
-			updated = updated.withPull();
-		}
-		else if (handler instanceof FilteredHandler filtered) {
-			updated = updated.with(filtered.handler(), filtered.filter());
-		}
-		else {
-			updated = updated.with(handler, null);
-		}
-		map.put(key, updated);
+		map.put(key, change.apply((existing != null) ? existing : Subscription.empty(channel)));
 		this.version++;
 		return existing == null;
 	}
@@ -71,15 +81,27 @@ public final class SubscriptionRegistry {
 	 * equal to the one added. The channel goes when neither a handler nor pull mode is left.
 	 * @return {@code true} if the channel went and must be unsubscribed on the server
 	 */
-	public synchronized boolean remove(NotificationChannel channel, KeyNotificationHandler handler) {
+	public boolean remove(NotificationChannel channel, KeyNotificationHandler handler) {
+		return reduce(channel, (subscription) -> (handler instanceof FilteredHandler filtered)
+				? subscription.without(filtered.handler(), filtered.filter()) : subscription.without(handler, null));
+	}
+
+	/**
+	 * Removes a sink from a channel; the channel goes when nothing else wants it.
+	 * @return {@code true} if the channel went and must be unsubscribed on the server
+	 */
+	public boolean remove(NotificationChannel channel, NotificationSink sink) {
+		return reduce(channel, (subscription) -> subscription.without(sink));
+	}
+
+	private synchronized boolean reduce(NotificationChannel channel, UnaryOperator<Subscription> change) {
 		Map<String, Subscription> map = mapOf(channel);
 		String key = key(channel.toBytes());
 		Subscription existing = map.get(key);
 		if (existing == null) {
 			return false;
 		}
-		Subscription updated = (handler instanceof FilteredHandler filtered)
-				? existing.without(filtered.handler(), filtered.filter()) : existing.without(handler, null);
+		Subscription updated = change.apply(existing);
 		boolean gone = updated.isEmpty();
 		if (gone) {
 			map.remove(key);
