@@ -139,20 +139,20 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 
 	@Override
 	public void subscribe(NotificationChannel... channels) {
-		register(channels, (channel) -> this.registry.add(channel, (KeyNotificationHandler) null));
+		register(channels, (channel) -> this.registry.add(channel, null));
 	}
 
 	/** Offers on the reader thread, and counts what the sink refuses; see {@link NotificationSink}. */
 	@Override
-	public void subscribe(NotificationSink sink, NotificationChannel... channels) {
+	public void subscribeSink(NotificationSink sink, NotificationChannel... channels) {
 		Objects.requireNonNull(sink, "sink");
-		register(channels, (channel) -> this.registry.add(channel, sink));
+		register(channels, (channel) -> this.registry.addSink(channel, sink));
 	}
 
 	@Override
-	public void unsubscribe(NotificationSink sink, NotificationChannel... channels) {
+	public void unsubscribeSink(NotificationSink sink, NotificationChannel... channels) {
 		Objects.requireNonNull(sink, "sink");
-		unsubscribeWhere(channels, (channel) -> this.registry.remove(channel, sink));
+		unsubscribeWhere(channels, (channel) -> this.registry.removeSink(channel, sink));
 	}
 
 	@Override

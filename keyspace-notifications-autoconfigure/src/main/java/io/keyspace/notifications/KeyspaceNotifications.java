@@ -50,12 +50,12 @@ public interface KeyspaceNotifications extends AutoCloseable {
 	 * reader-thread sinks; the library's own implementations offer on the reader thread and
 	 * count what the sink refuses.
 	 */
-	default void subscribe(NotificationSink sink, NotificationChannel... channels) {
+	default void subscribeSink(NotificationSink sink, NotificationChannel... channels) {
 		subscribe(new SinkHandler(sink), channels);
 	}
 
 	/** Removes a sink from channels; a channel is unsubscribed on the server once nothing wants it. */
-	default void unsubscribe(NotificationSink sink, NotificationChannel... channels) {
+	default void unsubscribeSink(NotificationSink sink, NotificationChannel... channels) {
 		unsubscribe(new SinkHandler(sink), channels);
 	}
 

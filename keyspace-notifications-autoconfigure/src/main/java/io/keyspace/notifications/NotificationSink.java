@@ -11,7 +11,7 @@ package io.keyspace.notifications;
  * application code. A sink subscribed to several nodes (a cluster) is called by several
  * reader threads at the same time.
  *
- * @see KeyspaceNotifications#subscribe(NotificationSink, io.keyspace.notifications.channel.NotificationChannel...)
+ * @see KeyspaceNotifications#subscribeSink(NotificationSink, io.keyspace.notifications.channel.NotificationChannel...)
  */
 public interface NotificationSink {
 

@@ -136,9 +136,10 @@ class ArchitectureTest {
 		}
 
 		DescribedPredicate<JavaClass> spring() {
+			// .reactive adapts the API to Reactor as the others adapt it to Spring: same place, same rules.
 			return resideInAnyPackage(root + ".annotation..", root + ".listener..", root + ".actuate..",
-					root + ".autoconfigure..")
-				.as("Spring layer classes");
+					root + ".autoconfigure..", root + ".reactive..")
+				.as("Spring and Reactor layer classes");
 		}
 
 		DescribedPredicate<JavaClass> testHelper() {

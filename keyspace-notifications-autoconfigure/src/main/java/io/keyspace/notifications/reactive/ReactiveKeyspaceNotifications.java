@@ -84,12 +84,12 @@ public final class ReactiveKeyspaceNotifications {
 			emitter.onRequest((n) -> buffer.drain());
 			emitter.onDispose(() -> {
 				buffer.dispose();
-				this.notifications.unsubscribe(buffer, wanted);
+				this.notifications.unsubscribeSink(buffer, wanted);
 			});
 			try {
-				this.notifications.subscribe(buffer, wanted);
+				this.notifications.subscribeSink(buffer, wanted);
 				if (emitter.isCancelled()) {
-					this.notifications.unsubscribe(buffer, wanted); // cancelled while subscribing
+					this.notifications.unsubscribeSink(buffer, wanted); // cancelled while subscribing
 				}
 			}
 			catch (RuntimeException ex) {

@@ -53,7 +53,7 @@ public final class SubscriptionRegistry {
 	 * Adds a sink to a channel.
 	 * @return {@code true} if the channel is new and must be subscribed on the server
 	 */
-	public boolean add(NotificationChannel channel, NotificationSink sink) {
+	public boolean addSink(NotificationChannel channel, NotificationSink sink) {
 		return update(channel, (subscription) -> subscription.with(sink));
 	}
 
@@ -90,7 +90,7 @@ public final class SubscriptionRegistry {
 	 * Removes a sink from a channel; the channel goes when nothing else wants it.
 	 * @return {@code true} if the channel went and must be unsubscribed on the server
 	 */
-	public boolean remove(NotificationChannel channel, NotificationSink sink) {
+	public boolean removeSink(NotificationChannel channel, NotificationSink sink) {
 		return reduce(channel, (subscription) -> subscription.without(sink));
 	}
 
