@@ -13,6 +13,9 @@ import reactor.core.scheduler.Scheduler;
 /**
  * One subscriber's bounded buffer between the reader threads and its demand.
  * <p>
+ * The subscriber's worker is woken at the end of each burst a reader read, and within a long
+ * burst as soon as an eighth of the buffer is filled, so a buffer need not hold a whole burst.
+ * <p>
  * Threading: reader threads call {@link #offer} and {@link #endOfBurst} (they only queue and
  * schedule, never emit). Emitting happens in {@link #drain}, on the subscriber's worker or on
  * a thread that requests more, one drain at a time (the usual work-in-progress counter), so
@@ -25,6 +28,8 @@ final class SubscriberBuffer implements NotificationSink {
 	private final ArrayBlockingQueue<KeyNotification> queue;
 
 	private final Scheduler.Worker worker;
+
+	private final int wakeAt;
 
 	private final AtomicInteger drains = new AtomicInteger();
 
@@ -40,11 +45,18 @@ final class SubscriberBuffer implements NotificationSink {
 		this.downstream = downstream;
 		this.queue = new ArrayBlockingQueue<>(capacity);
 		this.worker = worker;
+		this.wakeAt = Math.max(1, capacity / 8);
 	}
 
 	@Override
 	public boolean offer(KeyNotification notification) {
-		return this.queue.offer(notification);
+		if (!this.queue.offer(notification)) {
+			return false;
+		}
+		if (!this.drainScheduled.get() && this.queue.size() >= this.wakeAt) {
+			endOfBurst();
+		}
+		return true;
 	}
 
 	@Override
