@@ -30,8 +30,10 @@ public final class MethodHandlerAdapter implements KeyNotificationHandler {
 	/** How long a reactive or asynchronous method may take unless the application says otherwise. */
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
-	private static final boolean COROUTINES_REACTOR_PRESENT = ClassUtils
-		.isPresent("kotlinx.coroutines.reactor.MonoKt", MethodHandlerAdapter.class.getClassLoader());
+	// What Spring needs to call a suspend function: the coroutines-Reactor bridge and Kotlin reflection.
+	private static final boolean COROUTINES_PRESENT = ClassUtils.isPresent("kotlinx.coroutines.reactor.MonoKt",
+			MethodHandlerAdapter.class.getClassLoader())
+			&& ClassUtils.isPresent("kotlin.reflect.full.KClasses", MethodHandlerAdapter.class.getClassLoader());
 
 	static final String SUPPORTED_FORMS = "Declare any of these parameters, each at most once and in any order: "
 			+ "KeyNotification, String (the key), byte[] (the key bytes), List<String> (the subkeys), or none";
@@ -72,9 +74,11 @@ public final class MethodHandlerAdapter implements KeyNotificationHandler {
 		this.name = name;
 		this.timeout = timeout;
 		this.suspending = KotlinDetector.isSuspendingFunction(method);
-		if (this.suspending && !COROUTINES_REACTOR_PRESENT) {
-			throw new InvalidOnKeyEventException(name, "it is a suspend function, which needs kotlinx-coroutines-reactor",
-					"Add org.jetbrains.kotlinx:kotlinx-coroutines-reactor to the application's dependencies");
+		if (this.suspending && !COROUTINES_PRESENT) {
+			throw new InvalidOnKeyEventException(name,
+					"it is a suspend function, which needs kotlinx-coroutines-reactor and kotlin-reflect",
+					"Add org.jetbrains.kotlinx:kotlinx-coroutines-reactor and org.jetbrains.kotlin:kotlin-reflect to the "
+							+ "application's dependencies");
 		}
 		this.completion = Completion.of(method);
 		// The continuation of a suspend function is passed by the coroutine machinery, not by us.
