@@ -158,8 +158,8 @@ public class KeyspaceNotificationsAutoConfiguration {
 			ObjectProvider<DataRedisConnectionDetails> details) {
 		DataRedisConnectionDetails connection = details.getIfAvailable();
 		int database = (connection != null) ? KeyspaceNotificationsSettings.database(connection) : 0;
-		return new OnKeyEventEndpointFactory(properties.getKeyPrefix(), database,
-				properties.getReactive().getHandlerTimeout());
+		return new OnKeyEventEndpointFactory(properties.getKeyPrefix(), database, KeyspaceNotificationsSettings
+			.positive("keyspace-notifications.reactive.handler-timeout", properties.getReactive().getHandlerTimeout()));
 	}
 
 	@Bean

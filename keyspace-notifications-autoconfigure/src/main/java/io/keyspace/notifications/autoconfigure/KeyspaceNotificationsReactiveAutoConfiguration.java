@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -26,8 +27,8 @@ public class KeyspaceNotificationsReactiveAutoConfiguration {
 			KeyspaceNotificationsProperties properties) {
 		int bufferSize = properties.getReactive().getBufferSize();
 		if (bufferSize < 1) {
-			throw new IllegalArgumentException(
-					"keyspace-notifications.reactive.buffer-size must be at least 1, was " + bufferSize);
+			throw new InvalidConfigurationPropertyValueException("keyspace-notifications.reactive.buffer-size",
+					bufferSize, "must be at least 1");
 		}
 		return new ReactiveKeyspaceNotifications(notifications, bufferSize, Schedulers.boundedElastic());
 	}

@@ -9,6 +9,7 @@ import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.NotificationGap;
 import io.keyspace.notifications.channel.NotificationChannel;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -79,7 +80,9 @@ public final class ReactiveKeyspaceNotifications {
 			throw new IllegalArgumentException("Name at least one channel to receive");
 		}
 		NotificationChannel[] wanted = channels.clone();
-		return Flux.<KeyNotification>create((emitter) -> {
+		// push, not create: one drain at a time emits, so no serialising sink is needed; ERROR, as
+		// the buffer emits only what was requested, so the sink needs no queue of its own.
+		return Flux.<KeyNotification>push((emitter) -> {
 			SubscriberBuffer buffer = new SubscriberBuffer(emitter, this.bufferSize, this.scheduler.createWorker());
 			emitter.onRequest((n) -> buffer.drain());
 			emitter.onDispose(() -> {
@@ -95,7 +98,7 @@ public final class ReactiveKeyspaceNotifications {
 			catch (RuntimeException ex) {
 				emitter.error(ex);
 			}
-		}).subscribeOn(this.scheduler, false);
+		}, FluxSink.OverflowStrategy.ERROR).subscribeOn(this.scheduler, false);
 	}
 
 	/**
@@ -105,6 +108,11 @@ public final class ReactiveKeyspaceNotifications {
 	 */
 	public Flux<NotificationGap> gaps() {
 		return this.gaps.asFlux().onBackpressureBuffer();
+	}
+
+	/** How many notifications each subscriber's buffer holds. */
+	public int bufferSize() {
+		return this.bufferSize;
 	}
 
 	/** The notifications this reads from. */

@@ -1,5 +1,7 @@
 package io.keyspace.notifications.reactive;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,7 +16,8 @@ import reactor.core.scheduler.Scheduler;
  * One subscriber's bounded buffer between the reader threads and its demand.
  * <p>
  * The subscriber's worker is woken at the end of each burst a reader read, and within a long
- * burst as soon as an eighth of the buffer is filled, so a buffer need not hold a whole burst.
+ * burst after an eighth of the buffer was offered since the last wake-up, so a buffer need not
+ * hold a whole burst. The consumer side takes up to {@value #MAX_TAKE} notifications per lock.
  * <p>
  * Threading: reader threads call {@link #offer} and {@link #endOfBurst} (they only queue and
  * schedule, never emit). Emitting happens in {@link #drain}, on the subscriber's worker or on
@@ -23,13 +26,19 @@ import reactor.core.scheduler.Scheduler;
  */
 final class SubscriberBuffer implements NotificationSink {
 
+	private static final int MAX_TAKE = 256;
+
 	private final FluxSink<KeyNotification> downstream;
 
 	private final ArrayBlockingQueue<KeyNotification> queue;
 
 	private final Scheduler.Worker worker;
 
-	private final int wakeAt;
+	private final int wakeAfter;
+
+	// Offers since the last wake-up. Racy across the readers of a cluster on purpose: it only
+	// decides when to wake early, and a lost increment wakes a little later.
+	private int offeredSinceWake;
 
 	private final AtomicInteger drains = new AtomicInteger();
 
@@ -41,11 +50,13 @@ final class SubscriberBuffer implements NotificationSink {
 		drain();
 	};
 
+	private final List<KeyNotification> taken = new ArrayList<>(MAX_TAKE); // used by the one running drain
+
 	SubscriberBuffer(FluxSink<KeyNotification> downstream, int capacity, Scheduler.Worker worker) {
 		this.downstream = downstream;
 		this.queue = new ArrayBlockingQueue<>(capacity);
 		this.worker = worker;
-		this.wakeAt = Math.max(1, capacity / 8);
+		this.wakeAfter = Math.max(1, capacity / 8);
 	}
 
 	@Override
@@ -53,7 +64,7 @@ final class SubscriberBuffer implements NotificationSink {
 		if (!this.queue.offer(notification)) {
 			return false;
 		}
-		if (!this.drainScheduled.get() && this.queue.size() >= this.wakeAt) {
+		if (++this.offeredSinceWake >= this.wakeAfter) {
 			endOfBurst();
 		}
 		return true;
@@ -61,7 +72,8 @@ final class SubscriberBuffer implements NotificationSink {
 
 	@Override
 	public void endOfBurst() {
-		if (!this.drainScheduled.getAndSet(true)) {
+		this.offeredSinceWake = 0;
+		if (!this.drainScheduled.get() && !this.drainScheduled.getAndSet(true)) {
 			try {
 				this.worker.schedule(this.scheduledDrain);
 			}
@@ -78,12 +90,13 @@ final class SubscriberBuffer implements NotificationSink {
 		}
 		int missed = 1;
 		do {
-			while (this.downstream.requestedFromDownstream() > 0 && !this.downstream.isCancelled()) {
-				KeyNotification next = this.queue.poll();
-				if (next == null) {
-					break;
+			long requested;
+			while ((requested = this.downstream.requestedFromDownstream()) > 0 && !this.downstream.isCancelled()
+					&& this.queue.drainTo(this.taken, (int) Math.min(requested, MAX_TAKE)) > 0) {
+				for (KeyNotification notification : this.taken) {
+					this.downstream.next(notification);
 				}
-				this.downstream.next(next);
+				this.taken.clear();
 			}
 			if (this.downstream.isCancelled()) {
 				this.queue.clear();

@@ -282,7 +282,8 @@ class KeyspaceNotificationsAutoConfigurationTest {
 			"dispatch.queue-capacity, 3, 3, must be at least keyspace-notifications.dispatch.concurrency (4)",
 			"health-check-interval, -1s, PT-1S, healthCheckInterval must not be negative",
 			"reconnect.max-backoff, 1ms, PT0.001S, max",
-			"health-check-interval, 30d, PT720H, must be at most PT24H" })
+			"health-check-interval, 30d, PT720H, must be at most PT24H",
+			"reactive.handler-timeout, 0s, PT0S, must be a positive duration" })
 	void eachInvalidPropertyNamesItselfAndItsValue(String property, String value, String boundValue, String reason) {
 		this.runner
 			.withPropertyValues("keyspace-notifications.dispatch.concurrency=4",

@@ -10,12 +10,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.DispatchSettings;
+import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.NotificationOptions;
 import io.keyspace.notifications.OverflowPolicy;
 import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.StandaloneKeyspaceNotifications;
+import io.keyspace.notifications.annotation.MethodHandlerAdapter;
 import io.keyspace.notifications.channel.KeyspaceChannel;
+import io.keyspace.notifications.reactive.ReactiveKeyspaceNotifications;
 import io.keyspace.notifications.testing.RedisServer;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
@@ -34,8 +40,13 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * baseline);</li>
  * <li>{@code keyspace-notifications}: {@link StandaloneKeyspaceNotifications} with the default
  * dispatch settings, counted in a handler (read, parse, match, dispatch, handle);</li>
+ * <li>{@code reactive-flux}: {@link ReactiveKeyspaceNotifications#receive} with a subscriber that
+ * requests 256 at a time (the default buffer of 8,192 per subscriber);</li>
+ * <li>{@code mono-handler}: an {@code @OnKeyEvent}-style method returning a {@code Mono}, called
+ * through {@link MethodHandlerAdapter} on the same dispatch as {@code keyspace-notifications};</li>
  * <li>{@code spring-data-redis}: {@link RedisMessageListenerContainer} with its defaults.</li>
  * </ul>
+ * The last column compares with {@code keyspace-notifications} (the core handler), when it ran.
  * Run with {@code ./mvnw -q -pl keyspace-notifications-autoconfigure test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=io.keyspace.notifications.benchmark.BurstBenchmark}
  * (system properties: {@code burst} and {@code rounds} change the size, {@code consumers} picks
@@ -63,7 +74,7 @@ public final class BurstBenchmark {
 	public static void main(String[] args) throws Exception {
 		try (RedisServer server = RedisServer.builder().config("notify-keyspace-events", "K$").start()) {
 			List<Consumer> consumers = List.of(new RawJedis(), new KeyspaceNotificationsConsumer(),
-					new SpringDataRedis())
+					new ReactiveFluxConsumer(), new MonoHandlerConsumer(), new SpringDataRedis())
 				.stream()
 				.filter((c) -> System.getProperty("consumers", c.name()).contains(c.name()))
 				.toList();
@@ -83,14 +94,16 @@ public final class BurstBenchmark {
 				}
 			}
 			double baseline = median(results.get(0));
+			int core = consumers.stream().map(Consumer::name).toList().indexOf("keyspace-notifications");
+			double coreMedian = (core >= 0) ? median(results.get(core)) : Double.NaN;
 			System.out.println();
-			System.out.println("| consumer | median notifications/s | ratio to raw Jedis | lost (worst round) |");
-			System.out.println("|---|---:|---:|---:|");
+			System.out.println("| consumer | median notifications/s | ratio to raw Jedis | lost (worst round) | ratio to core |");
+			System.out.println("|---|---:|---:|---:|---:|");
 			for (int i = 0; i < consumers.size(); i++) {
 				double median = median(results.get(i));
 				long worstLost = results.get(i).stream().mapToLong(Result::lost).max().orElse(0);
-				System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %,d |%n", consumers.get(i).name(), median,
-						median / baseline, worstLost);
+				System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %,d | %.2f |%n", consumers.get(i).name(), median,
+						median / baseline, worstLost, median / coreMedian);
 			}
 		}
 		// Spring Data Redis leaves non-daemon listener threads behind, which would keep exec:java waiting.
@@ -231,11 +244,7 @@ public final class BurstBenchmark {
 
 	}
 
-	private static final class KeyspaceNotificationsConsumer implements Consumer {
-
-		private Counter counter;
-
-		private StandaloneKeyspaceNotifications notifications;
+	private static final class KeyspaceNotificationsConsumer extends LibraryConsumer {
 
 		@Override
 		public String name() {
@@ -243,13 +252,29 @@ public final class BurstBenchmark {
 		}
 
 		@Override
-		public void start(RedisServer server, String prefix) {
+		void consume(StandaloneKeyspaceNotifications notifications, KeyspaceChannel channel, Counter counter) {
+			notifications.subscribe((notification) -> counter.increment(), channel);
+		}
+
+	}
+
+	/** The core consumer's setup, delivering to a subclass's way of consuming. */
+	private abstract static class LibraryConsumer implements Consumer {
+
+		private Counter counter;
+
+		private StandaloneKeyspaceNotifications notifications;
+
+		@Override
+		public void start(RedisServer server, String prefix) throws Exception {
 			this.counter = new Counter();
-			Counter counter = this.counter;
 			this.notifications = new StandaloneKeyspaceNotifications(new RedisNode(server.host(), server.port()),
 					ConnectionSettings.defaults(), OPTIONS);
-			this.notifications.subscribe((notification) -> counter.increment(), new KeyspaceChannel(prefix + "*"));
+			consume(this.notifications, new KeyspaceChannel(prefix + "*"), this.counter);
 		}
+
+		abstract void consume(StandaloneKeyspaceNotifications notifications, KeyspaceChannel channel, Counter counter)
+				throws Exception;
 
 		@Override
 		public Counter counter() {
@@ -257,9 +282,67 @@ public final class BurstBenchmark {
 		}
 
 		@Override
-		public void stop() {
-			System.out.println("    keyspace-notifications metrics: " + this.notifications.metrics());
+		public void stop() throws Exception {
+			System.out.println("    " + name() + " metrics: " + this.notifications.metrics());
 			this.notifications.close();
+		}
+
+	}
+
+	private static final class ReactiveFluxConsumer extends LibraryConsumer {
+
+		private Disposable subscription;
+
+		@Override
+		public String name() {
+			return "reactive-flux";
+		}
+
+		@Override
+		void consume(StandaloneKeyspaceNotifications notifications, KeyspaceChannel channel, Counter counter) {
+			Flux<KeyNotification> flux = new ReactiveKeyspaceNotifications(notifications).receive(channel);
+			this.subscription = flux.limitRate(256).subscribe((notification) -> counter.increment());
+			while (!notifications.isSubscribed()) {
+				Thread.onSpinWait(); // the Flux subscribes on the server asynchronously
+			}
+		}
+
+		@Override
+		public void stop() throws Exception {
+			this.subscription.dispose();
+			super.stop();
+		}
+
+	}
+
+	private static final class MonoHandlerConsumer extends LibraryConsumer {
+
+		@Override
+		public String name() {
+			return "mono-handler";
+		}
+
+		@Override
+		void consume(StandaloneKeyspaceNotifications notifications, KeyspaceChannel channel, Counter counter)
+				throws Exception {
+			MonoHandler bean = new MonoHandler(counter);
+			notifications.subscribe(new MethodHandlerAdapter(bean, MonoHandler.class.getDeclaredMethod("handle",
+					KeyNotification.class), "MonoHandler#handle"), channel);
+		}
+
+	}
+
+	/** What an {@code @OnKeyEvent} method returning a Mono looks like: the work, then completion. */
+	static final class MonoHandler {
+
+		private final Counter counter;
+
+		MonoHandler(Counter counter) {
+			this.counter = counter;
+		}
+
+		Mono<Void> handle(KeyNotification notification) {
+			return Mono.fromRunnable(this.counter::increment);
 		}
 
 	}
