@@ -2,11 +2,17 @@ package io.keyspace.notifications.annotation;
 
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.keyspace.notifications.KeyNotification;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -52,6 +58,48 @@ class MethodHandlerAdapterTest {
 	}
 
 	@Test
+	void aFluxIsSubscribedAndTheCallLastsUntilItCompletes() {
+		adapter("flux").onNotification(subkeyNotification());
+		assertThat(this.bean.calls).containsExactly(List.of("flux completed after 3 elements"));
+	}
+
+	@Test
+	void aCompletionStageIsWaitedForAndItsFailureRethrownUnwrapped() {
+		adapter("stage").onNotification(subkeyNotification());
+		assertThat(this.bean.calls).containsExactly(List.of("stage ran"));
+		assertThatIllegalStateException().isThrownBy(() -> adapter("failedStage").onNotification(subkeyNotification()))
+			.withMessage("stage boom");
+	}
+
+	@Test
+	void anErrorSignalIsThrownAsItIs() {
+		assertThatIllegalStateException().isThrownBy(() -> adapter("monoError").onNotification(subkeyNotification()))
+			.withMessage("mono boom");
+	}
+
+	@Test
+	void aPublisherThatDoesNotCompleteInTimeIsCancelledAndNamed() {
+		MethodHandlerAdapter adapter = adapter("never").withTimeout(Duration.ofMillis(50));
+		assertThatExceptionOfType(HandlerTimeoutException.class).isThrownBy(() -> adapter.onNotification(subkeyNotification()))
+			.withMessageStartingWith("Handlers#never did not complete within PT0.05S and was cancelled");
+		assertThat(this.bean.calls).containsExactly(List.of("never cancelled"));
+	}
+
+	@Test
+	void aNullPublisherOrStageCountsAsCompleted() {
+		adapter("nullMono").onNotification(subkeyNotification());
+		adapter("nullStage").onNotification(subkeyNotification());
+		assertThat(this.bean.calls).hasSize(2);
+	}
+
+	@Test
+	void withTimeoutKeepsTheAdapterWhenTheTimeoutIsTheSame() {
+		MethodHandlerAdapter adapter = adapter("none");
+		assertThat(adapter.withTimeout(MethodHandlerAdapter.DEFAULT_TIMEOUT)).isSameAs(adapter);
+		assertThat(adapter.withTimeout(Duration.ofSeconds(1))).isNotSameAs(adapter).hasToString("Handlers#none");
+	}
+
+	@Test
 	void describesItselfByTheGivenName() {
 		assertThat(adapter("none")).hasToString("Handlers#none");
 	}
@@ -71,7 +119,7 @@ class MethodHandlerAdapterTest {
 
 	static class Handlers {
 
-		final List<List<Object>> calls = new ArrayList<>();
+		final List<List<Object>> calls = new CopyOnWriteArrayList<>();
 
 		void all(List<String> subkeys, String key, byte[] keyBytes, KeyNotification notification) {
 			this.calls.add(List.of(subkeys, key, keyBytes, notification));
@@ -92,6 +140,42 @@ class MethodHandlerAdapterTest {
 		}
 
 		void listOfIntegers(List<Integer> values) {
+		}
+
+		Flux<Integer> flux() {
+			AtomicInteger seen = new AtomicInteger();
+			return Flux.range(1, 3)
+				.delayElements(Duration.ofMillis(5))
+				.doOnNext((i) -> seen.incrementAndGet())
+				.doOnComplete(() -> this.calls.add(List.of("flux completed after " + seen + " elements")));
+		}
+
+		CompletionStage<Void> stage() {
+			return CompletableFuture.runAsync(() -> this.calls.add(List.of("stage ran")));
+		}
+
+		CompletableFuture<String> failedStage() {
+			return CompletableFuture.supplyAsync(() -> {
+				throw new IllegalStateException("stage boom");
+			});
+		}
+
+		Mono<Void> monoError() {
+			return Mono.error(new IllegalStateException("mono boom"));
+		}
+
+		Mono<Void> never() {
+			return Mono.<Void>never().doOnCancel(() -> this.calls.add(List.of("never cancelled")));
+		}
+
+		Mono<Void> nullMono() {
+			this.calls.add(List.of());
+			return null;
+		}
+
+		CompletionStage<Void> nullStage() {
+			this.calls.add(List.of());
+			return null;
 		}
 
 	}

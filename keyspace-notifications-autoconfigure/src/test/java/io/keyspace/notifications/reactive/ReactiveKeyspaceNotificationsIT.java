@@ -5,16 +5,19 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
+import ch.qos.logback.classic.Level;
 import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.DropReason;
 import io.keyspace.notifications.GapCause;
 import io.keyspace.notifications.KeyNotification;
+import io.keyspace.notifications.LogCapture;
 import io.keyspace.notifications.NotificationGap;
 import io.keyspace.notifications.NotificationMetrics;
 import io.keyspace.notifications.NotificationOptions;
 import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.StandaloneKeyspaceNotifications;
 import io.keyspace.notifications.channel.KeyspaceChannel;
+import io.keyspace.notifications.internal.match.NotificationRouter;
 import io.keyspace.notifications.testing.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,7 +91,14 @@ class ReactiveKeyspaceNotificationsIT {
 		reactive.receive(new KeyspaceChannel("slow:*")).subscribe(slow);
 		await().atMost(Duration.ofSeconds(10)).until(this.notifications::isSubscribed);
 
-		write("slow:", 5_000);
+		try (LogCapture log = new LogCapture(NotificationRouter.class, Level.WARN)) {
+			write("slow:", 5_000);
+			await().atMost(Duration.ofSeconds(10)).until(() -> !log.messages(Level.WARN).isEmpty());
+			assertThat(log.messages(Level.WARN)).first()
+				.asString()
+				.contains("stream subscriber")
+				.contains("keyspace-notifications.reactive.buffer-size");
+		}
 
 		NotificationMetrics metrics = this.notifications.metrics();
 		await().atMost(Duration.ofSeconds(30))
