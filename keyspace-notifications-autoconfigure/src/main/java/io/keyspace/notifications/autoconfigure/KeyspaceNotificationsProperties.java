@@ -5,7 +5,6 @@ import java.time.Duration;
 import io.keyspace.notifications.OverflowPolicy;
 import io.keyspace.notifications.ReadFrom;
 import io.keyspace.notifications.ServerConfigMode;
-import io.keyspace.notifications.reactive.ReactiveKeyspaceNotifications;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
@@ -195,7 +194,7 @@ public class KeyspaceNotificationsProperties {
 		 * buffered beyond what it requested. What does not fit is dropped, counted as
 		 * subscriber-overflow, logged and reported as an OVERFLOW gap.
 		 */
-		private int bufferSize = ReactiveKeyspaceNotifications.DEFAULT_BUFFER_SIZE;
+		private int bufferSize = 8192; // a literal, for the metadata; ReactiveKeyspaceNotifications.DEFAULT_BUFFER_SIZE
 
 		/**
 		 * How long an @OnKeyEvent method that returns a Mono, Publisher or CompletionStage, or a
