@@ -77,7 +77,11 @@ let liveCount = 0;
 
 const liveStream = new EventSource('api/notifications/live');
 liveStream.onopen = () => { $('live-state').textContent = 'subscribed'; $('live-state').className = 'ok'; };
-liveStream.onerror = () => { $('live-state').textContent = 'reconnecting…'; $('live-state').className = 'warn'; };
+liveStream.onerror = () => {
+  // An EventSource gives up on an answer other than 200, e.g. 503 when the library is off.
+  $('live-state').textContent = liveStream.readyState === EventSource.CLOSED ? 'unavailable' : 'reconnecting…';
+  $('live-state').className = 'warn';
+};
 liveStream.addEventListener('notification', (message) => {
   const entry = JSON.parse(message.data);
   const count = $('live-count');

@@ -7,6 +7,7 @@ import io.keyspace.notifications.channel.KeyspaceChannel;
 import io.keyspace.notifications.reactive.ReactiveKeyspaceNotifications;
 import reactor.core.publisher.Flux;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -31,7 +32,8 @@ class LiveController {
 	// Key characters and the globs '*' and '?': no '[', no '\', so a pattern needs no escaping rules.
 	private static final Pattern VALID_PATTERN = Pattern.compile("[A-Za-z0-9_:.*?-]{1,128}");
 
-	private final ReactiveKeyspaceNotifications notifications;
+	// Absent with keyspace-notifications.enabled=false; the rest of the application still runs then.
+	private final ObjectProvider<ReactiveKeyspaceNotifications> notifications;
 
 	private final EventStreams streams;
 
@@ -39,7 +41,7 @@ class LiveController {
 
 	private final int database;
 
-	LiveController(ReactiveKeyspaceNotifications notifications, EventStreams streams,
+	LiveController(ObjectProvider<ReactiveKeyspaceNotifications> notifications, EventStreams streams,
 			@Value("${sample.key-pattern:product:*}") String defaultPattern,
 			@Value("${spring.data.redis.database:0}") int database) {
 		this.notifications = notifications;
@@ -54,6 +56,11 @@ class LiveController {
 	 */
 	@GetMapping(path = "/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<FeedEntry>> live(@RequestParam(name = "pattern", required = false) String pattern) {
+		ReactiveKeyspaceNotifications notifications = this.notifications.getIfAvailable();
+		if (notifications == null) {
+			throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
+					"The library is off (keyspace-notifications.enabled=false): nothing to receive");
+		}
 		KeyspaceChannel channel = new KeyspaceChannel(validPattern((pattern != null) ? pattern : this.defaultPattern),
 				this.database);
 		// Demand is the HTTP response's: WebFlux requests more as the socket drains, Spring MVC as
@@ -62,7 +69,7 @@ class LiveController {
 		// (SUBSCRIBER_OVERFLOW among the page's dropped counts) and reported as an OVERFLOW gap.
 		Flux<ServerSentEvent<FeedEntry>> events = Flux.defer(() -> {
 			AtomicLong sequence = new AtomicLong();
-			return this.notifications.receive(channel).map((notification) -> {
+			return notifications.receive(channel).map((notification) -> {
 				FeedEntry entry = FeedEntry.of(sequence.incrementAndGet(), notification);
 				return ServerSentEvent.builder(entry).id(Long.toString(entry.seq())).event("notification").build();
 			});
