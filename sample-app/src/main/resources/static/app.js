@@ -1,5 +1,6 @@
-// The sample's page: the live notification feed (EventSource), the library's state (/api/status),
-// the "try it" panel and the catalogue read through the cache.
+// The sample's page: the live notification feed (EventSource), the receive() panel (a second
+// EventSource), the library's state (/api/status), the "try it" panel and the catalogue read
+// through the cache.
 'use strict';
 
 const FEED_LIMIT = 60;
@@ -66,6 +67,33 @@ stream.addEventListener('notification', (message) => {
   feed.prepend(item);
   while (feed.children.length > FEED_LIMIT) feed.lastChild.remove();
   if (entry.key.startsWith('product:')) scheduleRefresh();
+});
+
+// --- receive(): a Flux of the product keys' notifications, from the moment it subscribed ----------
+
+const LIVE_LIMIT = 5;
+const live = $('live');
+let liveCount = 0;
+
+const liveStream = new EventSource('api/notifications/live');
+liveStream.onopen = () => { $('live-state').textContent = 'subscribed'; $('live-state').className = 'ok'; };
+liveStream.onerror = () => {
+  // An EventSource gives up on an answer other than 200, e.g. 503 when the library is off.
+  $('live-state').textContent = liveStream.readyState === EventSource.CLOSED ? 'unavailable' : 'reconnecting…';
+  $('live-state').className = 'warn';
+};
+liveStream.addEventListener('notification', (message) => {
+  const entry = JSON.parse(message.data);
+  const count = $('live-count');
+  count.textContent = String(++liveCount);
+  count.dataset.count = String(liveCount);
+  const item = el('li');
+  item.dataset.key = entry.key;
+  item.dataset.event = entry.event;
+  item.append(el('span', entry.event, 'event event-' + entry.event), ' ', el('code', entry.key));
+  item.title = entry.channel + ', event ' + message.lastEventId + ' of this stream';
+  live.prepend(item);
+  while (live.children.length > LIVE_LIMIT) live.lastChild.remove();
 });
 
 // --- the library's state -----------------------------------------------------------------------

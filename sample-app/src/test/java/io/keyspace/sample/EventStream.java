@@ -27,10 +27,14 @@ final class EventStream implements AutoCloseable {
 		CompletableFuture.runAsync(() -> response.body().forEach(this.lines::add));
 	}
 
-	/** Opens the stream, with the {@code Last-Event-ID} a reconnecting browser sends unless {@code null}. */
+	/** Opens the feed, with the {@code Last-Event-ID} a reconnecting browser sends unless {@code null}. */
 	static EventStream open(int port, String lastEventId) {
-		HttpRequest.Builder request = HttpRequest
-			.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/notifications/stream"))
+		return open(port, "/api/notifications/stream", lastEventId);
+	}
+
+	/** Opens the stream at {@code pathAndQuery}, with a {@code Last-Event-ID} unless {@code null}. */
+	static EventStream open(int port, String pathAndQuery, String lastEventId) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
 			.header("Accept", MediaType.TEXT_EVENT_STREAM_VALUE);
 		if (lastEventId != null) {
 			request.header("Last-Event-ID", lastEventId);

@@ -2,14 +2,19 @@ package io.keyspace.sample.feed;
 
 import java.util.List;
 
+import reactor.core.publisher.Flux;
+
 import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-/** The notification feed as JSON and as a server-sent event stream. */
+/**
+ * The notification feed as JSON and as a server-sent event stream. A {@link Flux} of
+ * {@link ServerSentEvent}s is written by Spring MVC and by WebFlux alike.
+ */
 @RestController
 @RequestMapping("/api/notifications")
 class FeedController {
@@ -28,8 +33,8 @@ class FeedController {
 
 	/** {@code curl -N localhost:8080/api/notifications/stream}; events are named {@code notification}. */
 	@GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	SseEmitter stream(@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-		return this.feed.subscribe(lastEventId);
+	Flux<ServerSentEvent<FeedEntry>> stream(@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+		return this.feed.stream(lastEventId);
 	}
 
 }

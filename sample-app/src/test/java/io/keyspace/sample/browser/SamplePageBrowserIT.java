@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Function;
 
 import io.keyspace.notifications.testing.RedisServerExtension;
+import io.keyspace.sample.WebStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,8 +24,10 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import redis.clients.jedis.Jedis;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -33,9 +36,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The sample's page in headless Chromium, as a new user tries it: a product written through
- * the form comes back as a {@code set} notification in the live feed and changes its row; the
- * form's checks work in the browser and a write the server rejects shows the server's reason.
- * Leaves {@code target/sample-page.png} to look at.
+ * the form comes back as a {@code set} notification in the live feed and changes its row; a
+ * product written by another client shows in the {@code receive()} panel; the form's checks
+ * work in the browser and a write the server rejects shows the server's reason. On Spring MVC
+ * here, on WebFlux in {@link SamplePageWebFluxBrowserIT}. Leaves {@code target/sample-page.png}
+ * to look at.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "sample.demo-writer.enabled=false", "sample.local-redis.enabled=false" })
@@ -55,6 +60,9 @@ class SamplePageBrowserIT {
 	@LocalServerPort
 	int port;
 
+	@Autowired
+	ApplicationContext context;
+
 	@DynamicPropertySource
 	static void redisProperties(DynamicPropertyRegistry registry) {
 		redis.registerConnection(registry);
@@ -72,10 +80,26 @@ class SamplePageBrowserIT {
 		}
 	}
 
+	/** The stack the page is expected to be served by. */
+	WebStack stack() {
+		return WebStack.SERVLET;
+	}
+
+	/** Where the first test leaves its screenshot. */
+	String screenshot() {
+		return "sample-page.png";
+	}
+
 	@BeforeEach
 	void openPage() {
 		browser.get("http://127.0.0.1:" + this.port + "/");
 		waitUntil("the feed says live", ExpectedConditions.textToBe(By.id("feed-state"), "live"));
+		waitUntil("the receive() stream open", ExpectedConditions.textToBe(By.id("live-state"), "subscribed"));
+	}
+
+	@Test
+	void servedByTheExpectedStack() {
+		stack().assertRunsIn(this.context);
 	}
 
 	@Test
@@ -108,7 +132,19 @@ class SamplePageBrowserIT {
 			.startsWith("redis-cli -p " + redis.server().port() + " set product:x ");
 		assertThat(browser.findElement(By.id("banner")).isDisplayed()).isFalse();
 
-		Files.write(Path.of("target", "sample-page.png"), browser.getScreenshotAs(OutputType.BYTES));
+		// The receive() panel: its own Flux, subscribed long before this write (the panel said
+		// "subscribed" when the page opened; the stream joins the server subscription at once).
+		try (Jedis otherWriter = redis.server().jedis()) {
+			otherWriter.set("product:mug", "{\"id\":\"mug\",\"name\":\"Mug\",\"price\":12.00}");
+		}
+		waitUntil("a set notification of product:mug in the receive() panel",
+				(driver) -> !driver.findElements(By.cssSelector("#live li[data-event=set][data-key='product:mug']"))
+					.isEmpty());
+		assertThat(Long.parseLong(browser.findElement(By.id("live-count")).getDomAttribute("data-count")))
+			.isPositive();
+		waitUntil("the mug in the feed too", (driver) -> setNotificationsOf("product:mug").size() == 1);
+
+		Files.write(Path.of("target", screenshot()), browser.getScreenshotAs(OutputType.BYTES));
 	}
 
 	@Test
