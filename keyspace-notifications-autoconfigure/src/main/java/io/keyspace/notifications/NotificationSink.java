@@ -4,8 +4,10 @@ package io.keyspace.notifications;
  * A bounded buffer that takes notifications on the connection's reader thread, without
  * waiting: how a consumer with demand of its own, such as a reactive subscriber, is fed with
  * exact accounting. A notification it takes counts as delivered; one it refuses counts as
- * dropped ({@link DropReason#SUBSCRIBER_OVERFLOW}), is logged (throttled) and becomes part of
- * an {@link GapCause#OVERFLOW} gap of the node it came from.
+ * dropped ({@link DropReason#SUBSCRIBER_OVERFLOW}) and is logged (throttled). Reporting that
+ * as a gap is the sink's own business: only its consumer missed anything, so it is not a gap
+ * of the notifications object's listeners ({@code ReactiveKeyspaceNotifications} reports it on
+ * its {@code gaps()} as an {@link GapCause#OVERFLOW} gap).
  * <p>
  * Both methods run on a reader thread: they must return at once, never block and never run
  * application code. A sink subscribed to several nodes (a cluster) is called by several

@@ -1,6 +1,10 @@
 package io.keyspace.notifications.reactive;
 
+import java.time.Clock;
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.keyspace.notifications.DropReason;
 import io.keyspace.notifications.GapCause;
@@ -22,8 +26,10 @@ import reactor.core.scheduler.Schedulers;
  * {@link #receive} therefore gets a bounded buffer of its own, filled on the connection's
  * reader thread and emptied as the subscriber requests. What does not fit is dropped, never
  * silently: counted in {@code metrics().dropped(DropReason.SUBSCRIBER_OVERFLOW)}, logged at WARN
- * (throttled) and reported as an {@link GapCause#OVERFLOW} gap on {@link #gaps()} naming the
- * node and the subscriber's channels.
+ * (throttled) and reported on {@link #gaps()} as an {@link GapCause#OVERFLOW} gap naming the
+ * node and the subscriber's channels. Only that subscriber missed anything, so the gap goes
+ * to {@link #gaps()} and not to the notifications object's gap listeners (nor to Spring's
+ * {@code NotificationGapEvent}s): a slow client must not make handlers resynchronise.
  * <p>
  * Elements are emitted on a worker of the scheduler (one per subscriber, so in order), woken
  * once per burst read from Redis, or on the thread that requests more; never on a reader thread.
@@ -40,6 +46,8 @@ public final class ReactiveKeyspaceNotifications {
 	private final Scheduler scheduler;
 
 	private final Sinks.Many<NotificationGap> gaps = Sinks.many().multicast().directBestEffort();
+
+	private final Object gapEmission = new Object(); // the gap thread and reader threads emit
 
 	/**
 	 * Over {@code notifications}, with buffers of {@value #DEFAULT_BUFFER_SIZE} and elements emitted on
@@ -61,9 +69,7 @@ public final class ReactiveKeyspaceNotifications {
 		this.notifications = Objects.requireNonNull(notifications, "notifications");
 		this.bufferSize = bufferSize;
 		this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-		// The gap listener thread is the only emitter; a subscriber without demand misses a gap
-		// only if it requested none, and gaps() buffers for every subscriber.
-		notifications.addGapListener((gap) -> this.gaps.tryEmitNext(gap));
+		notifications.addGapListener(this::emitGap);
 	}
 
 	/**
@@ -80,10 +86,12 @@ public final class ReactiveKeyspaceNotifications {
 			throw new IllegalArgumentException("Name at least one channel to receive");
 		}
 		NotificationChannel[] wanted = channels.clone();
+		Set<String> channelNames = Arrays.stream(wanted).map(NotificationChannel::toString).collect(Collectors.toSet());
 		// push, not create: one drain at a time emits, so no serialising sink is needed; ERROR, as
 		// the buffer emits only what was requested, so the sink needs no queue of its own.
 		return Flux.<KeyNotification>push((emitter) -> {
-			SubscriberBuffer buffer = new SubscriberBuffer(emitter, this.bufferSize, this.scheduler.createWorker());
+			SubscriberBuffer buffer = new SubscriberBuffer(emitter, this.bufferSize, this.scheduler.createWorker(),
+					new OverflowEpisodes(channelNames, this::emitGap, Clock.systemUTC()));
 			emitter.onRequest((n) -> buffer.drain());
 			emitter.onDispose(() -> {
 				buffer.dispose();
@@ -103,11 +111,19 @@ public final class ReactiveKeyspaceNotifications {
 
 	/**
 	 * Interruptions of delivery, each once when delivery resumed: lost connections, failovers,
-	 * slot moves, overflows (also a subscriber of {@link #receive} that requested too little).
-	 * Hot: a subscriber sees the gaps reported after it subscribed; each is buffered for it.
+	 * slot moves, the handlers' overflows, and the overflows of this object's {@link #receive}
+	 * subscribers. Hot: a subscriber sees the gaps reported after it subscribed; each is
+	 * buffered for it and emitted on the scheduler, never on a reader thread.
 	 */
 	public Flux<NotificationGap> gaps() {
-		return this.gaps.asFlux().onBackpressureBuffer();
+		return this.gaps.asFlux().onBackpressureBuffer().publishOn(this.scheduler);
+	}
+
+	// Rare (a gap each), from the gap thread and reader threads: serialised for the sink.
+	private void emitGap(NotificationGap gap) {
+		synchronized (this.gapEmission) {
+			this.gaps.tryEmitNext(gap);
+		}
 	}
 
 	/** How many notifications each subscriber's buffer holds. */

@@ -18,6 +18,8 @@ import reactor.core.scheduler.Scheduler;
  * The subscriber's worker is woken at the end of each burst a reader read, and within a long
  * burst after an eighth of the buffer was offered since the last wake-up, so a buffer need not
  * hold a whole burst. The consumer side takes up to {@value #MAX_TAKE} notifications per lock.
+ * What does not fit is refused (the library counts it) and reported as this subscriber's
+ * overflow gap ({@link OverflowEpisodes}).
  * <p>
  * Threading: reader threads call {@link #offer} and {@link #endOfBurst} (they only queue and
  * schedule, never emit). Emitting happens in {@link #drain}, on the subscriber's worker or on
@@ -36,6 +38,12 @@ final class SubscriberBuffer implements NotificationSink {
 
 	private final int wakeAfter;
 
+	private final OverflowEpisodes overflows;
+
+	// An overflow episode ends when a notification fits with the buffer at most half full: one
+	// that merely fits into the slot the subscriber just freed is still the same episode.
+	private final int halfCapacity;
+
 	// Offers since the last wake-up. Racy across the readers of a cluster on purpose: it only
 	// decides when to wake early, and a lost increment wakes a little later.
 	private int offeredSinceWake;
@@ -52,17 +60,24 @@ final class SubscriberBuffer implements NotificationSink {
 
 	private final List<KeyNotification> taken = new ArrayList<>(MAX_TAKE); // used by the one running drain
 
-	SubscriberBuffer(FluxSink<KeyNotification> downstream, int capacity, Scheduler.Worker worker) {
+	SubscriberBuffer(FluxSink<KeyNotification> downstream, int capacity, Scheduler.Worker worker,
+			OverflowEpisodes overflows) {
 		this.downstream = downstream;
 		this.queue = new ArrayBlockingQueue<>(capacity);
 		this.worker = worker;
 		this.wakeAfter = Math.max(1, capacity / 8);
+		this.overflows = overflows;
+		this.halfCapacity = capacity / 2;
 	}
 
 	@Override
 	public boolean offer(KeyNotification notification) {
 		if (!this.queue.offer(notification)) {
+			this.overflows.refused(notification.node());
 			return false;
+		}
+		if (this.overflows.anyOpen() && this.queue.size() <= this.halfCapacity) {
+			this.overflows.taken(notification.node());
 		}
 		if (++this.offeredSinceWake >= this.wakeAfter) {
 			endOfBurst();

@@ -2,7 +2,6 @@ package io.keyspace.notifications.internal.dispatch;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
@@ -270,14 +269,6 @@ public final class Dispatcher implements AutoCloseable {
 
 		private long burstNanos;
 
-		// Refused by sinks since the last hand-over, with their channels: part of the overflow episode.
-		private long sinkOverflow;
-
-		private final Set<String> sinkOverflowChannels = new HashSet<>();
-
-		// A lane dropped in this episode: handlers of any channel lost notifications.
-		private boolean laneOverflowed;
-
 		private Batch(String node) {
 			this.node = node;
 			for (int i = 0; i < Dispatcher.this.lanes.length; i++) {
@@ -301,23 +292,12 @@ public final class Dispatcher implements AutoCloseable {
 			return this.size == 0;
 		}
 
-		/**
-		 * A sink on {@code channel} refused a notification read in this burst: it was counted as
-		 * dropped; it makes the reader's overflow episode, reported as one gap like a full lane.
-		 */
-		public void sinkOverflowed(String channel) {
-			this.sinkOverflow++;
-			this.sinkOverflowChannels.add(channel);
-		}
-
 		/** Hands everything over to the handler threads. */
 		public void flush() {
-			long sinkDropped = this.sinkOverflow;
-			this.sinkOverflow = 0;
 			if (this.size == 0) {
 				// Nothing to drop: an overflow episode ends here too, so its gap is reported at the
 				// reader's next frame (at the latest the health check's PONG), not only with the next message.
-				trackOverflow(sinkDropped);
+				trackOverflow(0);
 				return;
 			}
 			Dispatcher.this.counters.recordReceivedInFlight(this.size);
@@ -342,8 +322,7 @@ public final class Dispatcher implements AutoCloseable {
 				deliveries.clear();
 			}
 			this.size = 0;
-			this.laneOverflowed |= overflow > 0;
-			trackOverflow(overflow + sinkDropped);
+			trackOverflow(overflow);
 		}
 
 		/** Reports an overflow episode as one gap once a hand-over drops nothing again. */
@@ -356,10 +335,7 @@ public final class Dispatcher implements AutoCloseable {
 			}
 			else if (this.overflowStart != null) {
 				Dispatcher.this.gaps.report(new NotificationGap(this.node, GapCause.OVERFLOW, this.overflowStart,
-						Dispatcher.this.gaps.now(), this.laneOverflowed ? Set.of() : Set.copyOf(this.sinkOverflowChannels),
-						this.overflowDropped));
-				this.sinkOverflowChannels.clear();
-				this.laneOverflowed = false;
+						Dispatcher.this.gaps.now(), Set.of(), this.overflowDropped));
 				this.overflowStart = null;
 				this.overflowDropped = 0;
 			}

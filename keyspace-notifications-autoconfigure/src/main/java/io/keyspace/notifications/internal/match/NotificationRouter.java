@@ -101,7 +101,7 @@ public final class NotificationRouter {
 			enqueueForPull(notification);
 		}
 		for (NotificationSink sink : subscription.sinks()) {
-			offer(sink, notification, subscription, batch, fed);
+			offer(sink, notification, fed);
 		}
 		if (subscription.hasHandlers()) {
 			KeyNotificationHandler[] wanted = subscription.handlersFor(notification);
@@ -146,8 +146,9 @@ public final class NotificationRouter {
 		}
 	}
 
-	private void offer(NotificationSink sink, KeyNotification notification, Subscription subscription,
-			Dispatcher.Batch batch, List<NotificationSink> fed) {
+	// What a sink refuses is counted and logged here; the gap is its owner's to report, as only
+	// that consumer missed anything.
+	private void offer(NotificationSink sink, KeyNotification notification, List<NotificationSink> fed) {
 		this.counters.recordReceived();
 		boolean taken;
 		try {
@@ -166,7 +167,6 @@ public final class NotificationRouter {
 		else {
 			this.counters.recordSinkOverflow();
 			this.sinkOverflowReport.record(1);
-			batch.sinkOverflowed(subscription.channel().toString());
 		}
 	}
 
