@@ -2,12 +2,14 @@ package io.keyspace.notifications.listener;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
+import io.keyspace.notifications.FilteredHandler;
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.KeyspaceNotificationsException;
 import io.keyspace.notifications.NotificationGroups;
@@ -71,6 +73,8 @@ public class KeyspaceNotificationListenerContainer
 
 	private final Set<String> stoppedIds = ConcurrentHashMap.newKeySet(); // written under lifecycle
 
+	private final Map<String, CountedHandler.Counts> counts = new ConcurrentHashMap<>(); // by id
+
 	private boolean autoStartup = true;
 
 	private ApplicationContext applicationContext;
@@ -108,14 +112,17 @@ public class KeyspaceNotificationListenerContainer
 
 	/**
 	 * Adds a handler; subscribed at once if the container is running (and its id is not
-	 * stopped), else on {@link #start()}.
+	 * stopped), else on {@link #start()}. Its calls are counted under its id ({@link #status}).
 	 */
 	public void register(KeyEventEndpoint endpoint) {
+		CountedHandler.Counts idCounts = this.counts.computeIfAbsent(endpoint.id(), (id) -> new CountedHandler.Counts());
+		KeyEventEndpoint counted = new KeyEventEndpoint(endpoint.id(), endpoint.channels(),
+				CountedHandler.counting(endpoint.handler(), idCounts), endpoint.group());
 		this.lifecycle.lock();
 		try {
-			this.endpoints.add(endpoint);
-			if (this.running && !this.stoppedIds.contains(endpoint.id())) {
-				subscribe(endpoint);
+			this.endpoints.add(counted);
+			if (this.running && !this.stoppedIds.contains(counted.id())) {
+				subscribe(counted);
 			}
 		}
 		finally {
@@ -176,6 +183,33 @@ public class KeyspaceNotificationListenerContainer
 		finally {
 			this.lifecycle.unlock();
 		}
+	}
+
+	/**
+	 * The handlers registered under this id, merged: their channels and client-side filters,
+	 * whether they run, and how their calls went.
+	 * @throws IllegalArgumentException if no handler has this id
+	 */
+	public HandlerStatus status(String id) {
+		List<KeyEventEndpoint> matching = endpointsWithId(id);
+		Set<String> channels = new LinkedHashSet<>();
+		Set<String> keys = new LinkedHashSet<>();
+		Set<String> events = new LinkedHashSet<>();
+		for (KeyEventEndpoint endpoint : matching) {
+			endpoint.channels().forEach((channel) -> channels.add(channel.toString()));
+			if (endpoint.handler() instanceof FilteredHandler filtered) {
+				keys.addAll(filtered.filter().keyGlobs());
+				events.addAll(filtered.filter().eventGlobs());
+			}
+		}
+		CountedHandler.Counts idCounts = this.counts.get(id);
+		return new HandlerStatus(id, List.copyOf(channels), List.copyOf(keys), List.copyOf(events),
+				matching.get(0).group(), isRunning(id), idCounts.delivered(), idCounts.failed());
+	}
+
+	/** {@link #status} of every id, in registration order. */
+	public List<HandlerStatus> statuses() {
+		return endpointIds().stream().map(this::status).toList();
 	}
 
 	/** Whether the handlers with this id are subscribed: the container runs and the id is not stopped. */

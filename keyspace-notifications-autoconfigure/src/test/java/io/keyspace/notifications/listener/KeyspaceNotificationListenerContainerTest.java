@@ -1,5 +1,6 @@
 package io.keyspace.notifications.listener;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.keyspace.notifications.ClusterKeyspaceNotifications;
 import io.keyspace.notifications.ConnectionSettings;
+import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.NotificationOptions;
@@ -25,6 +27,7 @@ import org.springframework.context.support.GenericApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doAnswer;
@@ -82,7 +85,7 @@ class KeyspaceNotificationListenerContainerTest {
 		this.container.stop(callback);
 
 		verify(callback).run();
-		verify(this.notifications).unsubscribe(this.handler, this.channel);
+		verify(this.notifications).unsubscribe(registered(), this.channel);
 		verify(this.notifications, never()).unsubscribe(any(NotificationChannel.class));
 		verify(this.notifications, never()).close();
 
@@ -128,7 +131,7 @@ class KeyspaceNotificationListenerContainerTest {
 		});
 
 		verify(this.notifications, never()).close();
-		verify(this.notifications).unsubscribe(this.handler, this.channel);
+		verify(this.notifications).unsubscribe(registered(), this.channel);
 	}
 
 	@Test
@@ -141,18 +144,18 @@ class KeyspaceNotificationListenerContainerTest {
 		assertThat(this.container.endpointIds()).containsExactly("Bean#method", "other");
 
 		this.container.stop("Bean#method");
-		verify(this.notifications).unsubscribe(this.handler, this.channel);
+		verify(this.notifications).unsubscribe(registered(), this.channel);
 		assertThat(this.container.isRunning("Bean#method")).isFalse();
 		assertThat(this.container.isRunning("other")).isTrue();
 
 		this.container.stop();
 		this.container.start();
-		verify(this.notifications, times(1)).subscribe(this.handler, this.channel);
-		verify(this.notifications, times(2)).subscribe(other, otherChannel);
+		verify(this.notifications, times(1)).subscribe(registered(), this.channel);
+		verify(this.notifications, times(2)).subscribe(this.container.endpoints().get(1).handler(), otherChannel);
 		assertThat(this.container.isRunning("Bean#method")).as("stays stopped across a restart").isFalse();
 
 		this.container.start("Bean#method");
-		verify(this.notifications, times(2)).subscribe(this.handler, this.channel);
+		verify(this.notifications, times(2)).subscribe(registered(), this.channel);
 		assertThat(this.container.isRunning("Bean#method")).isTrue();
 	}
 
@@ -164,7 +167,7 @@ class KeyspaceNotificationListenerContainerTest {
 		assertThat(this.container.isRunning("Bean#method")).isFalse();
 
 		this.container.start();
-		verify(this.notifications).subscribe(this.handler, this.channel);
+		verify(this.notifications).subscribe(registered(), this.channel);
 		assertThat(this.container.isRunning("Bean#method")).isTrue();
 	}
 
@@ -201,6 +204,45 @@ class KeyspaceNotificationListenerContainerTest {
 
 	private static Optional<Thread> keepAliveThread() {
 		return Thread.getAllStackTraces().keySet().stream().filter((t) -> t.getName().equals(KEEP_ALIVE)).findFirst();
+	}
+
+	@Test
+	void countsEachIdsCallsThatReturnedAndThatThrewUnderItsOwnName() {
+		KeyEventEndpoint failing = new KeyEventEndpoint("failing", List.of(this.channel), new KeyNotificationHandler() {
+
+			@Override
+			public void onNotification(KeyNotification notification) {
+				throw new IllegalStateException("boom");
+			}
+
+			@Override
+			public String toString() {
+				return "Bean#failing";
+			}
+
+		});
+		this.container.register(failing);
+		KeyNotification notification = KeyNotification.parse("__keyspace@0__:k:1".getBytes(StandardCharsets.UTF_8),
+				"set".getBytes(StandardCharsets.UTF_8), null).orElseThrow();
+		registered().onNotification(notification);
+		registered().onNotification(notification);
+		KeyNotificationHandler countedFailing = this.container.endpoints().get(1).handler();
+		assertThatIllegalStateException().isThrownBy(() -> countedFailing.onNotification(notification));
+
+		assertThat(this.container.status("Bean#method")).satisfies((status) -> {
+			assertThat(status.delivered()).isEqualTo(2);
+			assertThat(status.failed()).isZero();
+			assertThat(status.channels()).containsExactly("__keyspace@0__:k:*");
+			assertThat(status.running()).isFalse();
+		});
+		assertThat(this.container.status("failing").failed()).isEqualTo(1);
+		assertThat(countedFailing).as("logs and the error handler name the handler").hasToString("Bean#failing");
+		assertThat(this.container.statuses()).extracting(HandlerStatus::id).containsExactly("Bean#method", "failing");
+	}
+
+	/** The handler as the container subscribes it: counted, so not the object registered. */
+	private KeyNotificationHandler registered() {
+		return this.container.endpoints().get(0).handler();
 	}
 
 }
