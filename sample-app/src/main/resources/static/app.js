@@ -156,6 +156,38 @@ function renderLibrary(status) {
   }));
 }
 
+// --- handlers, from the library's Actuator endpoint ------------------------------------------------
+
+async function refreshHandlers() {
+  const response = await fetch('actuator/keyspacenotifications');
+  if (!response.ok) return;
+  renderHandlers((await response.json()).handlers);
+}
+
+function renderHandlers(handlers) {
+  $('handlers').tBodies[0].replaceChildren(...handlers.map((handler) => {
+    const row = el('tr');
+    row.dataset.handlerId = handler.id;
+    row.dataset.running = String(handler.running);
+    const toggle = el('button', handler.running ? 'Stop' : 'Start', 'toggle');
+    toggle.type = 'button';
+    toggle.onclick = () => setRunning(handler.id, !handler.running);
+    row.append(el('td', handler.id + (handler.running ? '' : ' (stopped)'), handler.running ? undefined : 'warn'),
+        el('td', handler.group || '—'), el('td', String(handler.delivered), 'num'),
+        el('td', String(handler.failed), handler.failed > 0 ? 'num warn' : 'num'), el('td', undefined));
+    row.lastChild.append(toggle);
+    return row;
+  }));
+}
+
+// POST /actuator/keyspacenotifications/{id} {"running": …}: what an operator would send with curl.
+async function setRunning(id, running) {
+  await fetch('actuator/keyspacenotifications/' + encodeURIComponent(id), {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ running }),
+  });
+  await refreshHandlers();
+}
+
 // --- try it ------------------------------------------------------------------------------------
 
 function renderTryIt(redis) {
@@ -272,3 +304,5 @@ refresh();
 setInterval(refresh, 10000);
 refreshStatus();
 setInterval(refreshStatus, STATUS_INTERVAL_MS);
+refreshHandlers();
+setInterval(refreshHandlers, STATUS_INTERVAL_MS);

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
+import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
 import io.keyspace.notifications.testing.RedisServerExtension;
 import io.keyspace.sample.WebStack;
 import org.junit.jupiter.api.AfterAll;
@@ -145,6 +146,38 @@ class SamplePageBrowserIT {
 		waitUntil("the mug in the feed too", (driver) -> setNotificationsOf("product:mug").size() == 1);
 
 		Files.write(Path.of("target", screenshot()), browser.getScreenshotAs(OutputType.BYTES));
+	}
+
+	@Test
+	void aHandlerStoppedOnThePageThroughTheEndpointGetsNothingUntilStartedAgain() {
+		String feedHandler = "tr[data-handler-id='live-feed']";
+		waitUntil("the feed's handler listed as running", ExpectedConditions
+			.attributeToBe(By.cssSelector(feedHandler), "data-running", "true"));
+		browser.findElement(By.cssSelector(feedHandler + " button.toggle")).click();
+		try {
+			waitUntil("the feed's handler stopped",
+					ExpectedConditions.attributeToBe(By.cssSelector(feedHandler), "data-running", "false"));
+			try (Jedis otherWriter = redis.server().jedis()) {
+				otherWriter.set("product:paused", "{\"id\":\"paused\",\"name\":\"Paused\",\"price\":1.00}");
+			}
+			// The receive() panel is another subscriber: it sees the write while the feed's handler does not.
+			waitUntil("product:paused in the receive() panel", (driver) -> !driver
+				.findElements(By.cssSelector("#live li[data-event=set][data-key='product:paused']"))
+				.isEmpty());
+
+			browser.findElement(By.cssSelector(feedHandler + " button.toggle")).click();
+			waitUntil("the feed's handler running again",
+					ExpectedConditions.attributeToBe(By.cssSelector(feedHandler), "data-running", "true"));
+			try (Jedis otherWriter = redis.server().jedis()) {
+				otherWriter.set("product:resumed", "{\"id\":\"resumed\",\"name\":\"Resumed\",\"price\":1.00}");
+			}
+			waitUntil("product:resumed in the feed", (driver) -> setNotificationsOf("product:resumed").size() == 1);
+			// The feed is in Redis's order: had the stopped handler got product:paused, it would be there.
+			assertThat(setNotificationsOf("product:paused")).isEmpty();
+		}
+		finally {
+			this.context.getBean(KeyspaceNotificationListenerContainer.class).start("live-feed");
+		}
 	}
 
 	@Test
