@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -98,6 +99,59 @@ class StockHoldsIT {
 			.containsEntry("available", 3).containsEntry("holds", 0));
 		assertThat(instance.delete().uri("/api/stock/kettle/holds/{hold}", abandoned).retrieve().toBodilessEntity()
 			.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
+	void theGroupHandlerStoppedThroughTheEndpointLeavesExpiredHoldsInTheStreamUntilStarted() {
+		RestClient instance = start();
+		String handler = "HoldExpiry#holdExpired";
+		assertThat(handlerView(instance)).extracting((h) -> h.get("id")).contains(handler);
+		instance.put().uri("/api/stock/mug").contentType(MediaType.APPLICATION_JSON).body(Map.of("available", 4))
+			.retrieve().toBodilessEntity();
+		holdIdOf(instance, "mug", 1);
+		// Wait until the group runs here (its first hold is released), so the stop pauses a running handler.
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(level(instance, "mug"))
+			.containsEntry("available", 4));
+
+		List<Map<String, Object>> stopped = setRunning(instance, handler, false);
+		assertThat(stopped).singleElement().satisfies((h) -> {
+			assertThat(h).containsEntry("running", false).containsEntry("group", "release-holds");
+		});
+		String second = holdIdOf(instance, "mug", 1);
+		try (Jedis jedis = redis.server().jedis()) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> !jedis.exists("hold:mug:" + second));
+		}
+		// Expired, and its entry waits in the group's stream: nobody handles it while stopped.
+		assertThat(level(instance, "mug")).containsEntry("available", 3).containsEntry("holds", 1);
+
+		assertThat(setRunning(instance, handler, true)).singleElement().satisfies((h) -> assertThat(h)
+			.containsEntry("running", true));
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(level(instance, "mug"))
+			.containsEntry("available", 4).containsEntry("holds", 0));
+		ResponseEntity<Map> unknown = instance.post().uri("/actuator/keyspacenotifications/{id}", "nobody")
+			.contentType(MediaType.APPLICATION_JSON).body(Map.of("running", false)).retrieve().toEntity(Map.class);
+		assertThat(unknown.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> handlerView(RestClient instance) {
+		return (List<Map<String, Object>>) instance.get().uri("/actuator/keyspacenotifications").retrieve()
+			.body(Map.class).get("handlers");
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> setRunning(RestClient instance, String id, boolean running) {
+		return instance.post().uri("/actuator/keyspacenotifications/{id}", id).contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("running", running)).retrieve().body(List.class);
+	}
+
+	private static String holdIdOf(RestClient instance, String product, int ttlSeconds) {
+		Map<?, ?> hold = instance.post().uri("/api/stock/{id}/holds", product)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("quantity", 1, "ttlSeconds", ttlSeconds))
+			.retrieve()
+			.body(Map.class);
+		return (String) hold.get("holdId");
 	}
 
 	private RestClient start() {
