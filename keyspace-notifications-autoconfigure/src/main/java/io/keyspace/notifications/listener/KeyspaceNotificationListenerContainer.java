@@ -67,7 +67,7 @@ public class KeyspaceNotificationListenerContainer
 	// the container or a handler runs is read without it.
 	private final ReentrantLock lifecycle = new ReentrantLock();
 
-	private final GroupSubscriptions groups; // guarded by lifecycle
+	private final GroupSubscriptions groups = new GroupSubscriptions(); // guarded by lifecycle
 
 	private final Set<String> stoppedIds = ConcurrentHashMap.newKeySet(); // written under lifecycle
 
@@ -83,7 +83,6 @@ public class KeyspaceNotificationListenerContainer
 
 	public KeyspaceNotificationListenerContainer(KeyspaceNotifications notifications) {
 		this.notifications = notifications;
-		this.groups = new GroupSubscriptions(notifications);
 	}
 
 	/**

@@ -1,26 +1,19 @@
 package io.keyspace.notifications.listener;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-import io.keyspace.notifications.FilteredHandler;
-import io.keyspace.notifications.HandlerObserver;
-import io.keyspace.notifications.KeyNotification;
-import io.keyspace.notifications.KeyNotificationFilter;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.KeyspaceNotificationsException;
 import io.keyspace.notifications.NotificationGroups;
-import io.keyspace.notifications.NotificationOptions;
 import io.keyspace.notifications.channel.KeyspaceChannel;
 import io.keyspace.notifications.channel.NotificationChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.mockito.ArgumentCaptor;
 import org.mockito.InOrder;
 
 import org.springframework.context.event.ContextClosedEvent;
@@ -36,7 +29,6 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
 
 /**
  * Handlers with a group: subscribed with the {@link NotificationGroups} (asked for only then),
@@ -70,7 +62,6 @@ class KeyspaceNotificationListenerContainerGroupTest {
 
 	KeyspaceNotificationListenerContainerGroupTest() {
 		this.container.setApplicationContext(this.context);
-		when(this.notifications.options()).thenReturn(NotificationOptions.defaults());
 	}
 
 	@AfterEach
@@ -179,33 +170,6 @@ class KeyspaceNotificationListenerContainerGroupTest {
 		assertThatExceptionOfType(KeyspaceNotificationsException.class).isThrownBy(this.container::start)
 			.withMessage("Cannot subscribe @OnKeyEvent handler Holds#release in group 'release' to "
 					+ "[__keyspace@0__:hold:*]: These notification groups are closed");
-	}
-
-	@Test
-	void groupHandlerCallsGoThroughTheHandlerObserverInsideTheFilter() {
-		List<String> observed = new CopyOnWriteArrayList<>();
-		HandlerObserver observer = new HandlerObserver() {
-			@Override
-			public void call(KeyNotificationHandler handler, KeyNotification notification) {
-				observed.add(handler.toString());
-				handler.onNotification(notification);
-			}
-		};
-		when(this.notifications.options()).thenReturn(NotificationOptions.builder().handlerObserver(observer).build());
-		KeyNotificationFilter expiredOnly = KeyNotificationFilter.of(List.of(), List.of("expired"));
-		this.container.setNotificationGroups(this.groupsSource);
-		this.container.register(new KeyEventEndpoint("Holds#release", List.of(this.channel),
-				new FilteredHandler(expiredOnly, this.handler), "release"));
-		this.container.start();
-
-		ArgumentCaptor<KeyNotificationHandler> subscribed = ArgumentCaptor.forClass(KeyNotificationHandler.class);
-		verify(this.groups).subscribe(eq("release"), subscribed.capture(), eq(this.channel));
-		assertThat(subscribed.getValue()).isInstanceOfSatisfying(FilteredHandler.class, (filtered) -> {
-			assertThat(filtered.filter()).isSameAs(expiredOnly);
-			assertThat(filtered.handler()).hasToString("Holds#release");
-			filtered.handler().onNotification(mock(KeyNotification.class));
-		});
-		assertThat(observed).containsExactly("Holds#release");
 	}
 
 	private static KeyNotificationHandler named(String name) {
