@@ -3,6 +3,7 @@ package io.keyspace.notifications.listener;
 import java.util.List;
 import java.util.Objects;
 
+import io.keyspace.notifications.FilteredHandler;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.channel.NotificationChannel;
 
@@ -36,6 +37,23 @@ public record KeyEventEndpoint(String id, List<NotificationChannel> channels, Ke
 	/** Whether the handler belongs to a group, and is called once across instances. */
 	public boolean grouped() {
 		return !this.group.isEmpty();
+	}
+
+	/**
+	 * This endpoint with its handler decorated. A filter stays outermost, so that it still runs
+	 * before queueing, and the handler keeps its name for logs, the error handler and metrics.
+	 */
+	KeyEventEndpoint decoratedBy(HandlerDecorator decorator) {
+		FilteredHandler filtered = (this.handler instanceof FilteredHandler f) ? f : null;
+		KeyNotificationHandler target = (filtered != null) ? filtered.handler() : this.handler;
+		KeyNotificationHandler decorated = Objects.requireNonNull(decorator.decorate(target, this.id),
+				() -> "The handler decorator returned null for " + this.id);
+		if (decorated == target) {
+			return this;
+		}
+		KeyNotificationHandler named = new NamedHandler(target.toString(), decorated);
+		return new KeyEventEndpoint(this.id, this.channels,
+				(filtered != null) ? new FilteredHandler(filtered.filter(), named) : named, this.group);
 	}
 
 }

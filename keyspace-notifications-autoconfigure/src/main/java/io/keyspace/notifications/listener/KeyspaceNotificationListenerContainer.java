@@ -71,6 +71,8 @@ public class KeyspaceNotificationListenerContainer
 
 	private final Set<String> stoppedIds = ConcurrentHashMap.newKeySet(); // written under lifecycle
 
+	private HandlerDecorator decorator; // guarded by lifecycle; null: handlers are called as registered
+
 	private boolean autoStartup = true;
 
 	private ApplicationContext applicationContext;
@@ -100,21 +102,43 @@ public class KeyspaceNotificationListenerContainer
 		}
 	}
 
+	/**
+	 * Decorates every handler as it is registered, group handlers included: to run code around
+	 * each call, such as setting an MDC value. Applied once per handler, so it costs nothing per
+	 * notification but what the decorated handler does.
+	 * @throws IllegalStateException if handlers were registered already: they would stay undecorated
+	 */
+	public void setHandlerDecorator(HandlerDecorator decorator) {
+		this.lifecycle.lock();
+		try {
+			if (!this.endpoints.isEmpty()) {
+				throw new IllegalStateException("Set the handler decorator before registering handlers; "
+						+ endpointIds() + " are registered already");
+			}
+			this.decorator = decorator;
+		}
+		finally {
+			this.lifecycle.unlock();
+		}
+	}
+
 	/** Whether handlers with a group can be registered: {@link #setNotificationGroups} was called. */
 	public boolean supportsGroups() {
 		return this.groups.available();
 	}
 
 	/**
-	 * Adds a handler; subscribed at once if the container is running (and its id is not
-	 * stopped), else on {@link #start()}.
+	 * Adds a handler, decorated by the {@link #setHandlerDecorator handler decorator} if there is
+	 * one; subscribed at once if the container is running (and its id is not stopped), else on
+	 * {@link #start()}.
 	 */
 	public void register(KeyEventEndpoint endpoint) {
 		this.lifecycle.lock();
 		try {
-			this.endpoints.add(endpoint);
-			if (this.running && !this.stoppedIds.contains(endpoint.id())) {
-				subscribe(endpoint);
+			KeyEventEndpoint registered = (this.decorator != null) ? endpoint.decoratedBy(this.decorator) : endpoint;
+			this.endpoints.add(registered);
+			if (this.running && !this.stoppedIds.contains(registered.id())) {
+				subscribe(registered);
 			}
 		}
 		finally {

@@ -1,11 +1,15 @@
 package io.keyspace.notifications.listener;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import io.keyspace.notifications.FilteredHandler;
+import io.keyspace.notifications.KeyNotification;
+import io.keyspace.notifications.KeyNotificationFilter;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.KeyspaceNotificationsException;
@@ -14,6 +18,7 @@ import io.keyspace.notifications.channel.KeyspaceChannel;
 import io.keyspace.notifications.channel.NotificationChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
 import org.mockito.InOrder;
 
 import org.springframework.context.event.ContextClosedEvent;
@@ -170,6 +175,29 @@ class KeyspaceNotificationListenerContainerGroupTest {
 		assertThatExceptionOfType(KeyspaceNotificationsException.class).isThrownBy(this.container::start)
 			.withMessage("Cannot subscribe @OnKeyEvent handler Holds#release in group 'release' to "
 					+ "[__keyspace@0__:hold:*]: These notification groups are closed");
+	}
+
+	@Test
+	void aGroupHandlerIsDecoratedInsideItsFilterAndKeepsItsName() {
+		List<String> decorated = new CopyOnWriteArrayList<>();
+		this.container.setHandlerDecorator((handler, name) -> (n) -> {
+			decorated.add(name);
+			handler.onNotification(n);
+		});
+		KeyNotificationFilter expiredOnly = KeyNotificationFilter.of(List.of(), List.of("expired"));
+		this.container.setNotificationGroups(this.groupsSource);
+		this.container.register(new KeyEventEndpoint("Holds#release", List.of(this.channel),
+				new FilteredHandler(expiredOnly, this.handler), "release"));
+		this.container.start();
+
+		ArgumentCaptor<KeyNotificationHandler> subscribed = ArgumentCaptor.forClass(KeyNotificationHandler.class);
+		verify(this.groups).subscribe(eq("release"), subscribed.capture(), eq(this.channel));
+		assertThat(subscribed.getValue()).isInstanceOfSatisfying(FilteredHandler.class, (filtered) -> {
+			assertThat(filtered.filter()).isSameAs(expiredOnly);
+			assertThat(filtered.handler()).hasToString("Holds#release");
+			filtered.handler().onNotification(mock(KeyNotification.class));
+		});
+		assertThat(decorated).containsExactly("Holds#release");
 	}
 
 	private static KeyNotificationHandler named(String name) {
