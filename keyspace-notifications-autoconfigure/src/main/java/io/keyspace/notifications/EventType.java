@@ -4,6 +4,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Names of the common keyspace notification events. Events are plain strings everywhere in
@@ -114,7 +115,17 @@ public final class EventType {
 	public static final String SETIFEQ = "setifeq";
 	public static final String SETIFNE = "setifne";
 
+	private static final Set<String> KNOWN = Set.copyOf(all());
+
 	private EventType() {
+	}
+
+	/**
+	 * Whether an event is one of the constants above: a bounded set, e.g. for a metric tag,
+	 * where any other name the server sends (a module's own events) would not be.
+	 */
+	public static boolean isKnown(String event) {
+		return KNOWN.contains(event);
 	}
 
 	/**

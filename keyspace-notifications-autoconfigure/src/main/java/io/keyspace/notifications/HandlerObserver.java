@@ -3,7 +3,8 @@ package io.keyspace.notifications;
 /**
  * Watches handler calls, for metrics and tracing: how long a notification waited between
  * being read and being handed to its handlers, and each handler call itself. Runs on the
- * handler threads; set with {@link NotificationOptions.Builder#handlerObserver}.
+ * handler threads, and on a group's threads for its handler ({@link NotificationGroups});
+ * set with {@link NotificationOptions.Builder#handlerObserver}.
  */
 public interface HandlerObserver {
 
@@ -25,6 +26,16 @@ public interface HandlerObserver {
 	 */
 	default void call(KeyNotificationHandler handler, KeyNotification notification) {
 		handler.onNotification(notification);
+	}
+
+	/**
+	 * Calls the handler of a {@link NotificationGroups group} for an entry of the group's
+	 * stream, under the same contract. By default as {@link #call(KeyNotificationHandler,
+	 * KeyNotification)}: an observer that does not tell groups apart implements only that.
+	 * @param group the group's name
+	 */
+	default void call(KeyNotificationHandler handler, String group, KeyNotification notification) {
+		call(handler, notification);
 	}
 
 }

@@ -29,4 +29,11 @@ class EventTypeTest {
 		}
 	}
 
+	@Test
+	void onlyTheConstantsAreKnown() {
+		assertThat(EventType.all()).allMatch(EventType::isKnown);
+		assertThat(EventType.isKnown("json.set")).isFalse();
+		assertThat(EventType.isKnown("SET")).isFalse();
+	}
+
 }

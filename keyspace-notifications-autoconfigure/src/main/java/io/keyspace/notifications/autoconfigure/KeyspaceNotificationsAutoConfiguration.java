@@ -10,6 +10,7 @@ import io.keyspace.notifications.NotificationGroups;
 import io.keyspace.notifications.NotificationOptions;
 import io.keyspace.notifications.annotation.OnKeyEventBeanPostProcessor;
 import io.keyspace.notifications.annotation.OnKeyEventEndpointFactory;
+import io.keyspace.notifications.listener.HandlerDecorator;
 import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
 import io.keyspace.notifications.listener.NotificationGapEventPublisher;
 import io.keyspace.notifications.listener.NotificationGroupsGapEventPublisher;
@@ -43,7 +44,8 @@ import org.springframework.core.task.VirtualThreadTaskExecutor;
  * Subscribes to Redis keyspace notifications with the application's Redis connection
  * ({@code spring.data.redis.*}, or any {@link DataRedisConnectionDetails} such as a
  * Testcontainers service connection), adjusted by any
- * {@link KeyspaceNotificationsClientConfigCustomizer}, and calls {@code @OnKeyEvent} methods. The
+ * {@link KeyspaceNotificationsClientConfigCustomizer}, and calls {@code @OnKeyEvent} methods,
+ * each wrapped by the application's {@link HandlerDecorator} bean if it has one. The
  * notifications bean follows the setup Spring Boot connects to ({@link RedisSetup}): a
  * Sentinel-monitored master, every shard of a cluster, a master/replica set or one server,
  * read from the node {@code keyspace-notifications.read-from} asks for. Every bean can be
@@ -128,9 +130,10 @@ public class KeyspaceNotificationsAutoConfiguration {
 	@ConditionalOnBean(KeyspaceNotifications.class)
 	KeyspaceNotificationListenerContainer keyspaceNotificationListenerContainer(KeyspaceNotifications notifications,
 			KeyspaceNotificationsProperties properties, ObjectProvider<NotificationGroups> groups,
-			ListableBeanFactory beanFactory) {
+			ObjectProvider<HandlerDecorator> decorator, ListableBeanFactory beanFactory) {
 		KeyspaceNotificationListenerContainer container = new KeyspaceNotificationListenerContainer(notifications);
 		container.setAutoStartup(properties.isAutoStartup());
+		decorator.ifAvailable(container::setHandlerDecorator);
 		// Looked up by name only, so that the lazy bean is created with the first group handler.
 		if (beanFactory.getBeanNamesForType(NotificationGroups.class, true, false).length > 0) {
 			container.setNotificationGroups(groups::getObject);

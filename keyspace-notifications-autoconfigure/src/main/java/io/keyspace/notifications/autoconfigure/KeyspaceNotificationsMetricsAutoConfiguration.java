@@ -1,6 +1,7 @@
 package io.keyspace.notifications.autoconfigure;
 
 import io.keyspace.notifications.KeyspaceNotifications;
+import io.keyspace.notifications.actuate.KeyNotificationObservationConvention;
 import io.keyspace.notifications.actuate.KeyspaceNotificationsMeterBinder;
 import io.keyspace.notifications.actuate.MeterHandlerObserver;
 import io.keyspace.notifications.actuate.NotificationGroupsMeterBinder;
@@ -40,11 +41,17 @@ public class KeyspaceNotificationsMetricsAutoConfiguration {
 		return new NotificationGroupsMeterBinder(registry);
 	}
 
-	/** Times handlers: an Observation per call when there is an observation registry, else a timer. */
+	/**
+	 * Times handlers: an Observation per call when there is an observation registry (named and
+	 * tagged by the application's {@link KeyNotificationObservationConvention} bean if it has
+	 * one), else a timer.
+	 */
 	@Bean
 	KeyspaceNotificationsOptionsCustomizer keyspaceNotificationsHandlerMetrics(MeterRegistry meters,
-			ObjectProvider<ObservationRegistry> observations) {
-		return (options) -> options.handlerObserver(new MeterHandlerObserver(meters, observations.getIfUnique()));
+			ObjectProvider<ObservationRegistry> observations,
+			ObjectProvider<KeyNotificationObservationConvention> convention) {
+		return (options) -> options.handlerObserver(
+				new MeterHandlerObserver(meters, observations.getIfUnique(), convention.getIfAvailable()));
 	}
 
 }

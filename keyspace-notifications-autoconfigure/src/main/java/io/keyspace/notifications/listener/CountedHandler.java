@@ -2,15 +2,13 @@ package io.keyspace.notifications.listener;
 
 import java.util.concurrent.atomic.LongAdder;
 
-import io.keyspace.notifications.FilteredHandler;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
 
 /**
  * Counts the calls of one registered handler that returned and those that threw, for the
  * operators' view of each handler ({@link HandlerStatus}). Two adders per call, no allocation.
- * A {@link FilteredHandler} is counted inside its filter, which must stay outermost to run on
- * the reader thread.
+ * It goes inside a handler's filter ({@link KeyEventEndpoint#wrapped}).
  */
 final class CountedHandler implements KeyNotificationHandler {
 
@@ -18,16 +16,9 @@ final class CountedHandler implements KeyNotificationHandler {
 
 	private final Counts counts;
 
-	private CountedHandler(KeyNotificationHandler handler, Counts counts) {
+	CountedHandler(KeyNotificationHandler handler, Counts counts) {
 		this.handler = handler;
 		this.counts = counts;
-	}
-
-	static KeyNotificationHandler counting(KeyNotificationHandler handler, Counts counts) {
-		if (handler instanceof FilteredHandler filtered) {
-			return new FilteredHandler(filtered.filter(), new CountedHandler(filtered.handler(), counts));
-		}
-		return new CountedHandler(handler, counts);
 	}
 
 	@Override

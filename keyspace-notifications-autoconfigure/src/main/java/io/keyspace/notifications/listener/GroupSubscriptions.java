@@ -7,17 +7,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import io.keyspace.notifications.FilteredHandler;
-import io.keyspace.notifications.HandlerObserver;
-import io.keyspace.notifications.KeyNotification;
-import io.keyspace.notifications.KeyNotificationHandler;
-import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.KeyspaceNotificationsException;
 import io.keyspace.notifications.NotificationGroups;
-import io.keyspace.notifications.NotificationOptions;
 import io.keyspace.notifications.channel.NotificationChannel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The container's handlers that have a group: subscribed with a {@link NotificationGroups}
@@ -34,10 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 final class GroupSubscriptions {
 
-	private static final Logger logger = LoggerFactory.getLogger(GroupSubscriptions.class);
-
-	private final KeyspaceNotifications notifications;
-
 	private final Set<KeyEventEndpoint> subscribed = new LinkedHashSet<>(); // in their groups
 
 	private final Set<KeyEventEndpoint> paused = new HashSet<>(); // of those, not handling here
@@ -45,10 +33,6 @@ final class GroupSubscriptions {
 	private volatile Supplier<NotificationGroups> source; // read without the container's lock
 
 	private NotificationGroups groups;
-
-	GroupSubscriptions(KeyspaceNotifications notifications) {
-		this.notifications = notifications;
-	}
 
 	void setSource(Supplier<NotificationGroups> source) {
 		this.source = source;
@@ -77,7 +61,7 @@ final class GroupSubscriptions {
 		}
 		NotificationChannel[] channels = endpoint.channels().toArray(new NotificationChannel[0]);
 		try {
-			groups(endpoint).subscribe(endpoint.group(), observed(endpoint.handler()), channels);
+			groups(endpoint).subscribe(endpoint.group(), endpoint.handler(), channels);
 		}
 		catch (IllegalArgumentException | IllegalStateException ex) {
 			throw new KeyspaceNotificationsException("Cannot subscribe @OnKeyEvent handler " + endpoint.id()
@@ -126,39 +110,6 @@ final class GroupSubscriptions {
 			this.groups = found;
 		}
 		return this.groups;
-	}
-
-	/**
-	 * The handler called through the notifications' {@link HandlerObserver}, so a group
-	 * handler's calls are timed and traced like the others although the group's reader thread
-	 * calls it. Any filter stays outermost: the groups apply it before forwarding.
-	 */
-	private KeyNotificationHandler observed(KeyNotificationHandler handler) {
-		NotificationOptions options = this.notifications.options();
-		HandlerObserver observer = (options != null) ? options.handlerObserver() : HandlerObserver.NONE;
-		if (observer == HandlerObserver.NONE) {
-			return handler;
-		}
-		if (handler instanceof FilteredHandler filtered) {
-			return new FilteredHandler(filtered.filter(), new ObservedHandler(observer, filtered.handler()));
-		}
-		return new ObservedHandler(observer, handler);
-	}
-
-	private record ObservedHandler(HandlerObserver observer, KeyNotificationHandler handler)
-			implements KeyNotificationHandler {
-
-		@Override
-		public void onNotification(KeyNotification notification) {
-			this.observer.call(this.handler, notification);
-		}
-
-		/** The handler's name, for logs and the error handler. */
-		@Override
-		public String toString() {
-			return this.handler.toString();
-		}
-
 	}
 
 }

@@ -2,7 +2,9 @@ package io.keyspace.notifications.listener;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
+import io.keyspace.notifications.FilteredHandler;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.channel.NotificationChannel;
 
@@ -36,6 +38,33 @@ public record KeyEventEndpoint(String id, List<NotificationChannel> channels, Ke
 	/** Whether the handler belongs to a group, and is called once across instances. */
 	public boolean grouped() {
 		return !this.group.isEmpty();
+	}
+
+	/**
+	 * This endpoint with its handler decorated. A filter stays outermost, so that it still runs
+	 * before queueing, and the handler keeps its name for logs, the error handler and metrics.
+	 */
+	KeyEventEndpoint decoratedBy(HandlerDecorator decorator) {
+		return wrapped((target) -> {
+			KeyNotificationHandler decorated = Objects.requireNonNull(decorator.decorate(target, this.id),
+					() -> "The handler decorator returned null for " + this.id);
+			return (decorated == target) ? target : new NamedHandler(target.toString(), decorated);
+		});
+	}
+
+	/**
+	 * This endpoint with its handler wrapped by the container (counted, decorated). A filter
+	 * stays outermost, so that it still runs on the reader thread, before queueing.
+	 */
+	KeyEventEndpoint wrapped(UnaryOperator<KeyNotificationHandler> wrapper) {
+		FilteredHandler filtered = (this.handler instanceof FilteredHandler f) ? f : null;
+		KeyNotificationHandler target = (filtered != null) ? filtered.handler() : this.handler;
+		KeyNotificationHandler wrapped = wrapper.apply(target);
+		if (wrapped == target) {
+			return this;
+		}
+		return new KeyEventEndpoint(this.id, this.channels,
+				(filtered != null) ? new FilteredHandler(filtered.filter(), wrapped) : wrapped, this.group);
 	}
 
 }

@@ -69,11 +69,13 @@ public class KeyspaceNotificationListenerContainer
 	// the container or a handler runs is read without it.
 	private final ReentrantLock lifecycle = new ReentrantLock();
 
-	private final GroupSubscriptions groups; // guarded by lifecycle
+	private final GroupSubscriptions groups = new GroupSubscriptions(); // guarded by lifecycle
 
 	private final Set<String> stoppedIds = ConcurrentHashMap.newKeySet(); // written under lifecycle
 
 	private final Map<String, CountedHandler.Counts> counts = new ConcurrentHashMap<>(); // by id
+
+	private HandlerDecorator decorator; // guarded by lifecycle; null: handlers are called as registered
 
 	private boolean autoStartup = true;
 
@@ -87,7 +89,6 @@ public class KeyspaceNotificationListenerContainer
 
 	public KeyspaceNotificationListenerContainer(KeyspaceNotifications notifications) {
 		this.notifications = notifications;
-		this.groups = new GroupSubscriptions(notifications);
 	}
 
 	/**
@@ -105,24 +106,45 @@ public class KeyspaceNotificationListenerContainer
 		}
 	}
 
+	/**
+	 * Decorates every handler as it is registered, group handlers included: to run code around
+	 * each call, such as setting an MDC value. Applied once per handler, so it costs nothing per
+	 * notification but what the decorated handler does.
+	 * @throws IllegalStateException if handlers were registered already: they would stay undecorated
+	 */
+	public void setHandlerDecorator(HandlerDecorator decorator) {
+		this.lifecycle.lock();
+		try {
+			if (!this.endpoints.isEmpty()) {
+				throw new IllegalStateException("Set the handler decorator before registering handlers; "
+						+ endpointIds() + " are registered already");
+			}
+			this.decorator = decorator;
+		}
+		finally {
+			this.lifecycle.unlock();
+		}
+	}
+
 	/** Whether handlers with a group can be registered: {@link #setNotificationGroups} was called. */
 	public boolean supportsGroups() {
 		return this.groups.available();
 	}
 
 	/**
-	 * Adds a handler; subscribed at once if the container is running (and its id is not
-	 * stopped), else on {@link #start()}. Its calls are counted under its id ({@link #status}).
+	 * Adds a handler, decorated by the {@link #setHandlerDecorator handler decorator} if there is
+	 * one; subscribed at once if the container is running (and its id is not stopped), else on
+	 * {@link #start()}. Its calls are counted under its id ({@link #status}).
 	 */
 	public void register(KeyEventEndpoint endpoint) {
 		CountedHandler.Counts idCounts = this.counts.computeIfAbsent(endpoint.id(), (id) -> new CountedHandler.Counts());
-		KeyEventEndpoint counted = new KeyEventEndpoint(endpoint.id(), endpoint.channels(),
-				CountedHandler.counting(endpoint.handler(), idCounts), endpoint.group());
 		this.lifecycle.lock();
 		try {
-			this.endpoints.add(counted);
-			if (this.running && !this.stoppedIds.contains(counted.id())) {
-				subscribe(counted);
+			KeyEventEndpoint decorated = (this.decorator != null) ? endpoint.decoratedBy(this.decorator) : endpoint;
+			KeyEventEndpoint registered = decorated.wrapped((handler) -> new CountedHandler(handler, idCounts));
+			this.endpoints.add(registered);
+			if (this.running && !this.stoppedIds.contains(registered.id())) {
+				subscribe(registered);
 			}
 		}
 		finally {

@@ -25,22 +25,38 @@ class MeterHandlerObserverTest {
 
 	@Test
 	void timesEachCallByHandlerAndOutcomeWithoutObservations() {
-		callTwice(new MeterHandlerObserver(this.meters, null));
+		callTwice(new MeterHandlerObserver(this.meters, null, null));
+		assertThat(this.meters.get("keyspace.notifications.handler").timer().getId().getTags()).extracting("key")
+			.containsExactlyInAnyOrder("handler", "outcome");
 	}
 
 	@Test
 	void anObservationPerCallRecordsTheSameTimerThroughTheMeterHandler() {
-		ObservationRegistry observations = ObservationRegistry.create();
-		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(this.meters));
-		callTwice(new MeterHandlerObserver(this.meters, observations));
+		callTwice(new MeterHandlerObserver(this.meters, observedByMeters(), null));
+		assertThat(this.meters.get("keyspace.notifications.handler").tag("handler", "Cache#evict")
+			.tag("event", "set").tag("channel.type", "KEYSPACE").tag("group", "none").timers()).hasSize(2);
+	}
+
+	@Test
+	void whileAHandlerRunsItsActiveTimerHasNoOutcomeYet() {
+		MeterHandlerObserver observer = new MeterHandlerObserver(this.meters, observedByMeters(), null);
+		observer.call(new NamedHandler("Cache#evict", (n) -> assertThat(this.meters
+			.get("keyspace.notifications.handler.active").tag("handler", "Cache#evict").tag("outcome", "unknown")
+			.longTaskTimer().activeTasks()).isEqualTo(1)), this.notification);
 	}
 
 	@Test
 	void lagIsRecordedPerNotification() {
-		MeterHandlerObserver observer = new MeterHandlerObserver(this.meters, null);
+		MeterHandlerObserver observer = new MeterHandlerObserver(this.meters, null, null);
 		observer.beforeHandlers(this.notification, 2_000_000);
 		assertThat(this.meters.get("keyspace.notifications.lag").timer().totalTime(TimeUnit.MILLISECONDS))
 			.isEqualTo(2.0);
+	}
+
+	private ObservationRegistry observedByMeters() {
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(this.meters));
+		return observations;
 	}
 
 	private void callTwice(MeterHandlerObserver observer) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 import io.keyspace.notifications.ChannelType;
@@ -18,6 +19,9 @@ import io.keyspace.notifications.ServerConfigMode;
 import io.keyspace.notifications.StandaloneKeyspaceNotifications;
 import io.keyspace.notifications.annotation.OnKeyEventBeanPostProcessor;
 import io.keyspace.notifications.annotation.OnKeyEventEndpointFactory;
+import io.keyspace.notifications.channel.KeyspaceChannel;
+import io.keyspace.notifications.listener.HandlerDecorator;
+import io.keyspace.notifications.listener.KeyEventEndpoint;
 import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -213,6 +217,24 @@ class KeyspaceNotificationsAutoConfigurationTest {
 		this.runner.withPropertyValues("keyspace-notifications.auto-startup=false")
 			.run((context) -> assertThat(
 					context.getBean(KeyspaceNotificationListenerContainer.class).isAutoStartup()).isFalse());
+	}
+
+	@Test
+	void aHandlerDecoratorBeanDecoratesTheContainersHandlers() {
+		List<String> decorated = new CopyOnWriteArrayList<>();
+		HandlerDecorator decorator = (handler, name) -> {
+			decorated.add(name);
+			return handler;
+		};
+		// Not started: registering subscribes nothing.
+		this.runner.withBean(HandlerDecorator.class, () -> decorator)
+			.withPropertyValues("keyspace-notifications.auto-startup=false")
+			.run((context) -> {
+				context.getBean(KeyspaceNotificationListenerContainer.class)
+					.register(new KeyEventEndpoint("Bean#method", List.of(new KeyspaceChannel("k")), (n) -> {
+					}));
+				assertThat(decorated).containsExactly("Bean#method");
+			});
 	}
 
 	@Test

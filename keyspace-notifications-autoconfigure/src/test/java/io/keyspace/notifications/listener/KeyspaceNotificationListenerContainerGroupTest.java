@@ -8,14 +8,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import io.keyspace.notifications.FilteredHandler;
-import io.keyspace.notifications.HandlerObserver;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationFilter;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.KeyspaceNotificationsException;
 import io.keyspace.notifications.NotificationGroups;
-import io.keyspace.notifications.NotificationOptions;
 import io.keyspace.notifications.channel.KeyspaceChannel;
 import io.keyspace.notifications.channel.NotificationChannel;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +27,7 @@ import org.springframework.context.support.GenericApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
@@ -36,7 +35,6 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
 
 /**
  * Handlers with a group: subscribed with the {@link NotificationGroups} (asked for only then),
@@ -70,7 +68,6 @@ class KeyspaceNotificationListenerContainerGroupTest {
 
 	KeyspaceNotificationListenerContainerGroupTest() {
 		this.container.setApplicationContext(this.context);
-		when(this.notifications.options()).thenReturn(NotificationOptions.defaults());
 	}
 
 	@AfterEach
@@ -87,8 +84,11 @@ class KeyspaceNotificationListenerContainerGroupTest {
 
 		this.container.register(this.grouped);
 
-		verify(this.groups).subscribe("release", this.handler, this.channel);
-		verify(this.notifications, never()).subscribe(eq(this.handler), any(NotificationChannel[].class));
+		// The container counts the handler's calls: what it subscribes is the handler under its name.
+		verify(this.groups).subscribe(eq("release"), argThat((h) -> h.toString().equals("Holds#release")),
+				eq(this.channel));
+		verify(this.notifications, never()).subscribe(argThat((KeyNotificationHandler h) -> h.toString()
+			.equals("Holds#release")), any(NotificationChannel[].class));
 		assertThat(this.groupsAsked).hasValue(1);
 		assertThat(this.container.isRunning("Holds#release")).isTrue();
 	}
@@ -182,16 +182,12 @@ class KeyspaceNotificationListenerContainerGroupTest {
 	}
 
 	@Test
-	void groupHandlerCallsGoThroughTheHandlerObserverInsideTheFilter() {
-		List<String> observed = new CopyOnWriteArrayList<>();
-		HandlerObserver observer = new HandlerObserver() {
-			@Override
-			public void call(KeyNotificationHandler handler, KeyNotification notification) {
-				observed.add(handler.toString());
-				handler.onNotification(notification);
-			}
-		};
-		when(this.notifications.options()).thenReturn(NotificationOptions.builder().handlerObserver(observer).build());
+	void aGroupHandlerIsDecoratedInsideItsFilterAndKeepsItsName() {
+		List<String> decorated = new CopyOnWriteArrayList<>();
+		this.container.setHandlerDecorator((handler, name) -> (n) -> {
+			decorated.add(name);
+			handler.onNotification(n);
+		});
 		KeyNotificationFilter expiredOnly = KeyNotificationFilter.of(List.of(), List.of("expired"));
 		this.container.setNotificationGroups(this.groupsSource);
 		this.container.register(new KeyEventEndpoint("Holds#release", List.of(this.channel),
@@ -205,7 +201,7 @@ class KeyspaceNotificationListenerContainerGroupTest {
 			assertThat(filtered.handler()).hasToString("Holds#release");
 			filtered.handler().onNotification(mock(KeyNotification.class));
 		});
-		assertThat(observed).containsExactly("Holds#release");
+		assertThat(decorated).containsExactly("Holds#release");
 	}
 
 	private static KeyNotificationHandler named(String name) {

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.keyspace.notifications.GroupSettings;
+import io.keyspace.notifications.HandlerObserver;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.NotificationErrorHandler;
@@ -38,8 +39,9 @@ import redis.clients.jedis.resps.StreamEntry;
  * registry and looks at each stream; a reclaim thread ({@code keyspace-group-<group>-reclaim})
  * moves poison entries aside and reclaims and handles stuck ones, apart so that a hung handler
  * cannot stop the watch. Readers and the reclaim thread call the handler, through a
- * {@link HandlerGate} that {@link #close()} shuts. The set of streams read is a concurrent map
- * written only by the watch thread.
+ * {@link HandlerGate} that {@link #close()} shuts, and through the notifications'
+ * {@link HandlerObserver}. The set of streams read is a concurrent map written only by the
+ * watch thread.
  */
 public final class GroupConsumer implements AutoCloseable {
 
@@ -65,6 +67,8 @@ public final class GroupConsumer implements AutoCloseable {
 
 	private final NotificationErrorHandler errorHandler;
 
+	private final HandlerObserver observer;
+
 	private final GroupCounters counters;
 
 	private final StreamWatch watch;
@@ -88,17 +92,20 @@ public final class GroupConsumer implements AutoCloseable {
 	private volatile boolean closed;
 
 	/**
+	 * @param observer what every handler call goes through, with the group's name, so that it
+	 * is timed and traced like a handler call on the lanes
 	 * @param shutdownTimeout how long {@link #close()} lets handler calls under way finish
 	 */
 	GroupConsumer(String group, GroupRedis redis, GroupSettings settings, KeyNotificationHandler handler,
-			byte[] keyPrefix, NotificationErrorHandler errorHandler, GroupCounters counters, StreamWatch watch,
-			StreamRecovery recovery, Duration shutdownTimeout) {
+			byte[] keyPrefix, NotificationErrorHandler errorHandler, HandlerObserver observer, GroupCounters counters,
+			StreamWatch watch, StreamRecovery recovery, Duration shutdownTimeout) {
 		this.group = group;
 		this.redis = redis;
 		this.settings = settings;
 		this.handler = handler;
 		this.keyPrefix = keyPrefix;
 		this.errorHandler = errorHandler;
+		this.observer = observer;
 		this.counters = counters;
 		this.watch = watch;
 		this.recovery = recovery;
@@ -264,7 +271,7 @@ public final class GroupConsumer implements AutoCloseable {
 			return false; // closed: it stays pending
 		}
 		try {
-			this.handler.onNotification(notification.get());
+			this.observer.call(this.handler, this.group, notification.get());
 		}
 		catch (RuntimeException ex) {
 			this.counters.failed.increment();

@@ -30,7 +30,8 @@ public final class GroupParts {
 
 	/**
 	 * @param notifications what the forwarders need to know of the notifications
-	 * @param options the notifications' options: key prefix, error handler, shutdown timeout
+	 * @param options the notifications' options: key prefix, error handler, handler observer,
+	 * shutdown timeout
 	 * @param gaps where the groups' gaps go, off the threads that find them
 	 */
 	public GroupParts(ForwardedNotifications notifications, NotificationOptions options, GroupSettings settings,
@@ -56,8 +57,8 @@ public final class GroupParts {
 		Forwarder forwarder = new Forwarder(group, redis, keys, this.settings, this.clock, this.notifications,
 				recovery, channels, this.gaps, counters);
 		Supplier<GroupConsumer> consumers = () -> new GroupConsumer(group, redis, this.settings, handler,
-				this.options.keyPrefix(), this.options.errorHandler(), counters, watch, recovery,
-				this.options.dispatch().shutdownTimeout());
+				this.options.keyPrefix(), this.options.errorHandler(), this.options.handlerObserver(), counters, watch,
+				recovery, this.options.dispatch().shutdownTimeout());
 		forwarder.start();
 		Running running = new Running(forwarder, consumers, counters);
 		running.resume();

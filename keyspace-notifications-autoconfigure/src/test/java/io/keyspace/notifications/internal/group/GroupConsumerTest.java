@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.keyspace.notifications.GapCause;
+import io.keyspace.notifications.HandlerObserver;
+import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.internal.group.GroupFixture.Instance;
 import org.junit.jupiter.api.Test;
@@ -75,6 +77,25 @@ class GroupConsumerTest {
 		assertThat(member.counters.snapshot().deadLettered()).isEqualTo(1);
 		assertThat(member.counters.snapshot().failed()).isEqualTo(3);
 		assertThat(this.group.server.pending(STREAM)).isZero();
+	}
+
+	@Test
+	void everyHandlerCallGoesThroughTheObserverWithTheGroupsName() {
+		List<String> observed = new CopyOnWriteArrayList<>();
+		Instance member = this.group.instance("m", this.recording, new HandlerObserver() {
+			@Override
+			public void call(KeyNotificationHandler handler, String group, KeyNotification notification) {
+				observed.add(group + " " + notification.key());
+				handler.onNotification(notification);
+			}
+		});
+		written("k1", "k2");
+		member.consumer.watch();
+
+		member.consumer.readOnce(STREAM, null);
+
+		assertThat(observed).containsExactly("g k1", "g k2");
+		assertThat(this.handled).containsExactly("k1", "k2");
 	}
 
 	@Test

@@ -10,6 +10,7 @@ import java.util.function.BooleanSupplier;
 
 import io.keyspace.notifications.GapCause;
 import io.keyspace.notifications.GroupSettings;
+import io.keyspace.notifications.HandlerObserver;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.NotificationGap;
@@ -65,7 +66,11 @@ final class GroupFixture {
 	}
 
 	Instance instance(String name, KeyNotificationHandler handler) {
-		return new Instance(name, handler);
+		return instance(name, handler, HandlerObserver.NONE);
+	}
+
+	Instance instance(String name, KeyNotificationHandler handler, HandlerObserver observer) {
+		return new Instance(name, handler, observer);
 	}
 
 	List<NotificationGap> gaps(GapCause cause) {
@@ -128,7 +133,7 @@ final class GroupFixture {
 
 		volatile long lastInterruption;
 
-		Instance(String name, KeyNotificationHandler handler) {
+		Instance(String name, KeyNotificationHandler handler, HandlerObserver observer) {
 			this.name = name;
 			GroupSettings settings = GroupFixture.this.settings.withConsumerName(name);
 			this.redis = GroupFixture.this.server.view(name, settings.leaseTime());
@@ -139,7 +144,7 @@ final class GroupFixture {
 					GroupFixture.this.gaps::add, this.counters);
 			this.consumer = new GroupConsumer(GROUP, this.redis, settings, handler, new byte[0],
 					(notification, failed, error) -> {
-					}, this.counters, this.watch, this.recovery, Duration.ofSeconds(2));
+					}, observer, this.counters, this.watch, this.recovery, Duration.ofSeconds(2));
 		}
 
 		/** Reads these notifications, as the handler lanes hand them to the forwarder. */
