@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,9 +53,9 @@ import redis.clients.jedis.UnifiedJedis;
  * Threading: subscribe, unsubscribe, pause, resume and close from any thread. They take turns
  * on a lifecycle lock, held while they connect, wait for the subscriptions' confirmations and
  * wait for a group's threads to end: only other lifecycle calls wait on it. {@link #metrics},
- * {@link #groups()} and the gap listeners never wait on it. Each group runs a forwarding
- * thread, a watch thread, a reclaim thread and a reader thread per stream; gap listeners run
- * on one more thread, {@code keyspace-group-gaps}, in order.
+ * {@link #groups()}, {@link #status} and the gap listeners never wait on it. Each group runs a
+ * forwarding thread, a watch thread, a reclaim thread and a reader thread per stream; gap
+ * listeners run on one more thread, {@code keyspace-group-gaps}, in order.
  */
 public final class NotificationGroups implements AutoCloseable {
 
@@ -118,15 +119,16 @@ public final class NotificationGroups implements AutoCloseable {
 			}
 			if (this.groups.containsKey(group)) {
 				throw new IllegalStateException("Group '" + group + "' already has a handler here ("
-						+ this.groups.get(group).handler() + "): a group is one handler's work shared by the instances; "
-						+ "give " + handler + " a group of its own");
+						+ this.groups.get(group).running().handler()
+						+ "): a group is one handler's work shared by the instances; give " + handler
+						+ " a group of its own");
 			}
 			KeyNotificationHandler target = (handler instanceof FilteredHandler filtered) ? filtered.handler() : handler;
 			Set<String> names = Stream.of(channels).map(NotificationChannel::toString).collect(Collectors.toSet());
 			GroupParts.Running running = this.parts.start(group, this.redis, target, names);
 			KeyNotificationHandler subscribed = (handler instanceof FilteredHandler filtered)
 					? new FilteredHandler(filtered.filter(), running.forwarder()) : running.forwarder();
-			Group started = new Group(target, subscribed, channels, running);
+			Group started = new Group(subscribed, channels, running);
 			try {
 				this.notifications.subscribe(subscribed, channels);
 			}
@@ -155,6 +157,23 @@ public final class NotificationGroups implements AutoCloseable {
 
 	public Set<String> groups() {
 		return Set.copyOf(this.groups.keySet());
+	}
+
+	/**
+	 * Where a group stands: what this instance does for it, and what waits in Redis for all
+	 * of its instances. Reads Redis on the calling thread (one command per stream of the
+	 * group, and two more), within the Redis client's timeouts, and waits on no lock; when
+	 * Redis does not answer, the status says so ({@link GroupStatus#error()}) rather than this
+	 * throwing, so a health check can call it.
+	 * @return empty if this instance does not have the group
+	 */
+	public Optional<GroupStatus> status(String group) {
+		return Optional.ofNullable(this.groups.get(group)).map((found) -> found.running().status());
+	}
+
+	/** The status of each group this instance has, by name; see {@link #status(String)}. */
+	public List<GroupStatus> statuses() {
+		return this.groups.keySet().stream().sorted().map(this::status).flatMap(Optional::stream).toList();
 	}
 
 	/** The settings the groups run with. */
@@ -314,8 +333,8 @@ public final class NotificationGroups implements AutoCloseable {
 
 	}
 
-	private record Group(KeyNotificationHandler handler, KeyNotificationHandler subscribed,
-			NotificationChannel[] channels, GroupParts.Running running) {
+	private record Group(KeyNotificationHandler subscribed, NotificationChannel[] channels,
+			GroupParts.Running running) {
 	}
 
 }

@@ -1,13 +1,18 @@
 package io.keyspace.notifications.actuate;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.keyspace.notifications.DropReason;
+import io.keyspace.notifications.GroupStatus;
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.NodeStatus;
+import io.keyspace.notifications.NotificationGroups;
 import io.keyspace.notifications.NotificationGap;
 import io.keyspace.notifications.NotificationMetrics;
 import io.keyspace.notifications.listener.HandlerStatus;
@@ -21,8 +26,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * The {@code keyspacenotifications} Actuator endpoint: every handler (channels, client-side
- * filters, group, container, running, calls delivered and failed), every node read, the
- * counters and the recent gaps; {@code POST /actuator/keyspacenotifications/{id}} with
+ * filters, group, container, running, calls delivered and failed), every node read, every
+ * group (sources forwarded here, pending and dead-lettered entries), the counters and the
+ * recent gaps; {@code POST /actuator/keyspacenotifications/{id}} with
  * {@code {"running": false}} or {@code {"running": true}} stops or starts the handlers with
  * that id, group handlers included (their entries wait in the stream while stopped).
  * <p>
@@ -55,8 +61,18 @@ public class KeyspaceNotificationsEndpoint {
 		List<Handler> handlers = new ArrayList<>();
 		this.containers.forEach((name, container) -> container.statuses()
 			.forEach((status) -> handlers.add(new Handler(name, status))));
-		return new Report(handlers, this.notifications.nodes(), counters(this.notifications.metrics()),
+		return new Report(handlers, this.notifications.nodes(), groups(), counters(this.notifications.metrics()),
 				(this.recentGaps != null) ? this.recentGaps.gaps() : List.of());
+	}
+
+	/** Every group of every container that runs group handlers (never creating a lazy NotificationGroups). */
+	private List<GroupStatus> groups() {
+		Set<NotificationGroups> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+		List<GroupStatus> groups = new ArrayList<>();
+		for (KeyspaceNotificationListenerContainer container : this.containers.values()) {
+			container.notificationGroups().filter(seen::add).ifPresent((g) -> groups.addAll(g.statuses()));
+		}
+		return groups;
 	}
 
 	/** One id's handlers, or 404 when no container has the id. */
@@ -119,11 +135,13 @@ public class KeyspaceNotificationsEndpoint {
 	 *
 	 * @param handlers every handler id of every container
 	 * @param nodes every node read
+	 * @param groups every group this instance has a handler in: the sources it forwards, the
+	 * group's pending and dead-lettered entries ({@link GroupStatus})
 	 * @param counters the notifications' counters
 	 * @param gaps the recent gaps, oldest first
 	 */
-	public record Report(List<Handler> handlers, List<NodeStatus> nodes, Map<String, Object> counters,
-			List<NotificationGap> gaps) {
+	public record Report(List<Handler> handlers, List<NodeStatus> nodes, List<GroupStatus> groups,
+			Map<String, Object> counters, List<NotificationGap> gaps) {
 	}
 
 	/**

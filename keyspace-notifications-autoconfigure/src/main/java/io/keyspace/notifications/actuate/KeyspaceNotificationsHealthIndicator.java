@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 import io.keyspace.notifications.DropReason;
+import io.keyspace.notifications.GroupStatus;
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.NodeStatus;
+import io.keyspace.notifications.NotificationGroups;
 import io.keyspace.notifications.NotificationMetrics;
 import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
 
@@ -23,6 +25,14 @@ import org.springframework.boot.health.contributor.Health;
  * would have orchestrators restart instances, which cannot fix a server's setting (the WARN says
  * what does). Never a key name or a credential: nodes are named by {@code host:port},
  * channels only counted.
+ * <p>
+ * With group handlers, a {@code groups} detail: per group of the container's
+ * {@link NotificationGroups}, its {@link GroupStatus} (the handler, whether it is paused here,
+ * the nodes this instance forwards, entries pending and dead-lettered in Redis, the last
+ * forward). It reads Redis on the health check's thread, within the client's timeouts. The
+ * groups leave the status as it is: an idle group is fine, a backlog is for alerts, not for an
+ * orchestrator's restarts, and a Redis that does not answer says so in the group's
+ * {@code error}.
  */
 public class KeyspaceNotificationsHealthIndicator extends AbstractHealthIndicator {
 
@@ -71,6 +81,31 @@ public class KeyspaceNotificationsHealthIndicator extends AbstractHealthIndicato
 			.withDetail("dropped", metrics.dropped())
 			.withDetail("droppedByOverflow", metrics.dropped(DropReason.OVERFLOW))
 			.withDetail("queued", metrics.queued());
+		Map<String, Object> groups = groups();
+		if (!groups.isEmpty()) {
+			builder.withDetail("groups", groups);
+		}
+	}
+
+	/** Only once a group handler was subscribed: looking must not create a lazy groups bean. */
+	private Map<String, Object> groups() {
+		List<GroupStatus> statuses = (this.container != null)
+				? this.container.notificationGroups().map(NotificationGroups::statuses).orElse(List.of()) : List.of();
+		Map<String, Object> perGroup = new LinkedHashMap<>();
+		for (GroupStatus status : statuses) {
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("handler", status.handler());
+			details.put("paused", status.paused());
+			details.put("sourcesLed", status.sourcesLed());
+			details.put("pending", status.pending());
+			details.put("deadLettered", status.deadLettered());
+			details.put("lastForward", status.lastForward());
+			if (status.error() != null) {
+				details.put("error", status.error());
+			}
+			perGroup.put(status.group(), details);
+		}
+		return perGroup;
 	}
 
 }

@@ -22,7 +22,8 @@ import io.keyspace.notifications.channel.NotificationChannel;
  * forwarding, so nothing is lost, and its entries wait in the stream or are handled by the
  * other instances.
  * <p>
- * Not thread-safe: the container calls it under its lifecycle lock (but {@link #available()}).
+ * Not thread-safe: the container calls it under its lifecycle lock (but {@link #available()}
+ * and {@link #current()}).
  */
 final class GroupSubscriptions {
 
@@ -32,7 +33,7 @@ final class GroupSubscriptions {
 
 	private volatile Supplier<NotificationGroups> source; // read without the container's lock
 
-	private NotificationGroups groups;
+	private volatile NotificationGroups groups; // set once, under the container's lock; read without it
 
 	void setSource(Supplier<NotificationGroups> source) {
 		this.source = source;
@@ -40,6 +41,11 @@ final class GroupSubscriptions {
 
 	boolean available() {
 		return this.source != null;
+	}
+
+	/** The groups the handlers were subscribed with, null before the first one was. */
+	NotificationGroups current() {
+		return this.groups;
 	}
 
 	boolean isSubscribed(KeyEventEndpoint endpoint) {

@@ -3,6 +3,7 @@ package io.keyspace.notifications.listener;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -69,7 +70,8 @@ public class KeyspaceNotificationListenerContainer
 	// the container or a handler runs is read without it.
 	private final ReentrantLock lifecycle = new ReentrantLock();
 
-	private final GroupSubscriptions groups = new GroupSubscriptions(); // guarded by lifecycle
+	// Guarded by lifecycle, but for available() and current(), which read without it.
+	private final GroupSubscriptions groups = new GroupSubscriptions();
 
 	private final Set<String> stoppedIds = ConcurrentHashMap.newKeySet(); // written under lifecycle
 
@@ -129,6 +131,16 @@ public class KeyspaceNotificationListenerContainer
 	/** Whether handlers with a group can be registered: {@link #setNotificationGroups} was called. */
 	public boolean supportsGroups() {
 		return this.groups.available();
+	}
+
+	/**
+	 * The {@link NotificationGroups} the handlers with a group run in, once the first of them
+	 * was subscribed; empty before. Asks nothing of {@link #setNotificationGroups}' supplier,
+	 * so a lazy bean is not created for a health check or an endpoint that looks. Without the
+	 * lifecycle lock.
+	 */
+	public Optional<NotificationGroups> notificationGroups() {
+		return Optional.ofNullable(this.groups.current());
 	}
 
 	/**

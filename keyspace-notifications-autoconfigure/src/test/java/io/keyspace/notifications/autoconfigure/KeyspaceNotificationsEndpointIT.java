@@ -91,6 +91,15 @@ class KeyspaceNotificationsEndpointIT {
 			assertThat(node.state()).isEqualTo(NodeStatus.State.SUBSCRIBED);
 		});
 		assertThat(report.counters()).containsKeys("received", "delivered", "dropped", "inFlight");
+		// The only instance takes the node's lease within the lease time.
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(endpoint.report().groups())
+			.singleElement()
+			.satisfies((group) -> {
+				assertThat(group.group()).isEqualTo("ep-group");
+				assertThat(group.sourcesLed()).containsExactly(redis.server().hostAndPort());
+				assertThat(group.deadLettered()).isZero();
+				assertThat(group.error()).isNull();
+			}));
 		assertThat(endpoint.handler("nobody")).isNull();
 	}
 

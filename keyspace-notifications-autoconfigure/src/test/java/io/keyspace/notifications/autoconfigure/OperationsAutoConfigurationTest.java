@@ -47,6 +47,16 @@ class OperationsAutoConfigurationTest {
 			.run((context) -> assertThat(context).doesNotHaveBean(KeyspaceNotificationsHealthIndicator.class));
 	}
 
+	/** The groups bean is lazy, created with the first group handler: looking must not create it. */
+	@Test
+	void aHealthCheckWithoutGroupHandlersHasNoGroupsAndCreatesNoGroupsBean() {
+		this.runner.run((context) -> {
+			HealthIndicator health = context.getBean("keyspaceNotificationsHealthIndicator", HealthIndicator.class);
+			assertThat(health.health().getDetails()).containsKey("nodes").doesNotContainKey("groups");
+			assertThat(context.getBeanFactory().containsSingleton("notificationGroups")).isFalse();
+		});
+	}
+
 	@Test
 	void metersAndTheHandlerObserverExistOnlyWithAMeterRegistry() {
 		this.runner.run((context) -> {

@@ -37,9 +37,10 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 /**
- * Handlers with a group: subscribed with the {@link NotificationGroups} (asked for only then),
- * paused by a plain stop or {@code stop(id)} and resumed by {@code start()} or
- * {@code start(id)}, and closed before the notifications on shutdown.
+ * Handlers with a group: subscribed with the {@link NotificationGroups} (asked for only then,
+ * and shown by the container from then on), paused by a plain stop or {@code stop(id)} and
+ * resumed by {@code start()} or {@code start(id)}, and closed before the notifications on
+ * shutdown.
  */
 class KeyspaceNotificationListenerContainerGroupTest {
 
@@ -80,6 +81,7 @@ class KeyspaceNotificationListenerContainerGroupTest {
 		this.container.setNotificationGroups(this.groupsSource);
 		this.container.register(new KeyEventEndpoint("Plain#m", List.of(this.channel), named("Plain#m")));
 		this.container.start();
+		assertThat(this.container.notificationGroups()).as("looking does not ask for them").isEmpty();
 		assertThat(this.groupsAsked).as("no group handler yet").hasValue(0);
 
 		this.container.register(this.grouped);
@@ -91,6 +93,7 @@ class KeyspaceNotificationListenerContainerGroupTest {
 			.equals("Holds#release")), any(NotificationChannel[].class));
 		assertThat(this.groupsAsked).hasValue(1);
 		assertThat(this.container.isRunning("Holds#release")).isTrue();
+		assertThat(this.container.notificationGroups()).containsSame(this.groups);
 	}
 
 	@Test

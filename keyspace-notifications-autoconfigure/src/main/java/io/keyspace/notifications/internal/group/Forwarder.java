@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * state is guarded by its own monitor, held for memory only. One forwarding thread
  * ({@code keyspace-group-<group>-forwarder}) writes the streams and keeps the leases; it alone
  * touches the batch, the backlog and the checkpoint. A full queue makes the lanes wait, so the
- * dispatcher's overflow policy decides what happens when Redis cannot keep up.
+ * dispatcher's overflow policy decides what happens when Redis cannot keep up. A status
+ * ({@link #nodesLed()}, {@link #lastForward()}) is read from any thread, without waiting.
  */
 public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 
@@ -89,6 +90,8 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 	private final ForwardProgress progress;
 
 	private volatile long listeningSince = NOT_LISTENING; // epoch ms; set once subscribed
+
+	private volatile long lastForward; // epoch ms of the last append that wrote, 0 if none; forwarding thread
 
 	private volatile boolean closed;
 
@@ -220,9 +223,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		if (this.batch.isEmpty() && !fill(waitMillis)) {
 			return;
 		}
-		GroupRedis.Appended appended = this.redis.append(this.batch);
-		this.counters.forwarded.add(appended.written());
-		this.counters.notForwarded.add(appended.dropped());
+		GroupRedis.Appended appended = append();
 		for (String tag : appended.leasesNotHeld()) {
 			ForwardedSource source = this.sourcesByTag.get(tag);
 			if (source != null && source.isLeading()) {
@@ -237,6 +238,17 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		if (appended.refusal() != null) {
 			throw appended.refusal();
 		}
+	}
+
+	/** Appends the batch, counting what was written and dropped. */
+	private GroupRedis.Appended append() {
+		GroupRedis.Appended appended = this.redis.append(this.batch);
+		this.counters.forwarded.add(appended.written());
+		this.counters.notForwarded.add(appended.dropped());
+		if (appended.written() > 0) {
+			this.lastForward = this.clock.millis();
+		}
+		return appended;
 	}
 
 	/** @return whether there is anything to write */
@@ -280,9 +292,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 				this.backlog.clear();
 				this.progress.dequeued(this.queue.drainTo(this.batch));
 				if (!this.batch.isEmpty()) {
-					GroupRedis.Appended appended = this.redis.append(this.batch);
-					this.counters.forwarded.add(appended.written());
-					this.counters.notForwarded.add(appended.dropped());
+					append();
 				}
 				drained = last.getAsBoolean() && this.batch.isEmpty() && this.queue.isEmpty();
 			}
@@ -419,6 +429,23 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 					+ "for the group", gap.node(), this.group, gap.start(), gap.end());
 			this.gaps.accept(gap);
 		}
+	}
+
+	/**
+	 * The nodes read now whose source this instance leads, sorted. From any thread: what the
+	 * lanes and the forwarding thread last decided, without waiting for them.
+	 */
+	List<String> nodesLed() {
+		return this.notifications.nodesRead().stream().filter((node) -> {
+			ForwardedSource source = this.sourcesByNode.get(node);
+			return source != null && source.isLeading();
+		}).sorted().toList();
+	}
+
+	/** When this instance last appended to one of the group's streams, null if never; from any thread. */
+	Instant lastForward() {
+		long at = this.lastForward;
+		return (at > 0) ? Instant.ofEpochMilli(at) : null;
 	}
 
 	/** How far each source is surely forwarded, as the leases note it; for tests. */

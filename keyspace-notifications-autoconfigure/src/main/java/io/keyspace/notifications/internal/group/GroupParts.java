@@ -1,15 +1,19 @@
 package io.keyspace.notifications.internal.group;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.keyspace.notifications.GroupSettings;
+import io.keyspace.notifications.GroupStatus;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.NotificationGap;
 import io.keyspace.notifications.NotificationOptions;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * Puts together what one group runs on this instance — its Redis commands, watch, recovery,
@@ -60,16 +64,22 @@ public final class GroupParts {
 				this.options.keyPrefix(), this.options.errorHandler(), this.options.handlerObserver(), counters, watch,
 				recovery, this.options.dispatch().shutdownTimeout());
 		forwarder.start();
-		Running running = new Running(forwarder, consumers, counters);
+		Running running = new Running(group, handler, redis, forwarder, consumers, counters);
 		running.resume();
 		return running;
 	}
 
 	/**
-	 * One group at work here: forwarding, and consuming unless paused. Not thread-safe: its
-	 * owner calls it under a lifecycle lock.
+	 * One group at work here: forwarding, and consuming unless paused. Its owner calls it under
+	 * a lifecycle lock, but {@link #status()}, which any thread may call at any time.
 	 */
 	public static final class Running {
+
+		private final String group;
+
+		private final KeyNotificationHandler handler;
+
+		private final GroupRedis redis;
 
 		private final Forwarder forwarder;
 
@@ -77,9 +87,13 @@ public final class GroupParts {
 
 		private final GroupCounters counters;
 
-		private GroupConsumer consumer; // null while paused
+		private volatile GroupConsumer consumer; // null while paused; written under the owner's lock
 
-		Running(Forwarder forwarder, Supplier<GroupConsumer> consumers, GroupCounters counters) {
+		Running(String group, KeyNotificationHandler handler, GroupRedis redis, Forwarder forwarder,
+				Supplier<GroupConsumer> consumers, GroupCounters counters) {
+			this.group = group;
+			this.handler = handler;
+			this.redis = redis;
 			this.forwarder = forwarder;
 			this.consumers = consumers;
 			this.counters = counters;
@@ -88,6 +102,11 @@ public final class GroupParts {
 		/** What to subscribe to the notifications. */
 		public KeyNotificationHandler forwarder() {
 			return this.forwarder;
+		}
+
+		/** The handler the group calls. */
+		public KeyNotificationHandler handler() {
+			return this.handler;
 		}
 
 		public GroupCounters counters() {
@@ -117,6 +136,41 @@ public final class GroupParts {
 				this.consumer = this.consumers.get();
 				this.consumer.start();
 			}
+		}
+
+		/**
+		 * Where the group stands. Reads Redis on the calling thread (one command per stream of
+		 * the group, and two more), within the client's timeouts, and waits on nothing of the
+		 * group's: a group that is paused, stopped or busy meanwhile answers as it stands. When
+		 * Redis does not answer, the status says so.
+		 */
+		public GroupStatus status() {
+			boolean paused = this.consumer == null;
+			List<String> led = this.forwarder.nodesLed();
+			Instant lastForward = this.forwarder.lastForward();
+			try {
+				long pending = 0;
+				for (String stream : this.redis.registered()) {
+					pending += this.redis.pending(stream);
+				}
+				return new GroupStatus(this.group, this.handler.toString(), paused, led, pending,
+						this.redis.deadLettered(), lastForward, null);
+			}
+			catch (RuntimeException ex) {
+				return new GroupStatus(this.group, this.handler.toString(), paused, led, GroupStatus.UNKNOWN,
+						GroupStatus.UNKNOWN, lastForward, unanswered(ex));
+			}
+		}
+
+		/**
+		 * Why Redis did not answer, fit for a health check: a connection failure's message, which
+		 * names a host at most; of any other failure only its kind, since a refusal's message
+		 * can name a key.
+		 */
+		private static String unanswered(RuntimeException ex) {
+			String kind = ex.getClass().getSimpleName();
+			return (ex instanceof JedisConnectionException && ex.getMessage() != null) ? kind + ": " + ex.getMessage()
+					: kind;
 		}
 
 		/** Hands forwarding over and stops consuming, as {@link #pause()} does. */

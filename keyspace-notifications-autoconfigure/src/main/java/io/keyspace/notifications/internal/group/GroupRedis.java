@@ -93,6 +93,15 @@ interface GroupRedis {
 	/** What the stream and its group look like now; empty if the stream does not exist. */
 	Optional<StreamState> observe(String stream);
 
+	/**
+	 * Entries of the stream delivered to any member of the group and not acknowledged
+	 * ({@code XPENDING} summary); 0 if the stream or its group does not exist.
+	 */
+	long pending(String stream);
+
+	/** Entries in the group's dead-letter stream ({@code XLEN}), 0 if it does not exist. */
+	long deadLettered();
+
 	/** The outcome of {@link #acquireLease}: taken or not, and the forwarder's note (0 if none). */
 	record LeaseAttempt(boolean taken, long forwardedUntil) {
 	}

@@ -316,6 +316,24 @@ final class JedisGroupRedis implements GroupRedis {
 				info.getLength(), number(info.getStreamInfo().get("entries-added")), group));
 	}
 
+	@Override
+	public long pending(String stream) {
+		try {
+			return this.redis.xpending(stream, this.group).getTotal();
+		}
+		catch (JedisDataException ex) {
+			if (String.valueOf(ex.getMessage()).startsWith("NOGROUP")) {
+				return 0; // lost: recreated empty by whoever notices
+			}
+			throw ex;
+		}
+	}
+
+	@Override
+	public long deadLettered() {
+		return this.redis.xlen(this.keys.deadLetter());
+	}
+
 	private static Long number(Object value) {
 		return (value instanceof Number number) ? number.longValue() : null;
 	}

@@ -411,6 +411,16 @@ final class FakeRedis {
 			}
 		}
 
+		@Override
+		public long pending(String stream) {
+			return FakeRedis.this.pending(stream);
+		}
+
+		@Override
+		public long deadLettered() {
+			return FakeRedis.this.deadLetters().size();
+		}
+
 		private ConsumerGroup group(String stream) {
 			Stream found = FakeRedis.this.streams.get(stream);
 			if (found == null || found.group == null) {

@@ -21,7 +21,7 @@ class ForwarderTest {
 
 	@Test
 	void theFirstForwarderGivesTheStreamItsGroupBeforeWritingAnything() {
-		Instance a = listening("a");
+		Instance a = this.group.listening("a");
 
 		a.forwarder.tick();
 
@@ -36,8 +36,8 @@ class ForwarderTest {
 
 	@Test
 	void theHolderRenewsItsLeaseSoNoOtherTakesIt() {
-		Instance a = listening("a");
-		Instance b = listening("b");
+		Instance a = this.group.listening("a");
+		Instance b = this.group.listening("b");
 		a.forwarder.tick();
 		for (int i = 0; i < 10; i++) {
 			this.group.clock().advance(400); // more than the lease in all, less than it between renewals
@@ -51,8 +51,8 @@ class ForwarderTest {
 
 	@Test
 	void whenTheLeaseLapsesAnotherTakesOverAndWritesWhatTheDeadForwarderDidNot() {
-		Instance a = listening("a");
-		Instance b = listening("b");
+		Instance a = this.group.listening("a");
+		Instance b = this.group.listening("b");
 		a.forwarder.tick();
 		both(a, b, "k1", "k2");
 		a.forward();
@@ -72,8 +72,8 @@ class ForwarderTest {
 
 	@Test
 	void aForwarderThatStalledPastItsLeaseWritesNothingItsSuccessorReplays() {
-		Instance a = listening("a");
-		Instance b = listening("b");
+		Instance a = this.group.listening("a");
+		Instance b = this.group.listening("b");
 		a.forwarder.tick();
 		both(a, b, "k1"); // a stalls before writing it
 		this.group.clock().advance(1_100);
@@ -89,7 +89,7 @@ class ForwarderTest {
 
 	@Test
 	void theNoteMovesOnOnlyOnceTheLanesPassedACheckpointAndWhatTheyQueuedWasWritten() {
-		Instance a = listening("a");
+		Instance a = this.group.listening("a");
 		a.forwarder.tick(); // takes the lease, and a checkpoint
 		long listened = a.forwarder.forwardedUntil().get(TAG);
 		long checkpointAt = this.group.clock().millis();
@@ -112,8 +112,8 @@ class ForwarderTest {
 
 	@Test
 	void aTakeoverReplaysFromAMarginBeforeTheNoteAndMatchesWhatTheStreamHolds() {
-		Instance a = listening("a");
-		Instance b = listening("b");
+		Instance a = this.group.listening("a");
+		Instance b = this.group.listening("b");
 		this.group.clock().advance(3_000);
 		a.forwarder.tick();
 		passCheckpoint(a);
@@ -138,13 +138,13 @@ class ForwarderTest {
 
 	@Test
 	void aWindowNoInstanceWatchedIsReportedWhenTheNextInstanceTakesOver() {
-		Instance a = listening("a");
+		Instance a = this.group.listening("a");
 		a.forwarder.tick();
 		passCheckpoint(a);
 		long note = this.group.server.note(TAG);
 		this.group.clock().advance(5_000); // a is gone, nobody listens
 
-		Instance b = listening("b");
+		Instance b = this.group.listening("b");
 		b.forwarder.tick();
 
 		assertThat(this.group.gaps(GapCause.NO_FORWARDER)).singleElement().satisfies((gap) -> {
@@ -156,8 +156,8 @@ class ForwarderTest {
 
 	@Test
 	void aNoteRedisLostIsNotTakenForASourceNeverForwarded() {
-		Instance a = listening("a");
-		Instance b = listening("b");
+		Instance a = this.group.listening("a");
+		Instance b = this.group.listening("b");
 		a.forwarder.tick();
 		both(a, b, "k1", "k2");
 		a.forward();
@@ -211,8 +211,8 @@ class ForwarderTest {
 
 	@Test
 	void aStreamLostUnderTheForwarderIsRecreatedWithItsGroupAndReportedOnce() {
-		Instance a = listening("a");
-		Instance b = listening("b");
+		Instance a = this.group.listening("a");
+		Instance b = this.group.listening("b");
 		a.forwarder.tick();
 		a.read("k1");
 		a.forward();
@@ -232,8 +232,8 @@ class ForwarderTest {
 
 	@Test
 	void aCleanHandOverNotesTheMomentItStoppedSoTheNextReplaysNothing() {
-		Instance a = listening("a");
-		Instance b = listening("b");
+		Instance a = this.group.listening("a");
+		Instance b = this.group.listening("b");
 		a.lanes.keepUp();
 		a.forwarder.tick();
 		a.forwarder.start(); // the forwarding thread: close() hands over from it
@@ -247,12 +247,6 @@ class ForwarderTest {
 		b.forwarder.tick();
 		b.forward();
 		assertThat(this.group.server.streamKeys(STREAM)).containsExactly("k1", "k2");
-	}
-
-	private Instance listening(String name) {
-		Instance instance = this.group.instance(name);
-		instance.forwarder.listening();
-		return instance;
 	}
 
 	/** Lets a checkpoint of the holder's lanes pass and renews, so its note moves on to now. */

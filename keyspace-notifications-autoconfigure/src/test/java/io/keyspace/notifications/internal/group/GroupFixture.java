@@ -73,6 +73,13 @@ final class GroupFixture {
 		return new Instance(name, handler, observer);
 	}
 
+	/** An instance whose notifications are subscribed, so its forwarder takes part in the leases. */
+	Instance listening(String name) {
+		Instance instance = instance(name);
+		instance.forwarder.listening();
+		return instance;
+	}
+
 	List<NotificationGap> gaps(GapCause cause) {
 		return this.gaps.stream().filter((gap) -> gap.cause() == cause).toList();
 	}
@@ -117,6 +124,8 @@ final class GroupFixture {
 
 		final String name;
 
+		final KeyNotificationHandler handler;
+
 		final GroupRedis redis;
 
 		final GroupCounters counters = new GroupCounters();
@@ -135,6 +144,7 @@ final class GroupFixture {
 
 		Instance(String name, KeyNotificationHandler handler, HandlerObserver observer) {
 			this.name = name;
+			this.handler = handler;
 			GroupSettings settings = GroupFixture.this.settings.withConsumerName(name);
 			this.redis = GroupFixture.this.server.view(name, settings.leaseTime());
 			this.watch = new StreamWatch(GROUP, this.redis, clock(), CHANNELS, GroupFixture.this.gaps::add);
@@ -145,6 +155,15 @@ final class GroupFixture {
 			this.consumer = new GroupConsumer(GROUP, this.redis, settings, handler, new byte[0],
 					(notification, failed, error) -> {
 					}, observer, this.counters, this.watch, this.recovery, Duration.ofSeconds(2));
+		}
+
+		/**
+		 * The instance's group as its owner holds it, asking Redis through {@code redis}; never
+		 * resumed, so no consumer thread runs (and it counts as paused).
+		 */
+		GroupParts.Running running(GroupRedis redis) {
+			return new GroupParts.Running(GROUP, this.handler, redis, this.forwarder, () -> this.consumer,
+					this.counters);
 		}
 
 		/** Reads these notifications, as the handler lanes hand them to the forwarder. */
