@@ -91,6 +91,13 @@ public final class EventType {
 	public static final String HINCRBY = "hincrby";
 	public static final String HINCRBYFLOAT = "hincrbyfloat";
 
+	// Hash-field expiry (Redis 7.4+): HEXPIRE, HPEXPIRE, HEXPIREAT, HPEXPIREAT (and HGETEX, HSETEX
+	// with a TTL) publish hexpire; fields that expire publish hexpired, on the primary only (a
+	// replica applies the primary's hdel); HPERSIST publishes hpersist.
+	public static final String HEXPIRE = "hexpire";
+	public static final String HEXPIRED = "hexpired";
+	public static final String HPERSIST = "hpersist";
+
 	// Stream commands
 	public static final String XADD = "xadd";
 	public static final String XTRIM = "xtrim";

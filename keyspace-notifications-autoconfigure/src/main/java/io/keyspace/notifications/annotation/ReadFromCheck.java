@@ -10,9 +10,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stops a handler from waiting for events its node never publishes. A replica does not expire
- * or evict keys itself: it applies the primary's {@code del}, so {@code expired} and
- * {@code evicted} come only from a primary. A handler that names either event, or an event
- * glob that matches one (such as {@code exp*}), fails startup with {@code read-from=replica}
+ * or evict keys (or hash fields) itself: it applies the primary's {@code del} (or {@code hdel}),
+ * so {@code expired}, {@code evicted} and {@code hexpired} come only from a primary. A handler
+ * that names one of them, or an event glob that matches one (such as {@code exp*} or
+ * {@code h*}), fails startup with {@code read-from=replica}
  * and gets a WARN with {@code replica-preferred}, where they arrive only while no replica is
  * reachable. A plain {@code *}, or no event at all, is not checked: such a handler wants every
  * event and still receives the others, the expiries as {@code del}.
@@ -23,7 +24,8 @@ final class ReadFromCheck {
 
 	private static final String PROPERTY = "keyspace-notifications.read-from";
 
-	private static final List<String> PRIMARY_ONLY = List.of(EventType.EXPIRED, EventType.EVICTED);
+	private static final List<String> PRIMARY_ONLY = List.of(EventType.EXPIRED, EventType.EVICTED,
+			EventType.HEXPIRED);
 
 	private ReadFromCheck() {
 	}
@@ -40,18 +42,18 @@ final class ReadFromCheck {
 		if (matching.isEmpty()) {
 			return;
 		}
-		String events = String.join(" and ", PRIMARY_ONLY.stream()
+		String events = enumerated(PRIMARY_ONLY.stream()
 			.filter((event) -> matching.stream().anyMatch((glob) -> RedisGlob.matches(glob, event)))
 			.toList());
 		if (!readFrom.deliversExpiries()) {
 			throw new InvalidOnKeyEventException(attributes.handlerName(),
 					"it listens for " + events + " (event " + quoted(matching) + "), but " + PROPERTY
 							+ " is replica, and a replica never publishes " + events
-							+ ": it applies the primary's del instead",
-					"Set " + PROPERTY + "=primary: only a primary publishes expired and evicted (with replica-preferred"
-							+ " they would arrive only while no replica is reachable). Or remove " + events
-							+ " from the handler's events and listen for del, which a replica publishes for them"
-							+ " (and for every DEL command)");
+							+ ": it applies the primary's del (hdel for hash fields) instead",
+					"Set " + PROPERTY + "=primary: only a primary publishes expired, evicted and hexpired (with "
+							+ "replica-preferred they would arrive only while no replica is reachable). Or remove " + events
+							+ " from the handler's events and listen for del (hdel for hash fields), which a replica "
+							+ "publishes for them (and for every DEL or HDEL command)");
 		}
 		logger.warn("@OnKeyEvent method {} listens for {} (event {}), but {} is replica-preferred: a replica never "
 				+ "publishes {}, so such notifications arrive only while no replica is reachable. Set {}=primary to "
@@ -61,6 +63,12 @@ final class ReadFromCheck {
 	/** A plain {@code *} wants every event, not expiries in particular. */
 	private static boolean matchesPrimaryOnly(String glob) {
 		return !glob.equals("*") && PRIMARY_ONLY.stream().anyMatch((event) -> RedisGlob.matches(glob, event));
+	}
+
+	/** "a", "a and b", "a, b and c". */
+	private static String enumerated(List<String> events) {
+		int last = events.size() - 1;
+		return (last == 0) ? events.get(0) : String.join(", ", events.subList(0, last)) + " and " + events.get(last);
 	}
 
 	private static String quoted(List<String> globs) {

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
 class ReadFromCheckTest {
 
 	@ParameterizedTest
-	@ValueSource(strings = { "expired", "evicted", "exp*", "e*", "*ed", "ev?cted", "[ex]xpired" })
-	void anEventOrGlobMatchingExpiredOrEvictedFailsWithReplica(String event) {
+	@ValueSource(strings = { "expired", "evicted", "hexpired", "exp*", "e*", "h*", "*ed", "ev?cted", "[ex]xpired" })
+	void anEventOrGlobMatchingExpiredEvictedOrHexpiredFailsWithReplica(String event) {
 		assertThatExceptionOfType(InvalidOnKeyEventException.class)
 			.isThrownBy(() -> ReadFromCheck.check(attributes("set", event), ReadFrom.REPLICA))
 			.satisfies((ex) -> {
@@ -34,7 +34,7 @@ class ReadFromCheckTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "*", "del", "set", "expire", "hexpired", "x*" })
+	@ValueSource(strings = { "*", "del", "hdel", "set", "expire", "hexpire", "hpersist", "x*" })
 	void everyEventAnEventThatIsNotAnExpiryOrAGlobThatMissesThemPasses(String event) {
 		assertThatNoException().isThrownBy(() -> ReadFromCheck.check(attributes(event), ReadFrom.REPLICA));
 	}
@@ -46,12 +46,17 @@ class ReadFromCheckTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "expired", "e*" })
+	@ValueSource(strings = { "expired", "e*", "*ed" })
 	void theMessageNamesTheEventsTheGlobMatches(String event) {
+		String named = switch (event) {
+			case "e*" -> "expired and evicted";
+			case "*ed" -> "expired, evicted and hexpired";
+			default -> "expired";
+		};
 		assertThatExceptionOfType(InvalidOnKeyEventException.class)
 			.isThrownBy(() -> ReadFromCheck.check(attributes(event), ReadFrom.REPLICA))
 			.satisfies((ex) -> assertThat(ex.problem())
-				.startsWith("it listens for " + (event.equals("e*") ? "expired and evicted" : "expired")));
+				.startsWith("it listens for " + named + " (event"));
 	}
 
 	@ParameterizedTest
