@@ -42,18 +42,24 @@ final class ReadFromCheck {
 		if (matching.isEmpty()) {
 			return;
 		}
-		String events = enumerated(PRIMARY_ONLY.stream()
+		List<String> missed = PRIMARY_ONLY.stream()
 			.filter((event) -> matching.stream().anyMatch((glob) -> RedisGlob.matches(glob, event)))
-			.toList());
+			.toList();
+		String events = enumerated(missed);
+		// What a replica publishes instead, and for which commands besides: a key's del, a hash field's hdel.
+		boolean fieldsOnly = missed.equals(List.of(EventType.HEXPIRED));
+		boolean fields = missed.contains(EventType.HEXPIRED);
+		String instead = fieldsOnly ? "hdel" : fields ? "del (hdel for hash fields)" : "del";
+		String commands = fieldsOnly ? "HDEL" : fields ? "DEL or HDEL" : "DEL";
 		if (!readFrom.deliversExpiries()) {
 			throw new InvalidOnKeyEventException(attributes.handlerName(),
 					"it listens for " + events + " (event " + quoted(matching) + "), but " + PROPERTY
-							+ " is replica, and a replica never publishes " + events
-							+ ": it applies the primary's del (hdel for hash fields) instead",
+							+ " is replica, and a replica never publishes " + events + ": it applies the primary's "
+							+ instead + " instead",
 					"Set " + PROPERTY + "=primary: only a primary publishes expired, evicted and hexpired (with "
 							+ "replica-preferred they would arrive only while no replica is reachable). Or remove " + events
-							+ " from the handler's events and listen for del (hdel for hash fields), which a replica "
-							+ "publishes for them (and for every DEL or HDEL command)");
+							+ " from the handler's events and listen for " + instead + ", which a replica publishes for "
+							+ "them (and for every " + commands + " command)");
 		}
 		logger.warn("@OnKeyEvent method {} listens for {} (event {}), but {} is replica-preferred: a replica never "
 				+ "publishes {}, so such notifications arrive only while no replica is reachable. Set {}=primary to "

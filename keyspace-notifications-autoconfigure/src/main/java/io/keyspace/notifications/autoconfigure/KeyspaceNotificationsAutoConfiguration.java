@@ -39,6 +39,7 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
 
 /**
  * Subscribes to Redis keyspace notifications with the application's Redis connection
@@ -76,9 +77,11 @@ public class KeyspaceNotificationsAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(DataRedisConnectionDetails.class)
 	ConnectionSettings keyspaceNotificationsConnectionSettings(DataRedisConnectionDetails details,
-			DataRedisProperties redis, KeyspaceNotificationsProperties properties,
+			ObjectProvider<RedisSentinelConfiguration> sentinel, DataRedisProperties redis,
+			KeyspaceNotificationsProperties properties,
 			ObjectProvider<KeyspaceNotificationsClientConfigCustomizer> customizers) {
-		DefaultJedisClientConfig.Builder clientConfig = KeyspaceNotificationsSettings.clientConfig(details, redis);
+		DefaultJedisClientConfig.Builder clientConfig = KeyspaceNotificationsSettings
+			.clientConfig(SentinelConfigurationDetails.of(details, sentinel.getIfAvailable()), redis);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(clientConfig));
 		return KeyspaceNotificationsSettings.connection(clientConfig.build(), redis, properties);
 	}
@@ -86,13 +89,15 @@ public class KeyspaceNotificationsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(DataRedisConnectionDetails.class)
-	KeyspaceNotifications keyspaceNotifications(DataRedisConnectionDetails details, ConnectionSettings connection,
+	KeyspaceNotifications keyspaceNotifications(DataRedisConnectionDetails details,
+			ObjectProvider<RedisSentinelConfiguration> sentinel, ConnectionSettings connection,
 			KeyspaceNotificationsProperties properties, NotificationErrorHandler errorHandler, Environment environment,
 			ObjectProvider<KeyspaceNotificationsOptionsCustomizer> customizers) {
 		NotificationOptions.Builder builder = KeyspaceNotificationsSettings.options(properties, errorHandler,
 				handlerThreads(environment));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		return KeyspaceNotificationsFactory.create(details, connection, builder.build(), properties);
+		return KeyspaceNotificationsFactory.create(SentinelConfigurationDetails.of(details, sentinel.getIfAvailable()),
+				connection, builder.build(), properties);
 	}
 
 	/** Checked at startup, whether or not a group handler ever needs it. */
@@ -111,8 +116,10 @@ public class KeyspaceNotificationsAutoConfiguration {
 	@Lazy
 	@ConditionalOnMissingBean(name = REDIS_BEAN_NAME)
 	@ConditionalOnBean({ DataRedisConnectionDetails.class, ConnectionSettings.class })
-	UnifiedJedis keyspaceNotificationsRedis(DataRedisConnectionDetails details, ConnectionSettings connection) {
-		return NotificationGroupsFactory.redis(details, connection);
+	UnifiedJedis keyspaceNotificationsRedis(DataRedisConnectionDetails details,
+			ObjectProvider<RedisSentinelConfiguration> sentinel, ConnectionSettings connection) {
+		return NotificationGroupsFactory.redis(SentinelConfigurationDetails.of(details, sentinel.getIfAvailable()),
+				connection);
 	}
 
 	/** Closed by the listener container before the notifications, and again (a no-op) on destruction. */
@@ -158,9 +165,10 @@ public class KeyspaceNotificationsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OnKeyEventEndpointFactory onKeyEventEndpointFactory(KeyspaceNotificationsProperties properties,
-			ObjectProvider<DataRedisConnectionDetails> details) {
+			ObjectProvider<DataRedisConnectionDetails> details, ObjectProvider<RedisSentinelConfiguration> sentinel) {
 		DataRedisConnectionDetails connection = details.getIfAvailable();
-		int database = (connection != null) ? KeyspaceNotificationsSettings.database(connection) : 0;
+		int database = (connection != null) ? KeyspaceNotificationsSettings
+			.database(SentinelConfigurationDetails.of(connection, sentinel.getIfAvailable())) : 0;
 		return new OnKeyEventEndpointFactory(properties.getKeyPrefix(), database, KeyspaceNotificationsSettings
 			.positive("keyspace-notifications.reactive.handler-timeout", properties.getReactive().getHandlerTimeout()));
 	}

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
 import java.util.List;
 
 import ch.qos.logback.classic.Level;
@@ -34,6 +35,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
@@ -84,6 +86,37 @@ class RedisSetupAutoConfigurationTest {
 					.channels()).singleElement().satisfies((channel) -> assertThat(channel.db()).isEqualTo(3));
 				assertThat(context.getBean(KeyspaceNotificationListenerContainer.class).readFrom())
 					.isEqualTo(ReadFrom.REPLICA_PREFERRED);
+				assertThat(notifications.toString()).doesNotContain("secret");
+			});
+	}
+
+	@Test
+	void aRedisSentinelConfigurationBeanWinsOverThePropertiesAsForSpringBootsConnection() {
+		this.runner.withPropertyValues("spring.data.redis.host=ignored.example", "spring.data.redis.password=props-secret")
+			.withBean(RedisSentinelConfiguration.class, () -> {
+				RedisSentinelConfiguration sentinel = new RedisSentinelConfiguration("bean-master",
+						Set.of("10.0.0.5:26379"));
+				sentinel.setUsername("app");
+				sentinel.setPassword("data-secret");
+				sentinel.setSentinelPassword("sentinel-secret");
+				sentinel.setDatabase(2);
+				return sentinel;
+			})
+			.run((context) -> {
+				SentinelKeyspaceNotifications notifications = context.getBean(SentinelKeyspaceNotifications.class);
+				assertThat(notifications.masterName()).isEqualTo("bean-master");
+				assertThat(notifications.sentinels()).containsExactly(new RedisNode("10.0.0.5", 26379));
+				ConnectionSettings data = notifications.connectionSettings();
+				assertThat(data.clientConfig().getCredentialsProvider().get().getUser()).isEqualTo("app");
+				assertThat(data.clientConfig().getCredentialsProvider().get().getPassword())
+					.isEqualTo("data-secret".toCharArray());
+				assertThat(data.database()).isEqualTo(2);
+				assertThat(notifications.sentinelSettings().clientConfig().getCredentialsProvider().get().getPassword())
+					.isEqualTo("sentinel-secret".toCharArray());
+				assertThat(context.getBean(OnKeyEventEndpointFactory.class)
+					.create(attributes("k"), (n) -> {
+					})
+					.channels()).singleElement().satisfies((channel) -> assertThat(channel.db()).isEqualTo(2));
 				assertThat(notifications.toString()).doesNotContain("secret");
 			});
 	}
