@@ -117,9 +117,10 @@ public class KeyspaceNotificationsAutoConfiguration {
 	@ConditionalOnMissingBean(name = REDIS_BEAN_NAME)
 	@ConditionalOnBean({ DataRedisConnectionDetails.class, ConnectionSettings.class })
 	UnifiedJedis keyspaceNotificationsRedis(DataRedisConnectionDetails details,
-			ObjectProvider<RedisSentinelConfiguration> sentinel, ConnectionSettings connection) {
+			ObjectProvider<RedisSentinelConfiguration> sentinel, ConnectionSettings connection,
+			ObjectProvider<KeyspaceNotifications> notifications) {
 		return NotificationGroupsFactory.redis(SentinelConfigurationDetails.of(details, sentinel.getIfAvailable()),
-				connection);
+				connection, notifications.getIfAvailable());
 	}
 
 	/** Closed by the listener container before the notifications, and again (a no-op) on destruction. */

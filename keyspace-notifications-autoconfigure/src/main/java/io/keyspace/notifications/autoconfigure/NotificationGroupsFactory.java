@@ -8,7 +8,9 @@ import java.util.function.Function;
 
 import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.GroupSettings;
+import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.KeyspaceNotificationsException;
+import io.keyspace.notifications.MasterReplicaKeyspaceNotifications;
 import io.keyspace.notifications.NotificationGroups;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +71,8 @@ final class NotificationGroupsFactory {
 	 * database. Sentinel and cluster clients connect when they are built, to find the master or
 	 * the slots; a standalone client connects on first use.
 	 */
-	static UnifiedJedis redis(DataRedisConnectionDetails details, ConnectionSettings connection) {
+	static UnifiedJedis redis(DataRedisConnectionDetails details, ConnectionSettings connection,
+			KeyspaceNotifications notifications) {
 		JedisClientConfig config = DefaultJedisClientConfig.builder()
 			.from(connection.jedisConfig(connection.commandTimeout().plus(NotificationGroups.BLOCKING_READ)))
 			.database(connection.database())
@@ -93,12 +96,21 @@ final class NotificationGroupsFactory {
 				.clientConfig(config)
 				.poolConfig(pool())
 				.build();
-			case MASTER_REPLICA -> RedisClient.builder()
-				.hostAndPort(master(details.getMasterReplica().getNodes(), config))
-				.clientConfig(config)
-				.poolConfig(pool())
-				.build();
+			case MASTER_REPLICA -> masterReplica(master(details.getMasterReplica().getNodes(), config), config,
+					notifications);
 		};
+	}
+
+	/**
+	 * The master found now, followed through promotions as the notifications' topology refresh
+	 * sees them when the notifications are the master/replica ones (the auto-configured are).
+	 */
+	private static UnifiedJedis masterReplica(HostAndPort master, JedisClientConfig config,
+			KeyspaceNotifications notifications) {
+		if (notifications instanceof MasterReplicaKeyspaceNotifications masterReplica) {
+			return new UnifiedJedis(new MasterFollowingConnectionProvider(master, masterReplica::master, config, pool()));
+		}
+		return RedisClient.builder().hostAndPort(master).clientConfig(config).poolConfig(pool()).build();
 	}
 
 	/**
@@ -114,10 +126,7 @@ final class NotificationGroupsFactory {
 		return pool;
 	}
 
-	/**
-	 * The node whose {@code ROLE} is master now. Nothing follows a later promotion without
-	 * Sentinel: the groups keep writing to this node, whose refusals (READONLY) they log.
-	 */
+	/** The node whose {@code ROLE} is master now; later promotions are followed by {@link #masterReplica}. */
 	private static HostAndPort master(List<DataRedisConnectionDetails.Node> nodes, JedisClientConfig config) {
 		for (DataRedisConnectionDetails.Node node : nodes) {
 			HostAndPort address = new HostAndPort(node.host(), node.port());
