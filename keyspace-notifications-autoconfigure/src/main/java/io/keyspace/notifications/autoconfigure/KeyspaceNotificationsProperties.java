@@ -194,7 +194,7 @@ public class KeyspaceNotificationsProperties {
 		 * buffered beyond what it requested. What does not fit is dropped, counted as
 		 * subscriber-overflow, logged and reported as an OVERFLOW gap.
 		 */
-		private int bufferSize = 8192; // a literal, for the metadata; ReactiveKeyspaceNotifications.DEFAULT_BUFFER_SIZE
+		private int bufferSize = 65_536; // a literal, for the metadata; ReactiveKeyspaceNotifications.DEFAULT_BUFFER_SIZE
 
 		/**
 		 * How long an @OnKeyEvent method that returns a Mono, Publisher or CompletionStage, or a

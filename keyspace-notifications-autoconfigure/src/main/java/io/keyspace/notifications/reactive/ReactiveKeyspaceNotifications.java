@@ -37,7 +37,7 @@ import reactor.core.scheduler.Schedulers;
 public final class ReactiveKeyspaceNotifications {
 
 	/** Notifications one subscriber's buffer holds by default. */
-	public static final int DEFAULT_BUFFER_SIZE = 8192;
+	public static final int DEFAULT_BUFFER_SIZE = 65_536;
 
 	private final KeyspaceNotifications notifications;
 

@@ -1,11 +1,12 @@
 package io.keyspace.notifications.reactive;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.NotificationSink;
@@ -18,6 +19,8 @@ import reactor.core.scheduler.Scheduler;
  * The subscriber's worker is woken at the end of each burst a reader read, and within a long
  * burst after an eighth of the buffer was offered since the last wake-up, so a buffer need not
  * hold a whole burst. The consumer side takes up to {@value #MAX_TAKE} notifications per lock.
+ * The buffer grows with what it holds, up to its capacity, so an idle subscriber of a large
+ * buffer costs little memory.
  * What does not fit is refused (the library counts it) and reported as this subscriber's
  * overflow gap ({@link OverflowEpisodes}).
  * <p>
@@ -32,7 +35,11 @@ final class SubscriberBuffer implements NotificationSink {
 
 	private final FluxSink<KeyNotification> downstream;
 
-	private final ArrayBlockingQueue<KeyNotification> queue;
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final ArrayDeque<KeyNotification> queue = new ArrayDeque<>(); // guarded by lock
+
+	private final int capacity;
 
 	private final Scheduler.Worker worker;
 
@@ -63,7 +70,7 @@ final class SubscriberBuffer implements NotificationSink {
 	SubscriberBuffer(FluxSink<KeyNotification> downstream, int capacity, Scheduler.Worker worker,
 			OverflowEpisodes overflows) {
 		this.downstream = downstream;
-		this.queue = new ArrayBlockingQueue<>(capacity);
+		this.capacity = capacity;
 		this.worker = worker;
 		this.wakeAfter = Math.max(1, capacity / 8);
 		this.overflows = overflows;
@@ -72,11 +79,22 @@ final class SubscriberBuffer implements NotificationSink {
 
 	@Override
 	public boolean offer(KeyNotification notification) {
-		if (!this.queue.offer(notification)) {
+		int size;
+		this.lock.lock();
+		try {
+			size = this.queue.size();
+			if (size < this.capacity) {
+				this.queue.addLast(notification);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (size >= this.capacity) {
 			this.overflows.refused(notification.node());
 			return false;
 		}
-		if (this.overflows.anyOpen() && this.queue.size() <= this.halfCapacity) {
+		if (size <= this.halfCapacity && this.overflows.anyOpen()) {
 			this.overflows.taken(notification.node());
 		}
 		if (++this.offeredSinceWake >= this.wakeAfter) {
@@ -107,14 +125,14 @@ final class SubscriberBuffer implements NotificationSink {
 		do {
 			long requested;
 			while ((requested = this.downstream.requestedFromDownstream()) > 0 && !this.downstream.isCancelled()
-					&& this.queue.drainTo(this.taken, (int) Math.min(requested, MAX_TAKE)) > 0) {
+					&& take((int) Math.min(requested, MAX_TAKE)) > 0) {
 				for (KeyNotification notification : this.taken) {
 					this.downstream.next(notification);
 				}
 				this.taken.clear();
 			}
 			if (this.downstream.isCancelled()) {
-				this.queue.clear();
+				clear();
 			}
 			missed = this.drains.addAndGet(-missed);
 		}
@@ -123,7 +141,34 @@ final class SubscriberBuffer implements NotificationSink {
 
 	void dispose() {
 		this.worker.dispose();
-		this.queue.clear();
+		clear();
+	}
+
+	/** Moves up to {@code max} notifications into {@link #taken}. */
+	private int take(int max) {
+		this.lock.lock();
+		try {
+			int count = 0;
+			KeyNotification next;
+			while (count < max && (next = this.queue.pollFirst()) != null) {
+				this.taken.add(next);
+				count++;
+			}
+			return count;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void clear() {
+		this.lock.lock();
+		try {
+			this.queue.clear();
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 }
