@@ -448,10 +448,18 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 	 *
 	 * @param changed readers whose wanted sets changed: started if new, then synced
 	 * @param closed readers to close
+	 * @param awaited the changed readers whose confirmation a subscription waits for: those
+	 * that can deliver its channels now
 	 */
-	protected record Placement(Collection<NodeSubscriber> changed, Collection<NodeSubscriber> closed) {
+	protected record Placement(Collection<NodeSubscriber> changed, Collection<NodeSubscriber> closed,
+			Collection<NodeSubscriber> awaited) {
 
 		public static final Placement NONE = new Placement(List.of(), List.of());
+
+		/** Waits for every changed reader. */
+		public Placement(Collection<NodeSubscriber> changed, Collection<NodeSubscriber> closed) {
+			this(changed, closed, changed);
+		}
 
 		/** Closes what is gone, then starts and syncs what changed; never blocks on the network. */
 		void send() {
@@ -462,12 +470,12 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 			}
 		}
 
-		/** Waits for the server's confirmations of {@code channels} on every changed reader. */
+		/** Waits for the server's confirmations of {@code channels} on every awaited reader. */
 		void awaitConfirmed(Collection<NotificationChannel> channels, Duration timeout) {
 			List<byte[]> names = wireNames(channels, false);
 			List<byte[]> patterns = wireNames(channels, true);
 			long deadline = System.nanoTime() + timeout.toNanos();
-			for (NodeSubscriber subscriber : this.changed) {
+			for (NodeSubscriber subscriber : this.awaited) {
 				subscriber.awaitConfirmed(names, patterns,
 						Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
 			}

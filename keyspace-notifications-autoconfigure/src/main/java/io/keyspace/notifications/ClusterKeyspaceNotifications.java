@@ -13,9 +13,9 @@ import io.keyspace.notifications.internal.cluster.ClusterTopologyReader;
 
 /**
  * Keyspace notifications from a Redis Cluster. Each node publishes events only for the keys
- * it owns and they never cross the cluster bus, so this reads every shard: patterns and
- * whole-database channels from all of them, a channel for one exact key only from the shard
- * owning its slot, and follows failovers, new primaries and slot moves. The topology is read
+ * it owns and they never cross the cluster bus, so this reads every channel from every shard
+ * (an exact key's too: a live slot migration then loses nothing), and follows failovers,
+ * new primaries and slot moves. The topology is read
  * with {@code CLUSTER SHARDS} (or {@code CLUSTER SLOTS}) from the known nodes, then the
  * seeds. How shards are read and followed: {@link ShardedKeyspaceNotifications}.
  */

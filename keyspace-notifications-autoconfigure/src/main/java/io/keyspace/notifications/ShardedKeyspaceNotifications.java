@@ -29,14 +29,13 @@ import org.slf4j.LoggerFactory;
  * primary with replicas, whose layout is read from the servers ({@link #readTopology}) and
  * followed. A Sentinel or master/replica setup is one shard whose primary owns every slot.
  * Each node publishes events only for the writes it applies and they never cross the cluster
- * bus, so every shard is read: patterns and whole-database channels from all of them, a
- * channel for one exact key only from the shard owning its slot, each shard from its primary
- * or one replica as {@link ReadFrom} says ({@link ClusterRouting}).
+ * bus, so every channel is read from every shard (an exact key's too, so a key whose slot
+ * migrates is already subscribed where it moves), each shard from its primary or one replica
+ * as {@link ReadFrom} says ({@link ClusterRouting}).
  * <p>
  * A subscription routes only the channels it adds. A topology refresh routes the whole
  * registry again and applies the difference per node: a node that is no longer read is
- * closed, a new one connected and subscribed, an exact-key channel subscribed on both nodes
- * while its slot migrates and on the new owner only afterwards. A node reader is opened only
+ * closed, a new one connected and subscribed. A node reader is opened only
  * for nodes that carry at least one channel. While the connection of a node read is down,
  * others of its shard stand in ({@link ClusterRouting#reading}), so the replica promoted in a
  * lost primary's place is already subscribed when it takes over. A broken connection is
@@ -209,7 +208,11 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 		startTimers();
 	}
 
-	/** Routes only the new channels: subscribing N channels costs O(N), whatever the registry holds. */
+	/**
+	 * Routes only the new channels: subscribing N channels costs O(N), whatever the registry
+	 * holds. The caller waits only for the nodes that can deliver them now: an exact key's
+	 * owner, not the primaries that hold it only should its slot migrate.
+	 */
 	@Override
 	protected Placement place(List<NotificationChannel> channels) {
 		if (this.topology == null) {
@@ -222,7 +225,10 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 			want(subscriber, routed);
 			changed.add(subscriber);
 		});
-		return new Placement(changed, List.of());
+		Set<RedisNode> delivering = reading(ClusterRouting.deliveringNow(channels, this.topology), this.topology)
+			.nodes().keySet();
+		List<NodeSubscriber> awaited = delivering.stream().map(this.subscribers::get).toList();
+		return new Placement(changed, List.of(), awaited);
 	}
 
 	@Override

@@ -19,9 +19,11 @@ import io.keyspace.notifications.channel.NotificationChannel;
  * the wanted channels change. Pure: no connections, no state, so every case is a table row
  * in a unit test.
  * <p>
- * Keyspace events never cross the cluster bus: a channel for one exact key goes only to the
- * primary owning the key's slot (and, during a slot migration, to the node importing it),
- * every other channel (patterns, event channels) to every primary. Each primary's channels
+ * Keyspace events never cross the cluster bus, so every channel goes to every primary, a
+ * channel for one exact key too: a node publishes only for the keys it holds, so the others
+ * cost a subscription each and nothing on the wire, and a key whose slot migrates is already
+ * subscribed on the node it moves to, however fast or in whatever order the nodes learn of
+ * the move. Each primary's channels
  * are then read from the primary or from one of its replicas ({@link #reading}). A Sentinel
  * or master/replica setup is one shard: a primary owning every slot.
  */
@@ -33,32 +35,29 @@ public final class ClusterRouting {
 	private ClusterRouting() {
 	}
 
-	/**
-	 * The nodes that must carry a channel: every primary, or for an exact key the owner of its
-	 * slot and, while the slot is being migrated, the node importing it (a key moved there is
-	 * written there before the slot changes hands). Empty when the key's slot has no owner.
-	 */
-	public static Set<RedisNode> nodesFor(NotificationChannel channel, ClusterTopology topology) {
-		return channel.exactKey()
-			.map((key) -> nodesForSlot(ClusterTopology.slotOf(key.getBytes(StandardCharsets.UTF_8)), topology))
-			.orElseGet(topology::primaries);
-	}
-
-	private static Set<RedisNode> nodesForSlot(int slot, ClusterTopology topology) {
-		Set<RedisNode> nodes = new LinkedHashSet<>(2);
-		topology.ownerOfSlot(slot).ifPresent(nodes::add);
-		topology.importingNode(slot).ifPresent(nodes::add);
-		return nodes;
-	}
-
-	/** Every channel on the primaries that must carry it. */
+	/** Every channel on every primary. */
 	public static Map<RedisNode, Set<NotificationChannel>> route(Collection<NotificationChannel> channels,
 			ClusterTopology topology) {
 		Map<RedisNode, Set<NotificationChannel>> byNode = new LinkedHashMap<>();
+		if (!channels.isEmpty()) {
+			topology.primaries().forEach((primary) -> byNode.put(primary, new LinkedHashSet<>(channels)));
+		}
+		return byNode;
+	}
+
+	/**
+	 * The primaries that can deliver the channels now, whose confirmations a new subscription
+	 * waits for: the owner of an exact key's slot, every primary for any other channel. The
+	 * others are subscribed too ({@link #route}) but need not hold up the caller.
+	 */
+	public static Map<RedisNode, Set<NotificationChannel>> deliveringNow(Collection<NotificationChannel> channels,
+			ClusterTopology topology) {
+		Map<RedisNode, Set<NotificationChannel>> byNode = new LinkedHashMap<>();
 		for (NotificationChannel channel : channels) {
-			for (RedisNode node : nodesFor(channel, topology)) {
-				byNode.computeIfAbsent(node, (n) -> new LinkedHashSet<>()).add(channel);
-			}
+			Set<RedisNode> nodes = channel.exactKey()
+				.map((key) -> topology.ownerOf(key.getBytes(StandardCharsets.UTF_8)).map(Set::of).orElse(Set.of()))
+				.orElseGet(topology::primaries);
+			nodes.forEach((node) -> byNode.computeIfAbsent(node, (n) -> new LinkedHashSet<>()).add(channel));
 		}
 		return byNode;
 	}

@@ -10,14 +10,12 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.StringJoiner;
-import java.util.TreeMap;
 
 import io.keyspace.notifications.RedisNode;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
- * Which primary owns which hash slot, and which slots are being migrated to another node.
- * Primaries are derived from slot ownership, never from a cached node list: after a failover
+ * Which primary owns which hash slot. Primaries are derived from slot ownership, never from a cached node list: after a failover
  * a client's node list can still name the old primary, but the slot table cannot.
  */
 public final class ClusterTopology {
@@ -32,10 +30,7 @@ public final class ClusterTopology {
 
 	private final Map<RedisNode, Set<RedisNode>> replicasByPrimary;
 
-	private final Map<Integer, RedisNode> importing;
-
-	ClusterTopology(RedisNode[] owners, Map<RedisNode, Set<RedisNode>> replicasByPrimary,
-			Map<Integer, RedisNode> importing) {
+	ClusterTopology(RedisNode[] owners, Map<RedisNode, Set<RedisNode>> replicasByPrimary) {
 		this.owners = owners.clone();
 		Set<RedisNode> found = new LinkedHashSet<>();
 		for (RedisNode owner : owners) {
@@ -51,7 +46,6 @@ public final class ClusterTopology {
 		Map<RedisNode, Set<RedisNode>> byPrimary = new LinkedHashMap<>();
 		replicasByPrimary.forEach((primary, nodes) -> byPrimary.put(primary, Set.copyOf(nodes)));
 		this.replicasByPrimary = Collections.unmodifiableMap(byPrimary);
-		this.importing = Collections.unmodifiableMap(new TreeMap<>(importing));
 	}
 
 	/**
@@ -62,7 +56,7 @@ public final class ClusterTopology {
 	public static ClusterTopology of(Map<RedisNode, int[]> ranges) {
 		RedisNode[] owners = new RedisNode[SLOTS];
 		ranges.forEach((node, range) -> Arrays.fill(owners, range[0], range[1] + 1, node));
-		return new ClusterTopology(owners, Map.of(), Map.of());
+		return new ClusterTopology(owners, Map.of());
 	}
 
 	/**
@@ -72,21 +66,14 @@ public final class ClusterTopology {
 	public static ClusterTopology singleShard(RedisNode primary, Set<RedisNode> replicas) {
 		RedisNode[] owners = new RedisNode[SLOTS];
 		Arrays.fill(owners, primary);
-		return new ClusterTopology(owners, Map.of(primary, replicas), Map.of());
+		return new ClusterTopology(owners, Map.of(primary, replicas));
 	}
 
 	/** The same slot table, with replicas for some primaries; for tests. */
 	public ClusterTopology withReplicas(Map<RedisNode, Set<RedisNode>> replicasByPrimary) {
-		return new ClusterTopology(this.owners, replicasByPrimary, this.importing);
+		return new ClusterTopology(this.owners, replicasByPrimary);
 	}
 
-	/**
-	 * The same slot table, with slots being migrated: each slot with the node importing it.
-	 * @param importing the slots whose owner reports them {@code MIGRATING}, with their target
-	 */
-	public ClusterTopology withImporting(Map<Integer, RedisNode> importing) {
-		return new ClusterTopology(this.owners, this.replicasByPrimary, importing);
-	}
 
 	/** The hash slot of a key (hash tags respected). */
 	public static int slotOf(byte[] key) {
@@ -137,27 +124,13 @@ public final class ClusterTopology {
 		return Optional.ofNullable(this.owners[slot]);
 	}
 
-	/**
-	 * The node a slot is being migrated to, while its owner reports it {@code MIGRATING}: a
-	 * key moved there already is written there (clients follow {@code ASK}), so the node
-	 * publishes the key's events before it owns the slot.
-	 */
-	public Optional<RedisNode> importingNode(int slot) {
-		return Optional.ofNullable(this.importing.get(slot));
-	}
 
-	/**
-	 * Whether both assign every slot to the same primary and migrate the same slots to the same
-	 * nodes (replicas are not compared).
-	 */
+	/** Whether both assign every slot to the same primary (replicas are not compared). */
 	public boolean sameAs(ClusterTopology other) {
-		return other != null && Arrays.equals(this.owners, other.owners) && this.importing.equals(other.importing);
+		return other != null && Arrays.equals(this.owners, other.owners);
 	}
 
-	/**
-	 * For logs: each primary with its slot ranges, e.g. {@code 10.0.0.1:6379 (slots 0-5460)},
-	 * then the slots being migrated, e.g. {@code migrating [slot 42 to 10.0.0.2:6379]}.
-	 */
+	/** For logs: each primary with its slot ranges, e.g. {@code 10.0.0.1:6379 (slots 0-5460)}. */
 	@Override
 	public String toString() {
 		Map<RedisNode, StringJoiner> ranges = new LinkedHashMap<>();
@@ -173,12 +146,7 @@ public final class ClusterTopology {
 		}
 		StringJoiner text = new StringJoiner(", ", "primaries [", "]");
 		ranges.forEach((node, slots) -> text.add(node + " (slots " + slots + ")"));
-		if (this.importing.isEmpty()) {
-			return text.toString();
-		}
-		StringJoiner migrating = new StringJoiner(", ", ", migrating [", "]");
-		this.importing.forEach((slot, node) -> migrating.add("slot " + slot + " to " + node));
-		return text + migrating.toString();
+		return text.toString();
 	}
 
 }

@@ -2,12 +2,10 @@ package io.keyspace.notifications.internal.cluster;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import io.keyspace.notifications.RedisNode;
@@ -16,8 +14,7 @@ import redis.clients.jedis.resps.ClusterShardNodeInfo;
 
 /**
  * The slot table one node reported, from {@code CLUSTER SHARDS} or {@code CLUSTER SLOTS}: who
- * owns which slot, the replicas of each owner, and the node ids the reply names (a slot
- * migration names its target by id only).
+ * owns which slot and the replicas of each owner.
  */
 final class SlotTable {
 
@@ -26,8 +23,6 @@ final class SlotTable {
 	private final RedisNode[] owners = new RedisNode[ClusterTopology.SLOTS];
 
 	private final Map<RedisNode, Set<RedisNode>> replicas = new LinkedHashMap<>();
-
-	private final Map<String, RedisNode> nodesById = new HashMap<>();
 
 	private SlotTable(RedisNode askedNode) {
 		this.askedNode = askedNode;
@@ -47,7 +42,7 @@ final class SlotTable {
 			boolean ownerFailed = true;
 			Set<RedisNode> shardReplicas = new LinkedHashSet<>();
 			for (ClusterShardNodeInfo info : shard.getNodes()) {
-				RedisNode node = table.name(info.getId(), info.getEndpoint(), port(info, tls));
+				RedisNode node = table.name(info.getEndpoint(), port(info, tls));
 				boolean failed = "failed".equals(info.getHealth());
 				if ("master".equals(info.getRole())) {
 					if (owner == null || (ownerFailed && !failed)) {
@@ -87,14 +82,8 @@ final class SlotTable {
 		return table;
 	}
 
-	/** The topology, without migrations. */
 	ClusterTopology topology() {
-		return new ClusterTopology(this.owners, this.replicas, Map.of());
-	}
-
-	/** The address of a node the reply named. */
-	Optional<RedisNode> node(String id) {
-		return Optional.ofNullable(this.nodesById.get(id));
+		return new ClusterTopology(this.owners, this.replicas);
 	}
 
 	private void assign(int first, int last, RedisNode owner) {
@@ -102,18 +91,13 @@ final class SlotTable {
 	}
 
 	private RedisNode name(List<?> address) {
-		String id = (address.size() > 2) ? text(address.get(2)) : null; // no id before Redis 4.0
-		return name(id, text(address.get(0)), ((Long) address.get(1)).intValue());
+		return name(text(address.get(0)), ((Long) address.get(1)).intValue());
 	}
 
-	private RedisNode name(String id, String endpoint, int port) {
+	private RedisNode name(String endpoint, int port) {
 		// An empty, "?" or missing endpoint means "the address you reached me on".
 		boolean unknown = endpoint == null || endpoint.isEmpty() || endpoint.equals("?");
-		RedisNode node = new RedisNode(unknown ? this.askedNode.host() : endpoint, port);
-		if (id != null) {
-			this.nodesById.put(id, node);
-		}
-		return node;
+		return new RedisNode(unknown ? this.askedNode.host() : endpoint, port);
 	}
 
 	/** A node lists the port for the kind of connection it serves; a TLS-only node has no plain port. */

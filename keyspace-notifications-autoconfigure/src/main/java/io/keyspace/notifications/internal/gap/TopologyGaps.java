@@ -18,7 +18,8 @@ import io.keyspace.notifications.internal.cluster.ClusterTopology;
  * replaced (FAILOVER when one of its replicas took its slots, else NODE_REMOVED): its open
  * gap ends once the successors are confirmed. Changes that no connection loss announced may
  * have missed events since the previous refresh: a primary demoted by a manual failover, and
- * exact-key channels whose slot moved to another primary.
+ * a primary first seen already owning slots (slots moved to a node added since; exact-key
+ * channels are on every primary, so a slot moving between known primaries misses nothing).
  */
 public final class TopologyGaps {
 
@@ -45,16 +46,21 @@ public final class TopologyGaps {
 				gaps.followed.put(node, new Interrupted(GapCause.FAILOVER, names(carried.get(node))));
 			}
 		}
-		changes.unsubscribe().forEach((from, channels) -> channels.stream()
-			.filter((channel) -> channel.exactKey().isPresent())
-			.forEach((channel) -> changes.subscribe().forEach((to, added) -> {
-				if (!to.equals(from) && added.contains(channel)) {
-					gaps.followed.computeIfAbsent(to, (n) -> new Interrupted(GapCause.SLOT_MOVED, new LinkedHashSet<>()))
-						.channels()
-						.add(channel.toString());
-				}
-			})));
+		changes.subscribe().forEach((node, added) -> {
+			if (previous != null && arrivedOwningSlots(node, previous, fresh)) {
+				gaps.followed.put(node, new Interrupted(GapCause.SLOT_MOVED, names(new LinkedHashSet<>(added))));
+			}
+		});
 		return gaps;
+	}
+
+	/**
+	 * A node unknown at the previous refresh that already owns slots: keys moved to it were
+	 * written there before it was subscribed. (A replica promoted in a failover is known.)
+	 */
+	private static boolean arrivedOwningSlots(RedisNode node, ClusterTopology previous, ClusterTopology fresh) {
+		return fresh.primaries().contains(node) && !previous.primaries().contains(node)
+				&& !previous.replicas().contains(node);
 	}
 
 	/**

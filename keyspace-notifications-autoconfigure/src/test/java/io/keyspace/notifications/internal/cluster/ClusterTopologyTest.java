@@ -26,23 +26,6 @@ class ClusterTopologyTest {
 		assertThat(partial).hasToString("primaries [10.0.0.1:7000 (slots 0-8191)]");
 	}
 
-	@Test
-	void aSlotBeingMigratedHasItsOwnerAndTheNodeImportingIt() {
-		ClusterTopology stable = ClusterTopology.of(Map.of(A, new int[] { 0, 8191 }, B, new int[] { 8192, 16383 }));
-		ClusterTopology migrating = stable.withImporting(Map.of(3300, B, 100, B));
-
-		assertThat(ClusterTopology.slotOf(bytes("b"))).isEqualTo(3300);
-		assertThat(migrating.ownerOfSlot(3300)).contains(A);
-		assertThat(migrating.importingNode(3300)).contains(B);
-		assertThat(migrating.importingNode(3301)).isEmpty();
-		assertThat(stable.importingNode(3300)).isEmpty();
-		// A migration starting or ending is a change worth logging.
-		assertThat(migrating.sameAs(stable)).isFalse();
-		assertThat(migrating.sameAs(stable.withImporting(Map.of(100, B, 3300, B)))).isTrue();
-		assertThat(migrating).hasToString("primaries [10.0.0.1:7000 (slots 0-8191), 10.0.0.2:7001 (slots 8192-16383)]"
-				+ ", migrating [slot 100 to 10.0.0.2:7001, slot 3300 to 10.0.0.2:7001]");
-	}
-
 	private static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
