@@ -22,6 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -31,6 +32,8 @@ import io.keyspace.notifications.internal.dispatch.Dispatcher;
 import io.keyspace.notifications.internal.dispatch.NotificationCounters;
 import io.keyspace.notifications.internal.gap.GapTracker;
 import io.keyspace.notifications.internal.match.NotificationRouter;
+import io.keyspace.notifications.internal.replication.StandbyGate;
+import io.keyspace.notifications.internal.replication.StandbyReader;
 import io.keyspace.notifications.internal.match.SubscriptionRegistry;
 import io.keyspace.notifications.internal.reader.NodeListener;
 import io.keyspace.notifications.internal.reader.NodeSubscriber;
@@ -66,12 +69,12 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 	private final NodeListener nodeEvents = new NodeListener() {
 
 		@Override
-		public void onDisconnected(RedisNode node, Exception cause, boolean wasConnected) {
+		public void onDisconnected(RedisNode node, Exception cause, boolean wasConnected, Instant lastHeard) {
 			// A first connection that fails interrupts nothing: the subscriber is told by the
 			// exception, or with fail-fast off by the WARN and the health.
 			if (wasConnected) {
 				AbstractKeyspaceNotifications.this.metrics.recordDisconnect();
-				AbstractKeyspaceNotifications.this.gaps.nodeLost(node, channelsOn(node));
+				AbstractKeyspaceNotifications.this.gaps.nodeLost(node, channelsOn(node), lastHeard);
 			}
 			onNodeLost(node);
 		}
@@ -343,6 +346,19 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 	protected NodeSubscriber newSubscriber(RedisNode node) {
 		return new NodeSubscriber(node, this.connectionSettings, this.router.newReaderListener(node.toString()),
 				this.nodeEvents);
+	}
+
+	/**
+	 * A reader of a replica subscribed ahead of a promotion, which holds what it reads until
+	 * the node is the master ({@link StandbyGate}); its thread is named
+	 * {@code keyspace-standby-host:port}.
+	 * @param channels the channel names it carries, for a gap report
+	 */
+	StandbyReader newStandby(RedisNode node, Supplier<Set<String>> channels) {
+		StandbyGate gate = new StandbyGate(node, this.router.newReaderListener(node.toString()), this.nodeEvents,
+				this.gaps::report, channels, StandbyReader.CAPACITY);
+		return new StandbyReader(new NodeSubscriber(node, "keyspace-standby-" + node, this.connectionSettings, gate, gate,
+				gate), gate);
 	}
 
 	/** A node stopped delivering; called on its reader thread, must return quickly. */

@@ -39,7 +39,7 @@ public final class ClusterKeyspaceNotifications extends ShardedKeyspaceNotificat
 	/** With another topology source, for tests that simulate an unreachable or changing cluster. */
 	ClusterKeyspaceNotifications(List<RedisNode> seeds, ConnectionSettings settings, NotificationOptions options,
 			Duration refreshInterval, Function<List<RedisNode>, ClusterTopology> topologySource) {
-		super(settings, options, refreshInterval);
+		super(settings, options, refreshInterval, false);
 		if (seeds.isEmpty()) {
 			throw new IllegalArgumentException("At least one cluster seed node is needed");
 		}

@@ -29,7 +29,7 @@ public final class MasterReplicaKeyspaceNotifications extends ShardedKeyspaceNot
 	 */
 	public MasterReplicaKeyspaceNotifications(List<RedisNode> nodes, ConnectionSettings settings,
 			NotificationOptions options, Duration refreshInterval) {
-		super(settings, options, refreshInterval);
+		super(settings, options, refreshInterval, true);
 		if (nodes.isEmpty()) {
 			throw new IllegalArgumentException("At least one node is needed");
 		}

@@ -30,10 +30,14 @@ import org.slf4j.LoggerFactory;
  * @param failFast whether a subscription fails when Redis cannot be reached (the default); when
  * {@code false} it is kept and made as soon as Redis answers, and only a server's refusal fails
  * @param readFrom which node of each shard is read: the primary (the default) or a replica
+ * @param standbyReplicas whether Sentinel and master/replica setups read from the primary also
+ * subscribe every replica ahead of a promotion (the default), holding what it publishes until
+ * it becomes the master; see {@link SentinelKeyspaceNotifications}
  */
 public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, NotificationErrorHandler errorHandler,
 		ThreadFactory handlerThreadFactory, int pullQueueCapacity, ServerConfigMode serverConfig,
-		Duration serverConfigCheckInterval, HandlerObserver handlerObserver, boolean failFast, ReadFrom readFrom) {
+		Duration serverConfigCheckInterval, HandlerObserver handlerObserver, boolean failFast, ReadFrom readFrom,
+		boolean standbyReplicas) {
 
 	private static final Logger logger = LoggerFactory.getLogger(NotificationOptions.class);
 
@@ -97,6 +101,8 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 		private boolean failFast = true;
 
 		private ReadFrom readFrom = ReadFrom.PRIMARY;
+
+		private boolean standbyReplicas = true;
 
 		private Builder() {
 		}
@@ -169,11 +175,20 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 			return this;
 		}
 
+		/**
+		 * Whether Sentinel and master/replica setups subscribe every replica ahead of a
+		 * promotion (default {@code true}); only when the primary is read.
+		 */
+		public Builder standbyReplicas(boolean standbyReplicas) {
+			this.standbyReplicas = standbyReplicas;
+			return this;
+		}
+
 		public NotificationOptions build() {
 			return new NotificationOptions(this.keyPrefix, this.dispatch, this.errorHandler,
 					(this.handlerThreadFactory != null) ? this.handlerThreadFactory : defaultHandlerThreadFactory(),
 					this.pullQueueCapacity, this.serverConfig, this.serverConfigCheckInterval, this.handlerObserver,
-					this.failFast, this.readFrom);
+					this.failFast, this.readFrom, this.standbyReplicas);
 		}
 
 	}

@@ -42,7 +42,7 @@ public final class SentinelKeyspaceNotifications extends ShardedKeyspaceNotifica
 	public SentinelKeyspaceNotifications(String masterName, List<RedisNode> sentinels,
 			ConnectionSettings sentinelSettings, ConnectionSettings settings, NotificationOptions options,
 			Duration refreshInterval) {
-		super(settings, options, refreshInterval);
+		super(settings, options, refreshInterval, true);
 		if (sentinels.isEmpty()) {
 			throw new IllegalArgumentException("At least one sentinel is needed");
 		}

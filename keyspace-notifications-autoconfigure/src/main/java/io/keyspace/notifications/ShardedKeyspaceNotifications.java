@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 import io.keyspace.notifications.channel.NotificationChannel;
 import io.keyspace.notifications.internal.cluster.ClusterRouting;
@@ -21,8 +22,11 @@ import io.keyspace.notifications.internal.cluster.ClusterTopology;
 import io.keyspace.notifications.internal.cluster.RefreshSchedule;
 import io.keyspace.notifications.internal.gap.TopologyGaps;
 import io.keyspace.notifications.internal.reader.NodeSubscriber;
+import io.keyspace.notifications.internal.replication.Roles;
+import io.keyspace.notifications.internal.replication.StandbyReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.JedisClientConfig;
 
 /**
  * What cluster, Sentinel and master/replica notifications share: one or more shards, each a
@@ -65,6 +69,10 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 
 	private final Duration refreshInterval;
 
+	private final boolean oneShard;
+
+	private final boolean readsReplicasAhead;
+
 	private final RefreshSchedule refreshes;
 
 	private final AtomicBoolean timersStarted = new AtomicBoolean();
@@ -82,20 +90,27 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 
 	private Set<RedisNode> standIns = Set.of();
 
+	private final Map<RedisNode, StandbyReader> standbys = new LinkedHashMap<>();
+
 	private final Set<RedisNode> warnedWithoutReplica = new HashSet<>();
 
 	/**
 	 * @param settings how node connections are made (also the backoff of failed refreshes)
 	 * @param options how notifications are filtered and dispatched, and which node of a shard is read
 	 * @param refreshInterval how often the topology is re-read
+	 * @param oneShard a Sentinel or master/replica setup, whose replicas are subscribed ahead
+	 * of a promotion unless the options say otherwise
 	 */
-	ShardedKeyspaceNotifications(ConnectionSettings settings, NotificationOptions options, Duration refreshInterval) {
+	ShardedKeyspaceNotifications(ConnectionSettings settings, NotificationOptions options, Duration refreshInterval,
+			boolean oneShard) {
 		super(settings, options);
 		if (refreshInterval.isNegative() || refreshInterval.isZero()) {
 			throw new IllegalArgumentException("refreshInterval must be positive, was " + refreshInterval);
 		}
 		this.settings = settings;
 		this.refreshInterval = refreshInterval;
+		this.oneShard = oneShard;
+		this.readsReplicasAhead = oneShard && options.standbyReplicas() && options.readFrom() == ReadFrom.PRIMARY;
 		this.refreshes = new RefreshSchedule(this.scheduler, settings.backoff(), this::refreshOnce, this::anyReaderDown,
 				this.logger);
 	}
@@ -167,8 +182,46 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 	private void refreshOnce() {
 		ClusterTopology known = currentTopology();
 		if (!isClosed() && (known != null || this.waitingForTopology)) {
-			apply(readTopology(known));
+			Set<RedisNode> masters = this.oneShard ? askRoles() : Set.of();
+			apply(readTopology(known), masters);
 		}
+	}
+
+	/**
+	 * Asks the nodes of a one-shard setup their role, before the topology is read: a sentinel's
+	 * view lags the nodes'. A standby that is a replica holds only duplicates of what was read
+	 * before the question; one that is the master is promoted at once. A node read that still
+	 * says master stays read even when the topology names another (see {@link #apply}).
+	 * @return the nodes read that answered master
+	 */
+	private Set<RedisNode> askRoles() {
+		JedisClientConfig config = this.settings.jedisConfig(this.settings.commandTimeout());
+		for (StandbyReader standby : standbySnapshot()) {
+			long asked = System.nanoTime();
+			if (isMaster(standby.subscriber().node(), config)) {
+				promote(standby);
+			}
+			else {
+				standby.gate().confirmedReplica(asked);
+			}
+		}
+		return snapshot().keySet().stream().filter((node) -> isMaster(node, config)).collect(Collectors.toSet());
+	}
+
+	/** Whether the node answers {@code ROLE} with master; {@code false} when it cannot be asked. */
+	private boolean isMaster(RedisNode node, JedisClientConfig config) {
+		try {
+			return "master".equals(Roles.of(node, config).get(0));
+		}
+		catch (RuntimeException ex) {
+			this.logger.debug("Cannot ask {} its role", node, ex);
+			return false;
+		}
+	}
+
+	private static void promote(StandbyReader standby) {
+		standby.gate().requestPromotion();
+		standby.subscriber().wake();
 	}
 
 	/**
@@ -228,6 +281,10 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 		Set<RedisNode> delivering = reading(ClusterRouting.deliveringNow(channels, this.topology), this.topology)
 			.nodes().keySet();
 		List<NodeSubscriber> awaited = delivering.stream().map(this.subscribers::get).toList();
+		this.standbys.values().forEach((standby) -> {
+			want(standby.subscriber(), channels);
+			changed.add(standby.subscriber());
+		});
 		return new Placement(changed, List.of(), awaited);
 	}
 
@@ -247,6 +304,15 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 			else {
 				unwant(this.subscribers.get(node), gone);
 				changed.add(this.subscribers.get(node));
+			}
+		}
+		for (RedisNode node : List.copyOf(this.standbys.keySet())) {
+			if (this.assigned.isEmpty()) {
+				closed.add(this.standbys.remove(node).subscriber());
+			}
+			else {
+				unwant(this.standbys.get(node).subscriber(), channels);
+				changed.add(this.standbys.get(node).subscriber());
 			}
 		}
 		return new Placement(changed, closed);
@@ -321,9 +387,11 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 		List<NodeSubscriber> closing;
 		this.stateLock.lock();
 		try {
-			closing = List.copyOf(this.subscribers.values());
+			closing = new ArrayList<>(this.subscribers.values());
+			this.standbys.values().forEach((standby) -> closing.add(standby.subscriber()));
 			this.subscribers.clear();
 			this.assigned.clear();
+			this.standbys.clear();
 		}
 		finally {
 			this.stateLock.unlock();
@@ -337,8 +405,9 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 	 * read from two nodes at once. Runs as a refresh attempt.
 	 * @throws KeyspaceNotificationsException naming the primaries that could not be subscribed
 	 */
-	private void apply(ClusterTopology fresh) {
+	private void apply(ClusterTopology fresh, Set<RedisNode> answeringMaster) {
 		Placement placement;
+		Placement standbyPlacement;
 		List<NotificationChannel> channels;
 		TopologyGaps interrupted;
 		this.stateLock.lock();
@@ -352,18 +421,108 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 			}
 			this.topology = fresh;
 			channels = this.registry.channels();
+			Set<RedisNode> promoted = takeOverPromotedStandbys(fresh, channels);
 			ClusterRouting.Reading wanted = reading(ClusterRouting.route(channels, fresh), fresh);
 			this.standIns = wanted.standIns();
-			ClusterRouting.Changes changes = ClusterRouting.diff(this.assigned, wanted.nodes());
-			interrupted = TopologyGaps.of(changes, previous, fresh, this.assigned, this.gaps);
+			ClusterRouting.Changes changes = keepMasters(ClusterRouting.diff(this.assigned, wanted.nodes()),
+					answeringMaster, fresh);
+			interrupted = TopologyGaps.of(changes, previous, fresh, this.assigned, this.gaps, promoted);
 			placement = applyChanges(changes, fresh);
+			standbyPlacement = standByFor(fresh, channels);
 		}
 		finally {
 			this.stateLock.unlock();
 		}
 		placement.send();
+		standbyPlacement.send();
 		awaitAll(channels);
 		this.lastApplied = interrupted.reportConfirmed(this.gaps, snapshot().keySet(), this.lastApplied);
+	}
+
+	/**
+	 * A node read that still answered {@code ROLE} with master is not closed, although the
+	 * topology names another master: a manual Sentinel failover promotes the replica, and the
+	 * old master takes writes until the sentinels demote it, which can be a second later. It
+	 * is closed at the first refresh after it says replica. Holds stateLock.
+	 */
+	private ClusterRouting.Changes keepMasters(ClusterRouting.Changes changes, Set<RedisNode> answeringMaster,
+			ClusterTopology fresh) {
+		Set<RedisNode> kept = new LinkedHashSet<>(changes.close());
+		kept.retainAll(answeringMaster);
+		if (kept.isEmpty()) {
+			return changes;
+		}
+		this.logger.info("Redis node(s) {} still answer ROLE master while the topology names {}: reading them until "
+				+ "they are demoted", kept, fresh.primaries());
+		Set<RedisNode> close = new LinkedHashSet<>(changes.close());
+		close.removeAll(kept);
+		return new ClusterRouting.Changes(changes.subscribe(), changes.unsubscribe(), close);
+	}
+
+	/**
+	 * Standbys that the topology names as primaries become the readers of their shard, with
+	 * the connection and subscriptions they have (promoted now if their own role check has not
+	 * done it yet). Holds stateLock.
+	 * @return the nodes taken over
+	 */
+	private Set<RedisNode> takeOverPromotedStandbys(ClusterTopology fresh, List<NotificationChannel> channels) {
+		Set<RedisNode> promoted = new LinkedHashSet<>();
+		for (RedisNode primary : fresh.primaries()) {
+			StandbyReader standby = this.standbys.remove(primary);
+			if (standby != null) {
+				promote(standby);
+				this.subscribers.put(primary, standby.subscriber());
+				this.assigned.put(primary, new LinkedHashSet<>(channels));
+				promoted.add(primary);
+			}
+		}
+		return promoted;
+	}
+
+	/**
+	 * Subscribes the replicas of the topology ahead of a promotion, each carrying every
+	 * channel, and closes standbys that are no longer replicas. Holds stateLock.
+	 */
+	private Placement standByFor(ClusterTopology fresh, List<NotificationChannel> channels) {
+		Set<RedisNode> replicas = (this.readsReplicasAhead && !channels.isEmpty()) ? fresh.replicas() : Set.of();
+		List<NodeSubscriber> closed = new ArrayList<>();
+		for (RedisNode node : List.copyOf(this.standbys.keySet())) {
+			if (!replicas.contains(node)) {
+				closed.add(this.standbys.remove(node).subscriber());
+			}
+		}
+		List<NodeSubscriber> started = new ArrayList<>();
+		for (RedisNode replica : replicas) {
+			if (!this.standbys.containsKey(replica) && !this.subscribers.containsKey(replica)) {
+				this.logger.info("Subscribing to keyspace notifications on replica {} ahead of a promotion", replica);
+				StandbyReader standby = newStandby(replica, this::standbyChannels);
+				want(standby.subscriber(), channels);
+				this.standbys.put(replica, standby);
+				started.add(standby.subscriber());
+			}
+		}
+		return new Placement(started, closed);
+	}
+
+	/** What a standby carries, for a gap report: every channel. Called on its reader thread. */
+	private Set<String> standbyChannels() {
+		this.stateLock.lock();
+		try {
+			return TopologyGaps.names(new LinkedHashSet<>(this.registry.channels()));
+		}
+		finally {
+			this.stateLock.unlock();
+		}
+	}
+
+	private List<StandbyReader> standbySnapshot() {
+		this.stateLock.lock();
+		try {
+			return List.copyOf(this.standbys.values());
+		}
+		finally {
+			this.stateLock.unlock();
+		}
 	}
 
 	/** Holds stateLock. */
@@ -415,7 +574,8 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 	private ClusterRouting.Reading reading(Map<RedisNode, Set<NotificationChannel>> byPrimary, ClusterTopology topology) {
 		Set<RedisNode> down = new HashSet<>();
 		this.subscribers.forEach((node, subscriber) -> {
-			if (subscriber.isDown()) {
+			// With standbys the replicas are subscribed already: no stand-in reader beside them.
+			if (subscriber.isDown() && !this.readsReplicasAhead) {
 				down.add(node);
 			}
 		});

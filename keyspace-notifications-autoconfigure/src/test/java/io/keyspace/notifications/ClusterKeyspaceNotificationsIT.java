@@ -317,7 +317,7 @@ class ClusterKeyspaceNotificationsIT {
 		RecordingHandler byKey = new RecordingHandler();
 		this.notifications.subscribe(byPattern, new KeyspaceChannel("mv:*"));
 		this.notifications.subscribe(byKey, new KeyspaceChannel(exactKey));
-		assertThat(nodesSubscribedTo(channel)).isEqualTo(redisNodes(cluster().primaries()));
+		await().until(() -> nodesSubscribedTo(channel).equals(redisNodes(cluster().primaries())));
 		keys.forEach((key) -> cluster().set(key, "before"));
 		byPattern.awaitCount(3);
 

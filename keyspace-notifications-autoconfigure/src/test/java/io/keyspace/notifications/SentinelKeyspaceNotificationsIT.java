@@ -2,6 +2,7 @@ package io.keyspace.notifications;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,8 +32,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Sentinel notifications against one master, one replica and three sentinels (real
- * processes): the master found through the sentinels, a manual failover and a killed master
- * followed with a FAILOVER gap and nothing lost outside it, and reading from the replica.
+ * processes): the master found through the sentinels, manual failovers and killed masters
+ * under load with the replica subscribed ahead of its promotion, nothing lost outside a
+ * reported gap, and reading from the replica.
  * The tests change the setup's roles, so they are ordered and look roles up fresh.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -89,14 +91,16 @@ class SentinelKeyspaceNotificationsIT {
 	}
 
 	/**
-	 * With the first sentinel down (the watch moves to the next one), a manual failover: the
-	 * new master is subscribed within a second of {@code +switch-master}, every write it
-	 * acknowledges from then on is delivered, and the switch is reported as a FAILOVER gap of
-	 * the old master whose window covers any write the new master acknowledged before.
+	 * Manual failovers under load, the first with the first sentinel down (the watch moves to
+	 * the next one). The replica is subscribed ahead of each (a standby), so every write a new
+	 * master acknowledges is delivered; the only window is Sentinel closing the replica's
+	 * pub/sub connection as it promotes it, until the standby has subscribed again, which is
+	 * reported as a FAILOVER gap of the new master. {@code -Dsentinel.failovers=20} for the
+	 * long run (CI runs 2).
 	 */
 	@Test
 	@Order(3)
-	void followsAManualFailoverWithinASecondOfTheSwitch() throws Exception {
+	void everyWriteAcknowledgedAcrossManualFailoversIsDelivered() throws Exception {
 		RedisServer downSentinel = setup().sentinels().get(0);
 		this.notifications = open(ReadFrom.PRIMARY, sentinels());
 		List<NotificationGap> gaps = new CopyOnWriteArrayList<>();
@@ -104,73 +108,101 @@ class SentinelKeyspaceNotificationsIT {
 		Set<String> delivered = ConcurrentHashMap.newKeySet();
 		this.notifications.subscribe((n) -> delivered.add(n.key()), new KeyspaceChannel("sw:*"));
 		downSentinel.kill();
-		RedisServer oldMaster = setup().master();
-		RedisServer newMaster = setup().replica();
-
-		try (SwitchListener switchHeard = new SwitchListener(setup().sentinels().get(1));
-				SubscribedProbe subscribed = new SubscribedProbe(this.notifications, node(newMaster));
-				MasterWriter writer = new MasterWriter("sw:m:", setup())) {
-			await().until(() -> writer.acknowledgedBy(newMaster).isEmpty() && writer.written() >= 500);
-			setup().failover();
-			await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledgedBy(newMaster).size() >= 500);
+		try (MasterWriter writer = new MasterWriter("sw:m:", setup())) {
+			for (int failover = 0; failover < Integer.getInteger("sentinel.failovers", 2); failover++) {
+				RedisServer promoted = setup().replica();
+				awaitStandingBy(promoted);
+				int before = writer.written();
+				await().until(() -> writer.written() >= before + 200);
+				int gapsBefore = gaps.size();
+				setup().failover();
+				await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledgedBy(promoted).size() >= 200);
+				assertShortGaps(gaps.subList(gapsBefore, gaps.size()), promoted);
+				if (failover == 0) {
+					setup().restart(downSentinel);
+				}
+			}
 			writer.stop();
-
-			assertThat(Duration.between(switchHeard.at(), subscribed.at())).as("subscribed after +switch-master")
-				.isLessThan(Duration.ofSeconds(1));
-			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(gaps)
-				.anySatisfy((gap) -> assertThat(gap).satisfies(
-						(g) -> assertThat(g.node()).isEqualTo(oldMaster.hostAndPort()),
-						(g) -> assertThat(g.cause()).isEqualTo(GapCause.FAILOVER),
-						(g) -> assertThat(g.channels()).contains(CHANNEL))));
-			NotificationGap gap = gaps.stream().filter((g) -> g.cause() == GapCause.FAILOVER).findFirst().orElseThrow();
-			Map<String, Instant> byNewMaster = writer.acknowledgedBy(newMaster);
-			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(byNewMaster).allSatisfy(
-					(key, ack) -> assertThat(delivered.contains(key) || !ack.isAfter(gap.end()))
-						.as("%s acknowledged at %s, gap %s", key, ack, gap).isTrue()));
-		}
-		finally {
-			setup().restart(downSentinel);
+			assertEveryWriteDeliveredOutsideGaps(writer, delivered, gaps);
 		}
 	}
 
 	/**
-	 * {@code kill -9} of the master: the replica stands in while the master's connection is
-	 * down, so every write the promoted replica acknowledges is delivered, and the lost master
-	 * is reported as a FAILOVER gap that starts after the kill.
+	 * {@code kill -9} of the master under load, then the old master started again as a
+	 * replica: the promoted replica was standing by, so every write it acknowledges is
+	 * delivered (outside the window Sentinel's promotion closes its connection, a reported
+	 * gap), and the lost master is reported as a FAILOVER gap from the last moment its
+	 * connection delivered (a write acknowledged just before the kill may never have had its
+	 * event sent).
+	 * {@code -Dsentinel.kills=20} for the long run (CI runs 1).
 	 */
 	@Test
 	@Order(4)
-	void everyWriteAcknowledgedByTheMasterPromotedAfterAKillIsDelivered() throws Exception {
+	void everyWriteAcknowledgedAcrossKilledMastersIsDelivered() throws Exception {
 		this.notifications = open(ReadFrom.PRIMARY, sentinels());
 		List<NotificationGap> gaps = new CopyOnWriteArrayList<>();
 		this.notifications.addGapListener(gaps::add);
 		Set<String> delivered = ConcurrentHashMap.newKeySet();
 		this.notifications.subscribe((n) -> delivered.add(n.key()), new KeyspaceChannel("sw:*"));
-		RedisServer newMaster = setup().replica();
-
-		try (SwitchListener switchHeard = new SwitchListener(setup().sentinels().get(0));
-				SubscribedProbe subscribed = new SubscribedProbe(this.notifications, node(newMaster));
-				MasterWriter writer = new MasterWriter("sw:k:", setup())) {
-			await().until(() -> writer.written() >= 500);
-			Instant killed = Instant.now();
-			RedisServer oldMaster = setup().killMaster();
-			Duration allowed = setup().downAfter().plus(setup().failoverTimeout().multipliedBy(2)).plusSeconds(3);
-			setup().awaitMaster(newMaster, allowed);
-			await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledgedBy(newMaster).size() >= 500);
+		try (MasterWriter writer = new MasterWriter("sw:k:", setup())) {
+			for (int kill = 0; kill < Integer.getInteger("sentinel.kills", 1); kill++) {
+				RedisServer promoted = setup().replica();
+				awaitStandingBy(promoted);
+				int before = writer.written();
+				await().until(() -> writer.written() >= before + 200);
+				int gapsBefore = gaps.size();
+				RedisServer oldMaster = setup().killMaster();
+				Duration allowed = setup().downAfter().plus(setup().failoverTimeout().multipliedBy(2)).plusSeconds(3);
+				setup().awaitMaster(promoted, allowed);
+				await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledgedBy(promoted).size() >= 200);
+				assertShortGaps(gaps.subList(gapsBefore, gaps.size()), promoted);
+				await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(gaps)
+					.anySatisfy((gap) -> assertThat(gap).satisfies(
+							(g) -> assertThat(g.node()).isEqualTo(oldMaster.hostAndPort()),
+							(g) -> assertThat(g.cause()).isEqualTo(GapCause.FAILOVER),
+							(g) -> assertThat(g.channels()).contains(CHANNEL))));
+				setup().restart(oldMaster);
+			}
 			writer.stop();
-
-			assertThat(subscribed.at()).as("the replica stood in before the switch").isBefore(switchHeard.at());
-			Map<String, Instant> byNewMaster = writer.acknowledgedBy(newMaster);
-			await().atMost(Duration.ofSeconds(10)).untilAsserted(
-					() -> assertThat(byNewMaster.keySet()).allMatch(delivered::contains, "delivered"));
-			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(gaps)
-				.anySatisfy((gap) -> assertThat(gap).satisfies(
-						(g) -> assertThat(g.node()).isEqualTo(oldMaster.hostAndPort()),
-						(g) -> assertThat(g.cause()).isEqualTo(GapCause.FAILOVER),
-						(g) -> assertThat(g.start()).isAfterOrEqualTo(killed.minusMillis(1)),
-						(g) -> assertThat(g.channels()).contains(CHANNEL))));
-			setup().restart(oldMaster);
+			assertEveryWriteDeliveredOutsideGaps(writer, delivered, gaps);
 		}
+	}
+
+	/** The replica has the standby's subscription, seen from the server. */
+	private static void awaitStandingBy(RedisServer replica) {
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			try (Jedis jedis = replica.jedis()) {
+				return jedis.pubsubNumPat() == 1;
+			}
+		});
+	}
+
+	/**
+	 * Every write a node acknowledged was delivered, unless it was under way during a gap
+	 * reported for that node.
+	 */
+	private static void assertEveryWriteDeliveredOutsideGaps(MasterWriter writer, Set<String> delivered,
+			List<NotificationGap> gaps) {
+		Map<String, Map<String, Write>> byNode = writer.acknowledged();
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> byNode.forEach((node, writes) -> assertThat(writes)
+			.allSatisfy((key, write) -> assertThat(delivered.contains(key) || write.during(gaps, node))
+				.as("%s acknowledged by %s (%s), gaps %s", key, node, write, gaps).isTrue())));
+		long inGaps = byNode.entrySet().stream()
+			.flatMap((e) -> e.getValue().entrySet().stream().filter((w) -> !delivered.contains(w.getKey())))
+			.count();
+		System.out.printf("%d writes acknowledged by %s, %d not delivered (all during reported gaps); gaps %s%n",
+				byNode.values().stream().mapToInt(Map::size).sum(), byNode.keySet(), inGaps, gaps);
+	}
+
+	/**
+	 * The new master's gap, if any, is the time its standby connection was closed by the
+	 * promotion, bounded by the last role check that found it a replica (refreshes run every
+	 * 200 ms while a master is down), not the seconds the sentinels take to announce it.
+	 */
+	private static void assertShortGaps(List<NotificationGap> gaps, RedisServer promoted) {
+		assertThat(gaps).filteredOn((gap) -> gap.node().equals(promoted.hostAndPort()))
+			.allSatisfy((gap) -> assertThat(Duration.between(gap.start(), gap.end())).as("%s", gap)
+				.isLessThan(Duration.ofSeconds(1)));
 	}
 
 	private SentinelKeyspaceNotifications open(ReadFrom readFrom, List<RedisNode> sentinels) {
@@ -190,88 +222,26 @@ class SentinelKeyspaceNotificationsIT {
 		return redis.setup();
 	}
 
-	/** When a sentinel published {@code +switch-master}, heard on a connection of our own. */
-	private static final class SwitchListener implements AutoCloseable {
+	/** When a write was sent and when its acknowledgement came back. */
+	private record Write(Instant sent, Instant acknowledged) {
 
-		private final AtomicReference<Instant> at = new AtomicReference<>();
-
-		private final BinaryJedisPubSub pubSub = new BinaryJedisPubSub() {
-
-			@Override
-			public void onMessage(byte[] channel, byte[] message) {
-				SwitchListener.this.at.compareAndSet(null, Instant.now());
-			}
-
-		};
-
-		private final Thread thread;
-
-		SwitchListener(RedisServer sentinel) {
-			Jedis jedis = sentinel.jedis();
-			this.thread = new Thread(() -> {
-				try (jedis) {
-					jedis.subscribe(this.pubSub, "+switch-master".getBytes());
-				}
-			}, "switch-listener");
-			this.thread.start();
-			await().until(() -> this.pubSub.isSubscribed());
-		}
-
-		Instant at() {
-			await().atMost(Duration.ofSeconds(10)).until(() -> this.at.get() != null);
-			return this.at.get();
-		}
-
-		@Override
-		public void close() throws InterruptedException {
-			this.pubSub.unsubscribe();
-			this.thread.join(5000);
-		}
-
-	}
-
-	/** When the notifications first had their channel confirmed on a node, polled every 5 ms. */
-	private static final class SubscribedProbe implements AutoCloseable {
-
-		private final AtomicReference<Instant> at = new AtomicReference<>();
-
-		private final AtomicBoolean stopped = new AtomicBoolean();
-
-		private final Thread thread;
-
-		SubscribedProbe(SentinelKeyspaceNotifications notifications, RedisNode node) {
-			this.thread = new Thread(() -> {
-				while (!this.stopped.get() && this.at.get() == null) {
-					if (notifications.serverSubscriptions().getOrDefault(node, Set.of()).contains(CHANNEL)) {
-						this.at.set(Instant.now());
-					}
-					LockSupport.parkNanos(5_000_000);
-				}
-			}, "subscribed-probe");
-			this.thread.start();
-		}
-
-		Instant at() {
-			await().atMost(Duration.ofSeconds(10)).until(() -> this.at.get() != null);
-			return this.at.get();
-		}
-
-		@Override
-		public void close() throws InterruptedException {
-			this.stopped.set(true);
-			this.thread.join(5000);
+		/** Whether the write may have run while the node's events were not read. */
+		boolean during(List<NotificationGap> gaps, String node) {
+			return gaps.stream()
+				.anyMatch((gap) -> gap.node().equals(node) && !this.sent.isAfter(gap.end())
+						&& !this.acknowledged.isBefore(gap.start()));
 		}
 
 	}
 
 	/**
-	 * Writes keys at about 1,000 SET/s to whichever node the sentinels name as master,
-	 * asking them again after a failed write; remembers which node acknowledged each write
-	 * and when.
+	 * Writes keys at about 2,000 SET/s to whichever node the sentinels name as master, as an
+	 * application does, asking them again after a failed write; remembers which node
+	 * acknowledged each write and when.
 	 */
 	private final class MasterWriter implements AutoCloseable {
 
-		private final Map<String, Map<String, Instant>> acknowledged = new ConcurrentHashMap<>();
+		private final Map<String, Map<String, Write>> acknowledged = new ConcurrentHashMap<>();
 
 		private final AtomicInteger written = new AtomicInteger();
 
@@ -296,8 +266,10 @@ class SentinelKeyspaceNotificationsIT {
 						master = new Jedis(RedisNode.parse(address).host(), RedisNode.parse(address).port());
 					}
 					String key = prefix + i;
+					Instant sent = Instant.now();
 					master.set(key, "v");
-					this.acknowledged.computeIfAbsent(address, (a) -> new ConcurrentHashMap<>()).put(key, Instant.now());
+					this.acknowledged.computeIfAbsent(address, (a) -> new ConcurrentHashMap<>())
+						.put(key, new Write(sent, Instant.now()));
 					this.written.incrementAndGet();
 				}
 				catch (RuntimeException ex) {
@@ -307,7 +279,7 @@ class SentinelKeyspaceNotificationsIT {
 						master = null;
 					}
 				}
-				next += 1_000_000;
+				next += 500_000;
 				LockSupport.parkNanos(next - System.nanoTime());
 			}
 			if (master != null) {
@@ -332,8 +304,14 @@ class SentinelKeyspaceNotificationsIT {
 			return this.written.get();
 		}
 
-		Map<String, Instant> acknowledgedBy(RedisServer node) {
+		Map<String, Write> acknowledgedBy(RedisServer node) {
 			return Map.copyOf(this.acknowledged.getOrDefault(node.hostAndPort(), Map.of()));
+		}
+
+		Map<String, Map<String, Write>> acknowledged() {
+			Map<String, Map<String, Write>> copy = new LinkedHashMap<>();
+			this.acknowledged.forEach((node, writes) -> copy.put(node, Map.copyOf(writes)));
+			return copy;
 		}
 
 		void stop() throws InterruptedException {

@@ -59,11 +59,15 @@ public final class GapTracker implements AutoCloseable {
 		return this.clock.instant();
 	}
 
-	/** A node stopped delivering the given channels; a gap already open for it stays as it is. */
-	public synchronized void nodeLost(RedisNode node, Set<String> channels) {
+	/**
+	 * A node stopped delivering the given channels; a gap already open for it stays as it is.
+	 * @param lastHeard when its connection last delivered: the gap starts there (or now, if
+	 * the clock says that is later)
+	 */
+	public synchronized void nodeLost(RedisNode node, Set<String> channels, Instant lastHeard) {
 		if (!this.open.containsKey(node)) {
 			Instant now = now();
-			this.open.put(node, new Open(now, channels, GapCause.DISCONNECTED));
+			this.open.put(node, new Open(lastHeard.isBefore(now) ? lastHeard : now, channels, GapCause.DISCONNECTED));
 			this.lastLost.put(node.toString(), now);
 		}
 	}

@@ -32,17 +32,19 @@ public final class TopologyGaps {
 	 * Works out the gaps of a change before it is applied, marking the replaced nodes' open
 	 * gaps in {@code tracker}.
 	 * @param carried the channels each node carries before the change
+	 * @param standbysPromoted new primaries that were subscribed ahead of their promotion: a
+	 * failover to one of them missed nothing on it (what it may have missed, it reports itself)
 	 */
 	public static TopologyGaps of(ClusterRouting.Changes changes, ClusterTopology previous, ClusterTopology fresh,
-			Map<RedisNode, Set<NotificationChannel>> carried, GapTracker tracker) {
+			Map<RedisNode, Set<NotificationChannel>> carried, GapTracker tracker, Set<RedisNode> standbysPromoted) {
 		TopologyGaps gaps = new TopologyGaps();
 		for (RedisNode node : changes.close()) {
-			boolean failover = previous != null
-					&& previous.replicasOf(node).stream().anyMatch(fresh.primaries()::contains);
+			Set<RedisNode> replicas = (previous != null) ? previous.replicasOf(node) : Set.of();
+			boolean failover = replicas.stream().anyMatch(fresh.primaries()::contains);
 			if (tracker.isOpen(node)) {
 				tracker.nodeReplaced(node, failover ? GapCause.FAILOVER : GapCause.NODE_REMOVED);
 			}
-			else if (failover) {
+			else if (failover && replicas.stream().noneMatch(standbysPromoted::contains)) {
 				gaps.followed.put(node, new Interrupted(GapCause.FAILOVER, names(carried.get(node))));
 			}
 		}

@@ -1,5 +1,7 @@
 package io.keyspace.notifications.internal.reader;
 
+import java.time.Instant;
+
 import io.keyspace.notifications.RedisNode;
 
 /**
@@ -26,8 +28,11 @@ public interface NodeListener {
 	 * failed. Called once per outage, not for every failed reconnect attempt.
 	 * @param wasConnected whether a live connection broke (delivery was interrupted), rather
 	 * than the first connection failing (nothing was delivered yet)
+	 * @param lastHeard when the broken connection last delivered (the end of its last read, or
+	 * its opening): what the server published after that may never have been sent, e.g. by a
+	 * process killed between acknowledging a write and writing out its event
 	 */
-	default void onDisconnected(RedisNode node, Exception cause, boolean wasConnected) {
+	default void onDisconnected(RedisNode node, Exception cause, boolean wasConnected, Instant lastHeard) {
 	}
 
 	/** Every wanted subscription is confirmed by the server on the current connection; once per connection. */

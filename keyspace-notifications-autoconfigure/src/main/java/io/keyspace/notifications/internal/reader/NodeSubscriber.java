@@ -20,7 +20,9 @@ import io.keyspace.notifications.RedisNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.util.SafeEncoder;
 
 /**
  * One subscriber connection and one reader thread for one Redis node.
@@ -58,6 +60,8 @@ public final class NodeSubscriber implements AutoCloseable {
 
 	private final NodeListener nodeListener;
 
+	private final RoleListener roleListener; // null: the role is not asked
+
 	private final OutageReport outage;
 
 	private final ReentrantLock lock = new ReentrantLock();
@@ -68,6 +72,8 @@ public final class NodeSubscriber implements AutoCloseable {
 	private final WriteHandOff writes = new WriteHandOff(this::takePending);
 
 	private final AtomicBoolean pingWanted = new AtomicBoolean();
+
+	private final AtomicBoolean roleRefusedLogged = new AtomicBoolean();
 
 	private final String threadName;
 
@@ -82,6 +88,8 @@ public final class NodeSubscriber implements AutoCloseable {
 	private final AtomicLong messagesRead = new AtomicLong(); // written by the reader thread only
 
 	private volatile long lastReadMillis; // 0 until the first burst; written once per burst
+
+	private long connectedMillis; // the reader thread's own: when the current connection was opened
 
 	private long framesAtLastHealthCheck = -1; // the health-check thread's own
 
@@ -111,7 +119,14 @@ public final class NodeSubscriber implements AutoCloseable {
 	/** @param threadName the reader thread's name, which says what the node is read for */
 	public NodeSubscriber(RedisNode node, String threadName, ConnectionSettings settings,
 			MessageListener messageListener, NodeListener nodeListener) {
+		this(node, threadName, settings, messageListener, nodeListener, null);
+	}
+
+	/** @param roleListener told the node's {@code ROLE} on every new connection, before it subscribes */
+	public NodeSubscriber(RedisNode node, String threadName, ConnectionSettings settings,
+			MessageListener messageListener, NodeListener nodeListener, RoleListener roleListener) {
 		this.node = node;
+		this.roleListener = roleListener;
 		this.nodeName = node.toString();
 		this.threadName = threadName;
 		this.settings = settings;
@@ -295,6 +310,16 @@ public final class NodeSubscriber implements AutoCloseable {
 	}
 
 	/**
+	 * Sends a PING now: its answer ends a read burst, so the message listener's
+	 * {@link MessageListener#endOfBurst()} runs on the reader thread soon, even when no
+	 * message arrives.
+	 */
+	public void wake() {
+		this.pingWanted.set(true);
+		this.writes.request();
+	}
+
+	/**
 	 * Sends a PING when nothing arrived since the previous check. The reader's read timeout
 	 * is two intervals plus the command timeout, so a peer that stopped answering is noticed
 	 * and reconnected instead of silently delivering nothing. Called by one scheduler thread
@@ -361,9 +386,14 @@ public final class NodeSubscriber implements AutoCloseable {
 					break;
 				}
 				if (this.outage.failed(ex, wasConnected)) {
-					notifyListener(() -> this.nodeListener.onDisconnected(this.node, ex, wasConnected));
+					Instant lastHeard = Instant.ofEpochMilli(Math.max(this.lastReadMillis, this.connectedMillis));
+					notifyListener(() -> this.nodeListener.onDisconnected(this.node, ex, wasConnected, lastHeard));
 				}
-				pause(this.settings.backoff().delayMillis(this.outage.failedAttempts()));
+				// A live connection that broke is retried at once: a CLIENT KILL, or Sentinel
+				// promoting this replica, leaves the server up, and every millisecond is a gap.
+				if (!wasConnected) {
+					pause(this.settings.backoff().delayMillis(this.outage.failedAttempts()));
+				}
 			}
 		}
 		endOfBurst(); // closed between two frames: what was read still gets an outcome
@@ -374,11 +404,13 @@ public final class NodeSubscriber implements AutoCloseable {
 		PubSubConnection fresh;
 		try {
 			fresh = new PubSubConnection(this.node, this.jedisConfig);
+			askRole(fresh);
 			fresh.setSoTimeout(Math.toIntExact(this.settings.readTimeout().toMillis()));
 		}
 		catch (RuntimeException ex) {
 			throw connectFailed(new NodeConnectionException(this.node, ex));
 		}
+		this.connectedMillis = System.currentTimeMillis();
 		Opened opened = makeCurrent(fresh);
 		if (opened == null) {
 			closeQuietly(fresh);
@@ -391,6 +423,32 @@ public final class NodeSubscriber implements AutoCloseable {
 		this.outage.recovered(opened.channels(), opened.patterns());
 		notifyListener(() -> this.nodeListener.onConnected(this.node, opened.reconnect()));
 		return fresh;
+	}
+
+	/**
+	 * Asks {@code ROLE} on a connection nobody else can write to yet: once subscribed, a RESP2
+	 * connection accepts no other command. A refusal (an ACL without {@code role}) is logged
+	 * once and leaves the role to the topology.
+	 */
+	private void askRole(PubSubConnection fresh) {
+		if (this.roleListener == null) {
+			return;
+		}
+		Object reply;
+		try {
+			fresh.send(Protocol.Command.ROLE);
+			reply = fresh.getOne();
+		}
+		catch (JedisDataException ex) {
+			if (this.roleRefusedLogged.compareAndSet(false, true)) {
+				logger.warn("{} refused ROLE ({}): a promotion of this replica is seen only at the next topology refresh",
+						this.nodeName, ex.getMessage());
+			}
+			return;
+		}
+		boolean master = reply instanceof List<?> role && !role.isEmpty() && role.get(0) instanceof byte[] kind
+				&& SafeEncoder.encode(kind).equals("master");
+		notifyListener(() -> this.roleListener.onRole(this.node, master));
 	}
 
 	/** Makes a new connection current, with nothing sent on it yet; {@code null} if closed meanwhile. */

@@ -11,10 +11,7 @@ import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.KeyspaceNotificationsException;
 import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.internal.cluster.ClusterTopology;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.util.SafeEncoder;
 
 /**
  * Finds the master of a master/replica setup by asking each node its {@code ROLE}: the node
@@ -42,14 +39,14 @@ public final class RoleTopologyReader {
 		List<RedisNode> masters = new ArrayList<>();
 		Map<RedisNode, RedisNode> replicaOf = new LinkedHashMap<>();
 		for (RedisNode node : this.nodes) {
-			try (Jedis jedis = new Jedis(new HostAndPort(node.host(), node.port()), this.config)) {
-				List<Object> role = jedis.role();
-				String kind = text(role.get(0));
+			try {
+				List<String> role = Roles.of(node, this.config);
+				String kind = role.get(0);
 				if ("master".equals(kind)) {
 					masters.add(node);
 				}
 				else if ("slave".equals(kind)) {
-					replicaOf.put(node, new RedisNode(text(role.get(1)), Integer.parseInt(text(role.get(2)))));
+					replicaOf.put(node, new RedisNode(role.get(1), Integer.parseInt(role.get(2))));
 				}
 				else {
 					failures.add(node + " (" + kind + ")");
@@ -75,11 +72,6 @@ public final class RoleTopologyReader {
 			}
 		});
 		return ClusterTopology.singleShard(master, replicas);
-	}
-
-	/** Jedis decodes the reply's bulk strings; older versions left them as bytes. */
-	private static String text(Object value) {
-		return (value instanceof byte[] bytes) ? SafeEncoder.encode(bytes) : String.valueOf(value);
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.keyspace.notifications.internal.replication;
 
+import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -102,7 +103,7 @@ public final class SentinelWatcher implements AutoCloseable {
 			}
 
 			@Override
-			public void onDisconnected(RedisNode node, Exception cause, boolean wasConnected) {
+			public void onDisconnected(RedisNode node, Exception cause, boolean wasConnected, Instant lastHeard) {
 				SentinelWatcher.this.executor.execute(() -> moveOn(node, cause));
 			}
 
