@@ -22,7 +22,9 @@ import io.keyspace.notifications.internal.cluster.ClusterTopology;
 import io.keyspace.notifications.internal.cluster.RefreshSchedule;
 import io.keyspace.notifications.internal.gap.TopologyGaps;
 import io.keyspace.notifications.internal.reader.NodeSubscriber;
+import io.keyspace.notifications.internal.replication.ReplicationState;
 import io.keyspace.notifications.internal.replication.Roles;
+import io.keyspace.notifications.internal.replication.StandbyGate;
 import io.keyspace.notifications.internal.replication.StandbyReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +93,8 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 	private Set<RedisNode> standIns = Set.of();
 
 	private final Map<RedisNode, StandbyReader> standbys = new LinkedHashMap<>();
+
+	private final List<NodeSubscriber> retired = new ArrayList<>(); // promoted standbys demoted again
 
 	private final Set<RedisNode> warnedWithoutReplica = new HashSet<>();
 
@@ -189,20 +193,36 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 
 	/**
 	 * Asks the nodes of a one-shard setup their role, before the topology is read: a sentinel's
-	 * view lags the nodes'. A standby that is a replica holds only duplicates of what was read
-	 * before the question; one that is the master is promoted at once. A node read that still
-	 * says master stays read even when the topology names another (see {@link #apply}).
+	 * view lags the nodes'. A standby's answer tells its gate what the notifications it holds
+	 * are (see {@link StandbyGate}); a standby that is the master is promoted at once, and a
+	 * promoted one that is a replica again is retired (closed at the next refresh, after what
+	 * it published as master has been read) for a fresh standby. A node read that still says
+	 * master stays read even when the topology names another (see {@link #keepMasters}).
 	 * @return the nodes read that answered master
 	 */
 	private Set<RedisNode> askRoles() {
+		closeRetired();
 		JedisClientConfig config = this.settings.jedisConfig(this.settings.commandTimeout());
 		for (StandbyReader standby : standbySnapshot()) {
+			RedisNode node = standby.subscriber().node();
 			long asked = System.nanoTime();
-			if (isMaster(standby.subscriber().node(), config)) {
-				promote(standby);
+			try {
+				ReplicationState state = ReplicationState.of(node, config);
+				if (state.master()) {
+					promote(standby);
+				}
+				else if (standby.gate().isPromoted()) {
+					retire(standby);
+				}
+				else {
+					standby.gate().replicaAt(asked, state.replicationId());
+					if (standby.gate().needsReader()) {
+						standby.subscriber().wake();
+					}
+				}
 			}
-			else {
-				standby.gate().confirmedReplica(asked);
+			catch (RuntimeException ex) {
+				this.logger.debug("Cannot ask {} its role", node, ex);
 			}
 		}
 		return snapshot().keySet().stream().filter((node) -> isMaster(node, config)).collect(Collectors.toSet());
@@ -217,6 +237,31 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 			this.logger.debug("Cannot ask {} its role", node, ex);
 			return false;
 		}
+	}
+
+	private void retire(StandbyReader standby) {
+		this.stateLock.lock();
+		try {
+			if (this.standbys.remove(standby.subscriber().node(), standby)) {
+				this.retired.add(standby.subscriber());
+			}
+		}
+		finally {
+			this.stateLock.unlock();
+		}
+	}
+
+	private void closeRetired() {
+		List<NodeSubscriber> closing;
+		this.stateLock.lock();
+		try {
+			closing = List.copyOf(this.retired);
+			this.retired.clear();
+		}
+		finally {
+			this.stateLock.unlock();
+		}
+		closing.forEach(NodeSubscriber::close);
 	}
 
 	private static void promote(StandbyReader standby) {
@@ -389,6 +434,8 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 		try {
 			closing = new ArrayList<>(this.subscribers.values());
 			this.standbys.values().forEach((standby) -> closing.add(standby.subscriber()));
+			closing.addAll(this.retired);
+			this.retired.clear();
 			this.subscribers.clear();
 			this.assigned.clear();
 			this.standbys.clear();
@@ -643,8 +690,10 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 		this.refreshes.start(this.refreshInterval);
 		long healthInterval = this.settings.healthCheckInterval().toMillis();
 		if (healthInterval > 0) {
-			this.scheduler.scheduleAtFixedRate(() -> snapshot().values().forEach(NodeSubscriber::checkHealth),
-					healthInterval, healthInterval, TimeUnit.MILLISECONDS);
+			this.scheduler.scheduleAtFixedRate(() -> {
+				snapshot().values().forEach(NodeSubscriber::checkHealth);
+				standbySnapshot().forEach((standby) -> standby.subscriber().checkHealth());
+			}, healthInterval, healthInterval, TimeUnit.MILLISECONDS);
 		}
 	}
 

@@ -426,29 +426,27 @@ public final class NodeSubscriber implements AutoCloseable {
 	}
 
 	/**
-	 * Asks {@code ROLE} on a connection nobody else can write to yet: once subscribed, a RESP2
-	 * connection accepts no other command. A refusal (an ACL without {@code role}) is logged
-	 * once and leaves the role to the topology.
+	 * Asks {@code INFO replication} on a connection nobody else can write to yet: once
+	 * subscribed, a RESP2 connection accepts no other command. A refusal (an ACL without
+	 * {@code info}) is logged once and leaves the role to the periodic checks.
 	 */
 	private void askRole(PubSubConnection fresh) {
 		if (this.roleListener == null) {
 			return;
 		}
-		Object reply;
+		String info;
 		try {
-			fresh.send(Protocol.Command.ROLE);
-			reply = fresh.getOne();
+			fresh.send(Protocol.Command.INFO, SafeEncoder.encode("replication"));
+			info = SafeEncoder.encode((byte[]) fresh.getOne());
 		}
 		catch (JedisDataException ex) {
 			if (this.roleRefusedLogged.compareAndSet(false, true)) {
-				logger.warn("{} refused ROLE ({}): a promotion of this replica is seen only at the next topology refresh",
-						this.nodeName, ex.getMessage());
+				logger.warn("{} refused INFO replication ({}): a promotion of this replica is seen only at the next "
+						+ "topology refresh", this.nodeName, ex.getMessage());
 			}
 			return;
 		}
-		boolean master = reply instanceof List<?> role && !role.isEmpty() && role.get(0) instanceof byte[] kind
-				&& SafeEncoder.encode(kind).equals("master");
-		notifyListener(() -> this.roleListener.onRole(this.node, master));
+		notifyListener(() -> this.roleListener.onReplicationInfo(this.node, info));
 	}
 
 	/** Makes a new connection current, with nothing sent on it yet; {@code null} if closed meanwhile. */

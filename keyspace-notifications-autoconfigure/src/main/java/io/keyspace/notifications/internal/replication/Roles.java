@@ -25,7 +25,7 @@ public final class Roles {
 	}
 
 	/** Jedis decodes the reply's bulk strings; older versions left them as bytes. */
-	private static String text(Object value) {
+	static String text(Object value) {
 		return (value instanceof byte[] bytes) ? SafeEncoder.encode(bytes) : String.valueOf(value);
 	}
 

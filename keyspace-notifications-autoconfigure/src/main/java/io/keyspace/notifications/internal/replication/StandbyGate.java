@@ -23,20 +23,21 @@ import org.slf4j.LoggerFactory;
  * master's own and delivers from then on, like any node read. That is at-least-once: what was
  * replicated shortly before the promotion can come twice.
  * <p>
- * What is held is dropped once known to be a duplicate: everything read before a moment at
- * which the node answered {@code ROLE} with {@code slave} (a node only goes from replica to
- * master, so what it published before was replicated). The role is asked on each new
- * connection of the standby (Sentinel closes a replica's pub/sub connections as it promotes
- * it, so the reconnect finds the master at once) and on each topology refresh.
+ * The node's {@code INFO replication} is looked at on each new connection of the standby
+ * (Sentinel closes a replica's pub/sub connections as it promotes it, so the reconnect finds
+ * the master at once) and on each topology refresh. A replica whose replication id is the one
+ * seen last has been a replica all along: what it published before the question is a
+ * duplicate and is dropped. One whose id changed may have been master in between (promoted
+ * and demoted again between two looks): what it held from before the question is handed on.
  * <p>
- * At most {@code capacity} notifications are held; when more arrive between two role checks
- * the oldest are dropped, and if the node is then promoted the time they span is reported as
- * a {@link GapCause#FAILOVER} gap. So is the time between losing the standby's connection and
+ * At most {@code capacity} notifications are held; when more arrive between two looks the
+ * oldest are dropped, and should they be handed on, the time they span is reported as a
+ * {@link GapCause#FAILOVER} gap. So is the time between losing the standby's connection and
  * subscribing again when the node turns out to be master on reconnecting.
  * <p>
- * Threading: messages, node events and the role asked on connect all come on the node's
- * reader thread, which alone owns what is held and the router's listener. A refresh thread
- * asks for a trim or the promotion through two volatiles; the reader acts on them at its next
+ * Threading: messages, node events and the look on connect come on the node's reader
+ * thread, which alone owns what is held and the router's listener. A refresh thread asks for
+ * a drop, a hand-on or the promotion through volatiles; the reader acts on them at its next
  * message or end of burst (the caller wakes it with a PING).
  */
 public final class StandbyGate implements MessageListener, NodeListener, RoleListener {
@@ -61,7 +62,12 @@ public final class StandbyGate implements MessageListener, NodeListener, RoleLis
 
 	private volatile boolean promotionRequested;
 
-	private volatile long duplicatesBefore = Long.MIN_VALUE; // System.nanoTime(); raised by role checks
+	// System.nanoTime() of the looks: what was read before is a duplicate, or is handed on.
+	private volatile long duplicatesBefore = Long.MIN_VALUE;
+
+	private volatile long handOnBefore = Long.MIN_VALUE;
+
+	private String lastReplicationId; // guarded by this
 
 	// Reader thread only.
 	private boolean dropped; // held notifications that were not known duplicates were dropped
@@ -96,13 +102,24 @@ public final class StandbyGate implements MessageListener, NodeListener, RoleLis
 	}
 
 	/**
-	 * The node answered {@code ROLE} with {@code slave} to a command sent at {@code sentNanos}
-	 * ({@link System#nanoTime()}): what it published before is a duplicate. Any thread.
+	 * A look at {@code INFO replication} sent at {@code sentNanos} ({@link System#nanoTime()})
+	 * found the node a replica. Any thread.
 	 */
-	public void confirmedReplica(long sentNanos) {
-		if (sentNanos > this.duplicatesBefore) {
-			this.duplicatesBefore = sentNanos;
+	public synchronized void replicaAt(long sentNanos, String replicationId) {
+		boolean sameHistory = replicationId != null
+				&& (this.lastReplicationId == null || this.lastReplicationId.equals(replicationId));
+		this.lastReplicationId = replicationId;
+		if (sameHistory) {
+			this.duplicatesBefore = Math.max(this.duplicatesBefore, sentNanos);
 		}
+		else {
+			this.handOnBefore = Math.max(this.handOnBefore, sentNanos);
+		}
+	}
+
+	/** Whether a look is due on the reader thread: a hand-on or a promotion. */
+	public boolean needsReader() {
+		return this.promotionRequested || this.handOnBefore != Long.MIN_VALUE;
 	}
 
 	/** When the node was last known to be a replica, on the wall clock. */
@@ -121,8 +138,8 @@ public final class StandbyGate implements MessageListener, NodeListener, RoleLis
 
 	@Override
 	public void onMessage(String nodeName, byte[] pattern, byte[] channel, byte[] message) {
-		if (!this.promoted && this.promotionRequested) {
-			promote();
+		if (!this.promoted) {
+			actOnLooks();
 		}
 		if (this.promoted) {
 			this.router.onMessage(nodeName, pattern, channel, message);
@@ -134,8 +151,8 @@ public final class StandbyGate implements MessageListener, NodeListener, RoleLis
 
 	@Override
 	public void endOfBurst() {
-		if (!this.promoted && this.promotionRequested) {
-			promote();
+		if (!this.promoted) {
+			actOnLooks();
 		}
 		if (this.promoted) {
 			this.router.endOfBurst();
@@ -143,13 +160,14 @@ public final class StandbyGate implements MessageListener, NodeListener, RoleLis
 	}
 
 	@Override
-	public void onRole(RedisNode node, boolean master) {
-		if (master) {
+	public void onReplicationInfo(RedisNode node, String replicationInfo) {
+		ReplicationState state = ReplicationState.parse(replicationInfo);
+		if (state.master()) {
 			promote();
 		}
 		else {
-			confirmedReplica(System.nanoTime());
-			dropDuplicates();
+			replicaAt(System.nanoTime(), state.replicationId());
+			actOnLooks();
 			this.lostAt = null; // a replica's outage missed duplicates only
 		}
 	}
@@ -196,6 +214,37 @@ public final class StandbyGate implements MessageListener, NodeListener, RoleLis
 		this.held.add(notification);
 	}
 
+	/** Reader thread: the promotion, or what the looks found about what is held. */
+	private void actOnLooks() {
+		if (this.promotionRequested) {
+			promote();
+			return;
+		}
+		long handOn = this.handOnBefore;
+		if (handOn != Long.MIN_VALUE) {
+			this.handOnBefore = Long.MIN_VALUE;
+			handOnHeld(handOn);
+		}
+		dropDuplicates();
+	}
+
+	/** What was read before a look that found the history changed: it may be a master's own. */
+	private void handOnHeld(long before) {
+		int handed = 0;
+		while (!this.held.isEmpty() && this.held.peek().nanos() < before) {
+			Held notification = this.held.poll();
+			this.router.onMessage(notification.nodeName(), notification.pattern(), notification.channel(),
+					notification.message());
+			handed++;
+		}
+		if (handed > 0) {
+			this.router.endOfBurst();
+			logger.info("Redis replica {} changed its replication history (it may have been master meanwhile): handed on "
+					+ "{} keyspace notification(s) it published", this.node, handed);
+		}
+		reportDropped();
+	}
+
 	private void dropDuplicates() {
 		long before = this.duplicatesBefore;
 		while (!this.held.isEmpty() && this.held.peek().nanos() < before) {
@@ -218,6 +267,11 @@ public final class StandbyGate implements MessageListener, NodeListener, RoleLis
 		this.held.clear();
 		this.router.endOfBurst();
 		this.promoted = true;
+		reportDropped();
+	}
+
+	/** Held notifications that were not known duplicates were dropped for room: a gap. */
+	private void reportDropped() {
 		if (this.dropped) {
 			long now = System.nanoTime();
 			Instant wall = Instant.now();
