@@ -53,6 +53,7 @@ public final class MasterFollowingWriter implements AutoCloseable {
 			long lookedUp = 0;
 			long next = System.nanoTime();
 			for (int i = 0; !this.stopped; i++) {
+				boolean sending = false;
 				try {
 					if (jedis == null || System.nanoTime() - lookedUp >= lookupNanos) {
 						String found = master.get();
@@ -66,15 +67,16 @@ public final class MasterFollowingWriter implements AutoCloseable {
 					}
 					String key = prefix + i;
 					Instant sent = Instant.now();
+					sending = true;
 					jedis.set(key, "v");
 					this.acknowledged.add(new Write(key, node, sent, Instant.now()));
 				}
 				catch (RuntimeException ex) {
 					// Demoted (READONLY), down, or no master known: look up again at the next write.
-					if (node != null) {
+					if (sending) {
 						this.refused.computeIfAbsent(node, (n) -> new AtomicInteger()).incrementAndGet();
 					}
-					this.lastFailure.set(node + ": " + ex.getMessage());
+					this.lastFailure.set((sending ? node : "looking up the master") + ": " + ex.getMessage());
 					close(jedis);
 					jedis = null;
 				}
@@ -117,7 +119,7 @@ public final class MasterFollowingWriter implements AutoCloseable {
 		stop();
 	}
 
-	/** Acknowledged and refused writes per node, and the last failure. */
+	/** Acknowledged and refused (or lost) writes per node, and the last failure. */
 	@Override
 	public String toString() {
 		return "acknowledged " + this.acknowledged.stream()
