@@ -64,6 +64,9 @@ import redis.clients.jedis.JedisClientConfig;
  */
 abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotifications {
 
+	/** How often standbys are looked at between refreshes. */
+	static final Duration STANDBY_LOOK_INTERVAL = Duration.ofSeconds(1);
+
 	/** Under the concrete class, the category users configure (ClusterKeyspaceNotifications, ...). */
 	private final Logger logger = LoggerFactory.getLogger(getClass());
 
@@ -201,6 +204,17 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 	 * @return the nodes read that answered master
 	 */
 	private Set<RedisNode> askRoles() {
+		lookAtStandbys();
+		JedisClientConfig config = this.settings.jedisConfig(this.settings.commandTimeout());
+		return snapshot().keySet().stream().filter((node) -> isMaster(node, config)).collect(Collectors.toSet());
+	}
+
+	/**
+	 * Looks at each standby's {@code INFO replication}, at each refresh and every
+	 * {@link #STANDBY_LOOK_INTERVAL} besides: how often decides how much a promotion hands on
+	 * twice, since what was read before the last look is known to be a duplicate.
+	 */
+	private void lookAtStandbys() {
 		closeRetired();
 		JedisClientConfig config = this.settings.jedisConfig(this.settings.commandTimeout());
 		for (StandbyReader standby : standbySnapshot()) {
@@ -225,7 +239,6 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 				this.logger.debug("Cannot ask {} its role", node, ex);
 			}
 		}
-		return snapshot().keySet().stream().filter((node) -> isMaster(node, config)).collect(Collectors.toSet());
 	}
 
 	/** Whether the node answers {@code ROLE} with master; {@code false} when it cannot be asked. */
@@ -688,6 +701,10 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 			return;
 		}
 		this.refreshes.start(this.refreshInterval);
+		if (this.readsReplicasAhead) {
+			long look = STANDBY_LOOK_INTERVAL.toMillis();
+			this.scheduler.scheduleWithFixedDelay(this::lookAtStandbys, look, look, TimeUnit.MILLISECONDS);
+		}
 		long healthInterval = this.settings.healthCheckInterval().toMillis();
 		if (healthInterval > 0) {
 			this.scheduler.scheduleAtFixedRate(() -> {

@@ -77,6 +77,14 @@ public class KeyspaceNotificationsProperties {
 	private ReadFrom readFrom = ReadFrom.PRIMARY;
 
 	/**
+	 * Whether a Sentinel or master/replica setup read from the master also subscribes every
+	 * replica ahead of a promotion, so that a new master's writes are delivered from the
+	 * moment it takes them. Costs one more connection per replica and the replicas' work of
+	 * publishing to it.
+	 */
+	private boolean standbyReplicas = true;
+
+	/**
 	 * How often the topology of a Sentinel, master/replica or cluster setup is read again to
 	 * follow failovers, new replicas and slot moves. A lost connection triggers a refresh at
 	 * once. Default: 5s, or the deprecated cluster.refresh-interval when only that is set.
@@ -155,6 +163,14 @@ public class KeyspaceNotificationsProperties {
 
 	public void setReadFrom(ReadFrom readFrom) {
 		this.readFrom = readFrom;
+	}
+
+	public boolean isStandbyReplicas() {
+		return this.standbyReplicas;
+	}
+
+	public void setStandbyReplicas(boolean standbyReplicas) {
+		this.standbyReplicas = standbyReplicas;
 	}
 
 	/** The interval set, or {@code null} when unset (then 5s, or the deprecated cluster.refresh-interval). */

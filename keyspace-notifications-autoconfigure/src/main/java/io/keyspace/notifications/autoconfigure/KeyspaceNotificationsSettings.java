@@ -154,7 +154,8 @@ final class KeyspaceNotificationsSettings {
 			.serverConfig(properties.getServerConfig())
 			.serverConfigCheckInterval(properties.getServerConfigCheckInterval())
 			.failFast(properties.isFailFast())
-			.readFrom(properties.getReadFrom());
+			.readFrom(properties.getReadFrom())
+			.standbyReplicas(properties.isStandbyReplicas());
 		if (handlerThreads != null) {
 			options.handlerThreadFactory(handlerThreads);
 		}
