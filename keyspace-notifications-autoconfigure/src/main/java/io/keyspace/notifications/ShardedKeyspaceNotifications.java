@@ -419,7 +419,9 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 	protected Set<String> channelsOn(RedisNode node) {
 		this.stateLock.lock();
 		try {
-			return TopologyGaps.names(this.assigned.get(node));
+			// A standby, promoted or not, carries every channel.
+			Set<NotificationChannel> carried = this.assigned.get(node);
+			return TopologyGaps.names((carried != null) ? carried : new LinkedHashSet<>(this.registry.channels()));
 		}
 		finally {
 			this.stateLock.unlock();
@@ -555,24 +557,13 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 		for (RedisNode replica : replicas) {
 			if (!this.standbys.containsKey(replica) && !this.subscribers.containsKey(replica)) {
 				this.logger.info("Subscribing to keyspace notifications on replica {} ahead of a promotion", replica);
-				StandbyReader standby = newStandby(replica, this::standbyChannels);
+				StandbyReader standby = newStandby(replica, () -> channelsOn(replica));
 				want(standby.subscriber(), channels);
 				this.standbys.put(replica, standby);
 				started.add(standby.subscriber());
 			}
 		}
 		return new Placement(started, closed);
-	}
-
-	/** What a standby carries, for a gap report: every channel. Called on its reader thread. */
-	private Set<String> standbyChannels() {
-		this.stateLock.lock();
-		try {
-			return TopologyGaps.names(new LinkedHashSet<>(this.registry.channels()));
-		}
-		finally {
-			this.stateLock.unlock();
-		}
 	}
 
 	private List<StandbyReader> standbySnapshot() {
