@@ -139,8 +139,8 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		}
 		ForwardedSource source = sourceOf((notification.node() != null) ? notification.node() : "");
 		synchronized (source) {
+			source.replay.add(notification, this.clock.millis());
 			if (!source.leading) {
-				source.replay.add(notification, this.clock.millis());
 				this.counters.notForwarded.increment();
 				return;
 			}
@@ -234,6 +234,16 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		}
 		for (String stream : appended.missingStreams()) {
 			this.recovery.ensure(stream, nodeOf(stream));
+		}
+		for (String tag : appended.lostAppends()) {
+			ForwardedSource source = this.sourcesByTag.get(tag);
+			if (source != null) {
+				// What is left of the batch for it is among what the source kept: written again, in order.
+				this.batch.removeIf((forward) -> forward.tag().equals(tag));
+				// Back to the oldest it kept: a renewal during the split may have noted what was lost.
+				forwardAgain(source, Math.max(0, source.lastNote - this.settings.leaseTime().toMillis()),
+						this.clock.millis());
+			}
 		}
 		if (appended.refusal() != null) {
 			throw appended.refusal();
@@ -341,6 +351,11 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 							source.node, this.group);
 					source.setLeading(false);
 				}
+				// Kept a lease time beyond the note, should Redis lose what was appended (forwardAgain).
+				synchronized (source) {
+					source.replay.forgetBefore(
+							TakeoverReplay.keptSince(source.lastNote) - this.settings.leaseTime().toMillis());
+				}
 				continue;
 			}
 			GroupRedis.LeaseAttempt attempt = this.redis.acquireLease(source.tag);
@@ -428,6 +443,37 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 			logger.warn("No instance forwarded {} for group '{}' from {} to {}: notifications of that window are lost "
 					+ "for the group", gap.node(), this.group, gap.start(), gap.end());
 			this.gaps.accept(gap);
+		}
+	}
+
+	/**
+	 * Redis lost entries this instance appended: the stream's newest entry is not the one it
+	 * appended last (a failover to a replica that had not received them, e.g. entries appended
+	 * to the old master after the replica's promotion; found at the next append). What it kept
+	 * since {@code previousNote} (a lease time before its last note) and the stream lacks is
+	 * written again, ahead of everything new, and the note goes back there until a checkpoint
+	 * passes again. What it no longer kept
+	 * is reported as a {@link GapCause#STREAM_LOST} gap.
+	 */
+	private void forwardAgain(ForwardedSource source, long previousNote, long now) {
+		String stream = this.keys.stream(source.tag);
+		List<ReplayBuffer.Read> kept;
+		long lostUntil;
+		synchronized (source) {
+			kept = source.replay.since(TakeoverReplay.keptSince(previousNote));
+			lostUntil = source.replay.lostUntil();
+			source.forwardedUntil = previousNote;
+		}
+		source.lastNote = previousNote;
+		this.redis.renewLease(source.tag, previousNote);
+		List<KeyNotification> missed = this.replay.notYetIn(stream, previousNote, kept);
+		missed.forEach((notification) -> this.backlog.add(new Forward(source.tag, notification)));
+		logger.warn("Redis lost entries group '{}' forwarded of {} (a failover to a replica that had not received them): "
+				+ "writing again {} notification(s) read since {} that the stream lacks", this.group, source.node,
+				missed.size(), Instant.ofEpochMilli(previousNote));
+		if (lostUntil > TakeoverReplay.keptSince(previousNote)) {
+			this.gaps.accept(new NotificationGap(source.node, GapCause.STREAM_LOST,
+					Instant.ofEpochMilli(previousNote), Instant.ofEpochMilli(Math.min(lostUntil, now)), this.channels, 0));
 		}
 	}
 

@@ -27,7 +27,7 @@ interface GroupRedis {
 
 	/**
 	 * Renews the lease if this instance holds it and notes until when it surely forwarded.
-	 * @return whether this instance still holds it
+	 * @return whether it held the lease
 	 */
 	boolean renewLease(String tag, long forwardedUntil);
 
@@ -113,11 +113,13 @@ interface GroupRedis {
 	/**
 	 * What {@link #append} did: how many it wrote; the sources (tags) whose lease this instance
 	 * does not hold, and how many it dropped for them; what it left in the batch — entries for
-	 * streams that are missing, and those of the first refusal of another kind (a node that
-	 * moved, Redis unreachable).
+	 * streams that are missing, for streams whose newest entry is not the one this instance
+	 * appended last (Redis lost what it appended since: a failover to a replica that had not
+	 * received it), and those of the first refusal of another kind (a node that moved, Redis
+	 * unreachable).
 	 */
-	record Appended(int written, Set<String> missingStreams, Set<String> leasesNotHeld, int dropped,
-			RuntimeException refusal) {
+	record Appended(int written, Set<String> missingStreams, Set<String> lostAppends, Set<String> leasesNotHeld,
+			int dropped, RuntimeException refusal) {
 	}
 
 	/** Thrown by {@link #read} when the stream or the group is gone. */

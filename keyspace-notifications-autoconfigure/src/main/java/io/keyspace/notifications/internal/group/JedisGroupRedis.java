@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.keyspace.notifications.GroupSettings;
 import redis.clients.jedis.AbstractPipeline;
@@ -33,7 +34,8 @@ import redis.clients.jedis.resps.StreamPendingSummary;
  * command Redis refused is not an exception of the pipeline (during a failover the demoted
  * primary answers {@code MOVED}, which a cluster pipeline neither follows nor reports).
  * <p>
- * Thread-safe: the Jedis client pools its connections; this holds no state of its own.
+ * Thread-safe: the Jedis client pools its connections; the only state of its own is the id
+ * of the entry it appended last per source, which only the forwarding thread touches.
  */
 final class JedisGroupRedis implements GroupRedis {
 
@@ -62,22 +64,32 @@ final class JedisGroupRedis implements GroupRedis {
 	// arguments and the fields. Fenced: only the lease holder appends, so a forwarder that lost
 	// its lease (it stalled, or Redis forgot it) writes nothing its successor replays too; and
 	// never into a missing stream, which needs its consumer group first.
+	// KEYS: stream, lease. ARGV: owner, max length, the id this instance appended last ('' if
+	// none), then per entry its field count and fields. Returns {written, the last id}, or {-1}
+	// (lease not held), {-2} (stream missing), {-3} (the stream's newest entry is another).
 	private static final String APPEND = """
-			if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
-			if redis.call('EXISTS', KEYS[1]) == 0 then return -2 end
-			local i = 3
+			if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {-1} end
+			if redis.call('EXISTS', KEYS[1]) == 0 then return {-2} end
+			if ARGV[3] ~= '' then
+			  local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+			  if #newest == 0 or newest[1][1] ~= ARGV[3] then return {-3} end
+			end
+			local i = 4
 			local n = 0
+			local id = ARGV[3]
 			while i <= #ARGV do
 			  local count = tonumber(ARGV[i])
-			  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, i + 1, i + count))
+			  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, i + 1, i + count))
 			  i = i + count + 1
 			  n = n + 1
 			end
-			return n""";
+			return {n, id}""";
 
 	private static final long NOT_HELD = -1;
 
 	private static final long MISSING = -2;
+
+	private static final long LOST = -3;
 
 	private static final int PAGE = 1_000;
 
@@ -92,6 +104,9 @@ final class JedisGroupRedis implements GroupRedis {
 	private final String leaseMillis;
 
 	private final String maxLength;
+
+	/** The id of the entry this instance appended last, per source; the forwarding thread's own. */
+	private final Map<String, String> lastAppended = new ConcurrentHashMap<>();
 
 	private final XAddParams deadLetter;
 
@@ -110,7 +125,11 @@ final class JedisGroupRedis implements GroupRedis {
 		List<?> reply = (List<?>) this.redis.eval(ACQUIRE, List.of(this.keys.lease(tag), this.keys.forwardedUntil(tag)),
 				List.of(this.consumer, this.leaseMillis));
 		String note = text(reply.get(1));
-		return new LeaseAttempt(Long.valueOf(1).equals(reply.get(0)), note.isEmpty() ? 0 : Long.parseLong(note));
+		boolean taken = Long.valueOf(1).equals(reply.get(0));
+		if (taken) {
+			this.lastAppended.remove(tag); // others may have appended since this instance did
+		}
+		return new LeaseAttempt(taken, note.isEmpty() ? 0 : Long.parseLong(note));
 	}
 
 	@Override
@@ -157,27 +176,37 @@ final class JedisGroupRedis implements GroupRedis {
 		Map<String, Response<Object>> replies = new LinkedHashMap<>();
 		try (AbstractPipeline pipeline = this.redis.pipelined()) {
 			byTag.forEach((tag, forwards) -> replies.put(tag, pipeline.eval(APPEND,
-					List.of(this.keys.stream(tag), this.keys.lease(tag)), appendArguments(forwards))));
+					List.of(this.keys.stream(tag), this.keys.lease(tag)), appendArguments(tag, forwards))));
 			pipeline.sync();
 		}
 		List<Forward> left = new ArrayList<>();
 		Set<String> missing = new HashSet<>();
+		Set<String> lost = new HashSet<>();
 		Set<String> notHeld = new HashSet<>();
 		RuntimeException refusal = null;
 		int written = 0;
 		for (Map.Entry<String, Response<Object>> reply : replies.entrySet()) {
 			String tag = reply.getKey();
 			try {
-				long outcome = (Long) reply.getValue().get();
-				if (outcome == NOT_HELD) {
+				List<?> outcome = (List<?>) reply.getValue().get();
+				long code = (Long) outcome.get(0);
+				if (code < 0) {
+					this.lastAppended.remove(tag);
+				}
+				if (code == NOT_HELD) {
 					notHeld.add(tag); // dropped: the holder replays them
 				}
-				else if (outcome == MISSING) {
+				else if (code == MISSING) {
 					missing.add(this.keys.stream(tag));
 					left.addAll(byTag.get(tag));
 				}
+				else if (code == LOST) {
+					lost.add(tag);
+					left.addAll(byTag.get(tag));
+				}
 				else {
-					written += (int) outcome;
+					written += (int) code;
+					this.lastAppended.put(tag, text(outcome.get(1)));
 				}
 			}
 			catch (RuntimeException ex) {
@@ -188,13 +217,14 @@ final class JedisGroupRedis implements GroupRedis {
 		int dropped = batch.size() - written - left.size();
 		batch.clear();
 		batch.addAll(left);
-		return new Appended(written, missing, notHeld, dropped, refusal);
+		return new Appended(written, missing, lost, notHeld, dropped, refusal);
 	}
 
-	private List<String> appendArguments(List<Forward> forwards) {
-		List<String> arguments = new ArrayList<>(2 + forwards.size() * 9);
+	private List<String> appendArguments(String tag, List<Forward> forwards) {
+		List<String> arguments = new ArrayList<>(3 + forwards.size() * 9);
 		arguments.add(this.consumer);
 		arguments.add(this.maxLength);
+		arguments.add(this.lastAppended.getOrDefault(tag, ""));
 		for (Forward forward : forwards) {
 			Map<String, String> fields = StreamEntries.of(forward.notification());
 			arguments.add(Integer.toString(fields.size() * 2));

@@ -7,9 +7,11 @@ import java.util.List;
 import io.keyspace.notifications.KeyNotification;
 
 /**
- * The recent notifications of a source this instance does not forward, with when they were
- * read: when it takes over, it forwards those read after the previous forwarder's last
- * renewal, so a forwarder that dies costs duplicates, not losses. Bounded by count; what
+ * The recent notifications of a source, with when they were read. One that this instance does
+ * not forward: when it takes over, it forwards those read after the previous forwarder's last
+ * renewal, so a forwarder that dies costs duplicates, not losses. One that it forwards: should
+ * Redis lose what it wrote (a failover to a replica that had not received it), it writes them
+ * again. Bounded by count; what
  * falls out makes the window it covered a gap. Not thread-safe: guarded by its source.
  */
 final class ReplayBuffer {
@@ -51,6 +53,14 @@ final class ReplayBuffer {
 		}
 		this.reads.clear();
 		return since;
+	}
+
+	/**
+	 * What was read from {@code sinceMillis} on, with when, keeping it all.
+	 * @return the reads, oldest first
+	 */
+	List<Read> since(long sinceMillis) {
+		return this.reads.stream().filter((read) -> read.readMillis() >= sinceMillis).toList();
 	}
 
 	/** Read time of the newest notification that fell out because the buffer was full; 0 if none. */

@@ -67,6 +67,15 @@ final class FakeRedis {
 		this.leases.remove(key);
 	}
 
+	/**
+	 * A failover to a replica that had received everything up to {@code millis} and nothing
+	 * after: stream entries written later are gone, and every note is back to that time.
+	 */
+	synchronized void loseWritesAfter(long millis) {
+		this.streams.values().forEach((stream) -> stream.entries.keySet().removeIf((id) -> id.getTime() > millis));
+		this.notes.replaceAll((tag, note) -> Math.min(note, millis));
+	}
+
 	synchronized String leaseHolder(String tag) {
 		Lease lease = this.leases.get(tag);
 		return (lease != null && lease.expires > this.clock.millis()) ? lease.owner : null;
@@ -164,6 +173,8 @@ final class FakeRedis {
 
 		private final long leaseMillis;
 
+		private final Map<String, StreamEntryID> lastAppended = new HashMap<>();
+
 		View(String consumer, long leaseMillis) {
 			this.consumer = consumer;
 			this.leaseMillis = leaseMillis;
@@ -177,6 +188,7 @@ final class FakeRedis {
 				boolean taken = lease == null || lease.expires <= now;
 				if (taken) {
 					FakeRedis.this.leases.put(tag, new Lease(this.consumer, now + this.leaseMillis));
+					this.lastAppended.remove(tag);
 				}
 				return new LeaseAttempt(taken, note(tag));
 			}
@@ -235,6 +247,7 @@ final class FakeRedis {
 			synchronized (FakeRedis.this) {
 				List<Forward> left = new ArrayList<>();
 				Set<String> missing = new LinkedHashSet<>();
+				Set<String> lost = new LinkedHashSet<>();
 				Set<String> notHeld = new LinkedHashSet<>();
 				int written = 0;
 				int dropped = 0;
@@ -242,16 +255,28 @@ final class FakeRedis {
 					String name = FakeRedis.this.keys.stream(forward.tag());
 					Stream stream = FakeRedis.this.streams.get(name);
 					if (!this.consumer.equals(leaseHolder(forward.tag()))) {
+						this.lastAppended.remove(forward.tag());
 						notHeld.add(forward.tag());
 						dropped++;
 						continue;
 					}
 					if (stream == null) {
+						this.lastAppended.remove(forward.tag());
 						missing.add(name);
 						left.add(forward);
 						continue;
 					}
-					stream.entries.put(stream.nextId(FakeRedis.this.clock.millis()), StreamEntries.of(forward.notification()));
+					StreamEntryID expected = this.lastAppended.get(forward.tag());
+					if (lost.contains(forward.tag()) || (expected != null
+							&& (stream.entries.isEmpty() || !stream.entries.lastKey().equals(expected)))) {
+						this.lastAppended.remove(forward.tag());
+						lost.add(forward.tag());
+						left.add(forward);
+						continue;
+					}
+					StreamEntryID id = stream.nextId(FakeRedis.this.clock.millis());
+					this.lastAppended.put(forward.tag(), id);
+					stream.entries.put(id, StreamEntries.of(forward.notification()));
 					stream.added++;
 					while (stream.entries.size() > FakeRedis.this.maxLength) {
 						stream.entries.pollFirstEntry();
@@ -260,7 +285,7 @@ final class FakeRedis {
 				}
 				batch.clear();
 				batch.addAll(left);
-				return new Appended(written, missing, notHeld, dropped, null);
+				return new Appended(written, missing, lost, notHeld, dropped, null);
 			}
 		}
 

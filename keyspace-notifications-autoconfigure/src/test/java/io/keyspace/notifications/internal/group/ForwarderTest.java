@@ -137,6 +137,77 @@ class ForwarderTest {
 	}
 
 	@Test
+	void whatRedisLostInAFailoverTheHolderWritesAgainAtItsNextAppend() {
+		Instance a = this.group.listening("a");
+		a.forwarder.tick();
+		a.read("k1");
+		a.forward();
+		passCheckpoint(a);
+		long replicated = this.group.server.note(TAG);
+		this.group.clock().advance(400);
+		a.read("k2", "k3"); // appended to the old master after the replica's promotion
+		a.forward();
+		passCheckpoint(a);
+		passCheckpoint(a); // the note follows one checkpoint behind
+		assertThat(this.group.server.note(TAG)).isGreaterThan(replicated);
+
+		this.group.server.loseWritesAfter(replicated);
+		this.group.clock().advance(400);
+		a.forwarder.tick();
+		a.read("k4"); // the next append finds the stream's newest entry is not k3
+		a.forward();
+
+		assertThat(this.group.server.streamKeys(STREAM)).containsExactly("k1", "k2", "k3", "k4");
+		assertThat(this.group.gaps).isEmpty();
+		this.group.clock().advance(400);
+		passCheckpoint(a);
+		passCheckpoint(a);
+		assertThat(this.group.server.note(TAG)).as("moves on again").isGreaterThan(replicated);
+	}
+
+	@Test
+	void entriesRedisLostBetweenTwoNotesAreWrittenAgainToo() {
+		Instance a = this.group.listening("a");
+		a.forwarder.tick();
+		passCheckpoint(a);
+		long noted = this.group.server.note(TAG);
+		this.group.clock().advance(200);
+		a.read("k1", "k2");
+		a.forward();
+		// A failover to a replica that had everything but k1 and k2; no renewal came between.
+		this.group.server.loseWritesAfter(noted);
+		this.group.clock().advance(100);
+		a.read("k3");
+
+		a.forward();
+
+		assertThat(this.group.server.streamKeys(STREAM)).containsExactly("k1", "k2", "k3");
+		assertThat(this.group.gaps).isEmpty();
+	}
+
+	@Test
+	void whatRedisLostBeyondWhatTheHolderKeptIsAStreamLostGap() {
+		GroupFixture small = new GroupFixture(GroupFixture.SETTINGS.withMaxLength(2)); // keeps two reads
+		Instance a = small.listening("a");
+		a.forwarder.tick();
+		passCheckpoint(a);
+		long replicated = small.server.note(TAG);
+		small.clock().advance(400);
+		a.read("k1", "k2", "k3");
+		a.forward();
+		passCheckpoint(a);
+		passCheckpoint(a);
+
+		small.server.loseWritesAfter(replicated);
+		small.clock().advance(400);
+		a.read("k4");
+		a.forward();
+
+		assertThat(small.server.streamKeys(STREAM)).containsExactly("k3", "k4");
+		assertThat(small.gaps).singleElement().satisfies((gap) -> assertThat(gap.cause()).isEqualTo(GapCause.STREAM_LOST));
+	}
+
+	@Test
 	void aWindowNoInstanceWatchedIsReportedWhenTheNextInstanceTakesOver() {
 		Instance a = this.group.listening("a");
 		a.forwarder.tick();
