@@ -549,7 +549,10 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 		Set<RedisNode> replicas = (this.readsReplicasAhead && !channels.isEmpty()) ? fresh.replicas() : Set.of();
 		List<NodeSubscriber> closed = new ArrayList<>();
 		for (RedisNode node : List.copyOf(this.standbys.keySet())) {
-			if (!replicas.contains(node)) {
+			// A promoted standby delivers as a master the topology may not name yet (two nodes
+			// say master between REPLICAOF NO ONE and the old master's REPLICAOF): it stays.
+			boolean delivering = this.standbys.get(node).gate().isPromoted() && !channels.isEmpty();
+			if (!replicas.contains(node) && !delivering) {
 				closed.add(this.standbys.remove(node).subscriber());
 			}
 		}
