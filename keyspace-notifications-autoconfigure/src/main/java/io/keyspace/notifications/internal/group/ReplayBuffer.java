@@ -1,6 +1,5 @@
 package io.keyspace.notifications.internal.group;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,27 +15,42 @@ import io.keyspace.notifications.KeyNotification;
  */
 final class ReplayBuffer {
 
-	private final int capacity;
+	// A ring of the reads, oldest at head: two arrays rather than an object per read, since the
+	// leading forwarder keeps every notification it forwards.
+	private final KeyNotification[] notifications;
 
-	private final ArrayDeque<Read> reads = new ArrayDeque<>();
+	private final long[] readMillis;
+
+	private int head;
+
+	private int size;
 
 	private long evictedUntil; // read time of the newest notification that fell out, 0 if none
 
 	ReplayBuffer(int capacity) {
-		this.capacity = capacity;
+		this.notifications = new KeyNotification[capacity];
+		this.readMillis = new long[capacity];
 	}
 
 	void add(KeyNotification notification, long readMillis) {
-		if (this.reads.size() == this.capacity) {
-			this.evictedUntil = this.reads.removeFirst().readMillis();
+		int capacity = this.notifications.length;
+		if (this.size == capacity) {
+			this.evictedUntil = this.readMillis[this.head];
+			this.head = (this.head + 1) % capacity;
+			this.size--;
 		}
-		this.reads.addLast(new Read(notification, readMillis));
+		int tail = (this.head + this.size) % capacity;
+		this.notifications[tail] = notification;
+		this.readMillis[tail] = readMillis;
+		this.size++;
 	}
 
 	/** Drops what was read before {@code millis}: forwarded by someone else for sure. */
 	void forgetBefore(long millis) {
-		while (!this.reads.isEmpty() && this.reads.peekFirst().readMillis() < millis) {
-			this.reads.removeFirst();
+		while (this.size > 0 && this.readMillis[this.head] < millis) {
+			this.notifications[this.head] = null;
+			this.head = (this.head + 1) % this.notifications.length;
+			this.size--;
 		}
 	}
 
@@ -45,13 +59,8 @@ final class ReplayBuffer {
 	 * @return the reads, oldest first
 	 */
 	List<Read> takeSince(long sinceMillis) {
-		List<Read> since = new ArrayList<>(this.reads.size());
-		for (Read read : this.reads) {
-			if (read.readMillis() >= sinceMillis) {
-				since.add(read);
-			}
-		}
-		this.reads.clear();
+		List<Read> since = since(sinceMillis);
+		forgetBefore(Long.MAX_VALUE);
 		return since;
 	}
 
@@ -60,7 +69,14 @@ final class ReplayBuffer {
 	 * @return the reads, oldest first
 	 */
 	List<Read> since(long sinceMillis) {
-		return this.reads.stream().filter((read) -> read.readMillis() >= sinceMillis).toList();
+		List<Read> since = new ArrayList<>();
+		for (int i = 0; i < this.size; i++) {
+			int at = (this.head + i) % this.notifications.length;
+			if (this.readMillis[at] >= sinceMillis) {
+				since.add(new Read(this.notifications[at], this.readMillis[at]));
+			}
+		}
+		return since;
 	}
 
 	/** Read time of the newest notification that fell out because the buffer was full; 0 if none. */
