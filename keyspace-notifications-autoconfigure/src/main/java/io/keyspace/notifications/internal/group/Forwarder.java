@@ -465,8 +465,17 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 			source.forwardedUntil = previousNote;
 		}
 		source.lastNote = previousNote;
-		this.redis.renewLease(source.tag, previousNote);
-		List<KeyNotification> missed = this.replay.notYetIn(stream, previousNote, kept);
+		// Nothing here may fail: the loss is known only now (the next append no longer sees it),
+		// and what was left of the batch is among the reads kept. So no write to Redis, and when
+		// the stream cannot be read to match against, everything kept goes again (duplicates).
+		List<KeyNotification> missed;
+		try {
+			missed = this.replay.notYetIn(stream, previousNote, kept);
+		}
+		catch (RuntimeException ex) {
+			long from = previousNote - TakeoverReplay.MARGIN_MILLIS;
+			missed = kept.stream().filter((read) -> read.readMillis() >= from).map(ReplayBuffer.Read::notification).toList();
+		}
 		missed.forEach((notification) -> this.backlog.add(new Forward(source.tag, notification)));
 		logger.warn("Redis lost entries group '{}' forwarded of {} (a failover to a replica that had not received them): "
 				+ "writing again {} notification(s) read since {} that the stream lacks", this.group, source.node,

@@ -44,6 +44,8 @@ final class FakeRedis {
 
 	private final List<Map<String, String>> deadLetters = new ArrayList<>();
 
+	private boolean unreadable;
+
 	FakeRedis(GroupKeys keys, long maxLength) {
 		this.keys = keys;
 		this.maxLength = maxLength;
@@ -74,6 +76,11 @@ final class FakeRedis {
 	synchronized void loseWritesAfter(long millis) {
 		this.streams.values().forEach((stream) -> stream.entries.keySet().removeIf((id) -> id.getTime() > millis));
 		this.notes.replaceAll((tag, note) -> Math.min(note, millis));
+	}
+
+	/** Whether reading a stream back fails, as on a node that is changing role. */
+	synchronized void unreadable(boolean unreadable) {
+		this.unreadable = unreadable;
 	}
 
 	synchronized String leaseHolder(String tag) {
@@ -292,6 +299,9 @@ final class FakeRedis {
 		@Override
 		public List<Map<String, String>> entriesSince(String stream, long sinceMillis) {
 			synchronized (FakeRedis.this) {
+				if (FakeRedis.this.unreadable) {
+					throw new IllegalStateException("READONLY (fake): the stream cannot be read now");
+				}
 				Stream found = FakeRedis.this.streams.get(stream);
 				return (found == null) ? List.of()
 						: List.copyOf(found.entries.tailMap(new StreamEntryID(sinceMillis, 0), true).values());

@@ -186,6 +186,26 @@ class ForwarderTest {
 	}
 
 	@Test
+	void whatRedisLostGoesAgainWhenTheStreamCannotBeReadToMatchAgainst() {
+		Instance a = this.group.listening("a");
+		a.forwarder.tick();
+		passCheckpoint(a);
+		long noted = this.group.server.note(TAG);
+		this.group.clock().advance(200);
+		a.read("k1", "k2");
+		a.forward();
+		this.group.server.loseWritesAfter(noted);
+		this.group.server.unreadable(true);
+		a.read("k3");
+
+		a.forward(); // finds the loss, cannot match against the stream: keeps everything for writing
+
+		this.group.server.unreadable(false);
+		a.forward();
+		assertThat(this.group.server.streamKeys(STREAM)).containsExactly("k1", "k2", "k3");
+	}
+
+	@Test
 	void whatRedisLostBeyondWhatTheHolderKeptIsAStreamLostGap() {
 		GroupFixture small = new GroupFixture(GroupFixture.SETTINGS.withMaxLength(2)); // keeps two reads
 		Instance a = small.listening("a");
