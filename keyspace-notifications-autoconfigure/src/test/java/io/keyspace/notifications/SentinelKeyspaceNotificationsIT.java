@@ -187,11 +187,13 @@ class SentinelKeyspaceNotificationsIT {
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> byNode.forEach((node, writes) -> assertThat(writes)
 			.allSatisfy((key, write) -> assertThat(delivered.contains(key) || write.during(gaps, node))
 				.as("%s acknowledged by %s (%s), gaps %s", key, node, write, gaps).isTrue())));
-		long inGaps = byNode.entrySet().stream()
-			.flatMap((e) -> e.getValue().entrySet().stream().filter((w) -> !delivered.contains(w.getKey())))
-			.count();
-		System.out.printf("%d writes acknowledged by %s, %d not delivered (all during reported gaps); gaps %s%n",
-				byNode.values().stream().mapToInt(Map::size).sum(), byNode.keySet(), inGaps, gaps);
+		List<String> inGaps = byNode.entrySet().stream()
+			.flatMap((e) -> e.getValue().entrySet().stream()
+				.filter((w) -> !delivered.contains(w.getKey()))
+				.map((w) -> w.getKey() + " by " + e.getKey() + " " + w.getValue()))
+			.toList();
+		System.out.printf("%d writes acknowledged by %s, %d not delivered (all during reported gaps) %s; gaps %s%n",
+				byNode.values().stream().mapToInt(Map::size).sum(), byNode.keySet(), inGaps.size(), inGaps, gaps);
 	}
 
 	/**
