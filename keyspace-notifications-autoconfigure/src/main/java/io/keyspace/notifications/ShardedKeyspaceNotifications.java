@@ -198,8 +198,8 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 	 * Asks the nodes of a one-shard setup their role, before the topology is read: a sentinel's
 	 * view lags the nodes'. A standby's answer tells its gate what the notifications it holds
 	 * are (see {@link StandbyGate}); a standby that is the master is promoted at once, and a
-	 * promoted one that is a replica again is retired (closed at the next refresh, after what
-	 * it published as master has been read) for a fresh standby. A node read that still says
+	 * promoted one that is a replica again is retired (closed at the next look, a second later,
+	 * after what it published as master has been read) for a fresh standby. A node read that still says
 	 * master stays read even when the topology names another (see {@link #keepMasters}).
 	 * @return the nodes read that answered master
 	 */
