@@ -2,13 +2,10 @@ package io.keyspace.notifications.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.MasterReplicaKeyspaceNotifications;
-import io.keyspace.notifications.autoconfigure.PromotionUnderLoad.ConfirmationProbe;
-import io.keyspace.notifications.autoconfigure.PromotionUnderLoad.Phases;
 import io.keyspace.notifications.autoconfigure.PromotionUnderLoad.Recorder;
 import io.keyspace.notifications.testing.MasterFollowingWriter;
 import io.keyspace.notifications.testing.RedisMasterReplicaExtension;
@@ -63,26 +60,11 @@ class MasterReplicaGroupsUnderLoadIT {
 				return recorder.handled(PromotionUnderLoad.KEYS + "warm-up");
 			});
 
-			Phases phases;
-			List<MasterFollowingWriter.Write> acknowledged;
 			try (MasterFollowingWriter writer = new MasterFollowingWriter(PromotionUnderLoad.KEYS, 1_500,
-					() -> masterOf(servers.masterReplica().nodes()), 100);
-					ConfirmationProbe confirmed = new ConfirmationProbe(notifications::serverSubscriptions, newMaster.hostAndPort())) {
-				await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledgedBy(oldMaster.hostAndPort()) >= 1_500);
-				Instant promoting = Instant.now();
-				servers.masterReplica().promoteReplica();
-				await().atMost(Duration.ofSeconds(10)).until(() -> confirmed.at() != null);
-				long beforeConfirmed = writer.acknowledgedBy(newMaster.hostAndPort());
-				await().atMost(Duration.ofSeconds(10))
-					.until(() -> writer.acknowledgedBy(newMaster.hostAndPort()) >= beforeConfirmed + 1_500);
-				writer.stop();
-				phases = new Phases(oldMaster.hostAndPort(), newMaster.hostAndPort(), promoting, confirmed.at());
-				acknowledged = writer.acknowledged();
-				System.out.println("Promotion of " + newMaster.hostAndPort() + " under load: writer " + writer);
+					() -> masterOf(servers.masterReplica().nodes()), 100)) {
+				PromotionUnderLoad.promoteUnderLoad("Promotion of", writer, recorder, notifications::serverSubscriptions,
+						oldMaster, newMaster, servers.masterReplica()::promoteReplica, servers.masterReplica()::master);
 			}
-			System.out.println("Promotion of " + newMaster.hostAndPort() + " under load: "
-					+ PromotionUnderLoad.assertHandledOrInAGap(recorder, acknowledged, phases,
-							servers.masterReplica().master()));
 		}
 	}
 

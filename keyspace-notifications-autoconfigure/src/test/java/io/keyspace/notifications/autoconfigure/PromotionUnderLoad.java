@@ -25,6 +25,7 @@ import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.annotation.OnKeyEvent;
 import io.keyspace.notifications.internal.group.GroupKeys;
 import io.keyspace.notifications.listener.NotificationGapEvent;
+import io.keyspace.notifications.testing.MasterFollowingWriter;
 import io.keyspace.notifications.testing.MasterFollowingWriter.Write;
 import io.keyspace.notifications.testing.RedisServer;
 import redis.clients.jedis.Jedis;
@@ -121,6 +122,35 @@ final class PromotionUnderLoad {
 			this.thread.join(5_000);
 		}
 
+	}
+
+	/**
+	 * Writes through a promotion and checks the outcome ({@link #assertHandledOrInAGap}): waits
+	 * for 1,500 writes on the old master, promotes, waits for the new master's subscriptions and
+	 * 1,500 writes after them, then stops the writer.
+	 * @param what how the output names the promotion, e.g. "Failover to"
+	 * @param masterNow the master once it is over
+	 */
+	static void promoteUnderLoad(String what, MasterFollowingWriter writer, Recorder recorder,
+			Supplier<Map<RedisNode, Set<String>>> serverSubscriptions, RedisServer oldMaster, RedisServer newMaster,
+			Runnable promote, Supplier<RedisServer> masterNow) throws InterruptedException {
+		Phases phases;
+		List<Write> acknowledged;
+		try (ConfirmationProbe confirmed = new ConfirmationProbe(serverSubscriptions, newMaster.hostAndPort())) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledgedBy(oldMaster.hostAndPort()) >= 1_500);
+			Instant promoting = Instant.now();
+			promote.run();
+			await().atMost(Duration.ofSeconds(10)).until(() -> confirmed.at() != null);
+			long beforeConfirmed = writer.acknowledgedBy(newMaster.hostAndPort());
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> writer.acknowledgedBy(newMaster.hostAndPort()) >= beforeConfirmed + 1_500);
+			writer.stop();
+			phases = new Phases(oldMaster.hostAndPort(), newMaster.hostAndPort(), promoting, confirmed.at());
+			acknowledged = writer.acknowledged();
+			System.out.println(what + " " + newMaster.hostAndPort() + " under load: writer " + writer);
+		}
+		System.out.println(what + " " + newMaster.hostAndPort() + " under load: "
+				+ assertHandledOrInAGap(recorder, acknowledged, phases, masterNow.get()));
 	}
 
 	/**

@@ -1,14 +1,11 @@
 package io.keyspace.notifications.autoconfigure;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.SentinelKeyspaceNotifications;
-import io.keyspace.notifications.autoconfigure.PromotionUnderLoad.ConfirmationProbe;
-import io.keyspace.notifications.autoconfigure.PromotionUnderLoad.Phases;
 import io.keyspace.notifications.autoconfigure.PromotionUnderLoad.Recorder;
 import io.keyspace.notifications.testing.LocalSentinelSetup;
 import io.keyspace.notifications.testing.MasterFollowingWriter;
@@ -62,27 +59,11 @@ class SentinelGroupsUnderLoadIT {
 				return recorder.handled(PromotionUnderLoad.KEYS + "warm-up");
 			});
 
-			Phases phases;
-			List<MasterFollowingWriter.Write> acknowledged;
 			try (SentinelMaster master = new SentinelMaster(setup);
-					MasterFollowingWriter writer = new MasterFollowingWriter(PromotionUnderLoad.KEYS, 1_500, master, 10);
-					ConfirmationProbe confirmed = new ConfirmationProbe(notifications::serverSubscriptions,
-							newMaster.hostAndPort())) {
-				await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledgedBy(oldMaster.hostAndPort()) >= 1_500);
-				Instant promoting = Instant.now();
-				setup.failover();
-				await().atMost(Duration.ofSeconds(10)).until(() -> confirmed.at() != null);
-				long beforeConfirmed = writer.acknowledgedBy(newMaster.hostAndPort());
-				await().atMost(Duration.ofSeconds(10))
-					.until(() -> writer.acknowledgedBy(newMaster.hostAndPort()) >= beforeConfirmed + 1_500);
-				writer.stop();
-				phases = new Phases(oldMaster.hostAndPort(), newMaster.hostAndPort(), promoting, confirmed.at());
-				acknowledged = writer.acknowledged();
-				System.out.println("Failover to " + newMaster.hostAndPort() + " under load: writer " + writer);
+					MasterFollowingWriter writer = new MasterFollowingWriter(PromotionUnderLoad.KEYS, 1_500, master, 10)) {
+				PromotionUnderLoad.promoteUnderLoad("Failover to", writer, recorder, notifications::serverSubscriptions,
+						oldMaster, newMaster, setup::failover, setup::master);
 			}
-			System.out.println("Failover to " + newMaster.hostAndPort() + " under load: "
-					+ PromotionUnderLoad.assertHandledOrInAGap(recorder, acknowledged, phases,
-							setup.master()));
 		}
 	}
 
