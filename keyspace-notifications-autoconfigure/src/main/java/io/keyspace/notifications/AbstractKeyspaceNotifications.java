@@ -33,6 +33,8 @@ import io.keyspace.notifications.internal.dispatch.NotificationCounters;
 import io.keyspace.notifications.internal.gap.GapTracker;
 import io.keyspace.notifications.internal.match.NotificationRouter;
 import io.keyspace.notifications.internal.replication.StandbyGate;
+import io.keyspace.notifications.internal.resync.JedisKeyScanner;
+import io.keyspace.notifications.internal.resync.Resyncer;
 import io.keyspace.notifications.internal.replication.StandbyReader;
 import io.keyspace.notifications.internal.match.SubscriptionRegistry;
 import io.keyspace.notifications.internal.reader.NodeListener;
@@ -111,6 +113,8 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 
 	private volatile boolean closed;
 
+	private volatile Resyncer resyncer; // created by the first resynced subscription, under stateLock
+
 	protected AbstractKeyspaceNotifications(ConnectionSettings connectionSettings, NotificationOptions options) {
 		this.connectionSettings = connectionSettings;
 		this.options = options;
@@ -145,6 +149,40 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 		register(channels, (channel) -> this.registry.add(channel, null));
 	}
 
+	@Override
+	public void subscribeResynced(KeyNotificationHandler handler, ResyncListener listener,
+			NotificationChannel... channels) {
+		Objects.requireNonNull(handler, "handler");
+		ensureOpen();
+		Resyncer resync = resyncer();
+		List<NotificationChannel> added = List.of(channels);
+		KeyNotificationHandler registered = resync.register(handler, listener, added);
+		try {
+			subscribe(registered, channels);
+		}
+		catch (RuntimeException ex) {
+			resync.unregister(handler, added);
+			throw ex;
+		}
+		resync.resyncAll(handler);
+	}
+
+	private Resyncer resyncer() {
+		this.stateLock.lock();
+		try {
+			if (this.resyncer == null) {
+				this.resyncer = new Resyncer(this.options.resync(), new JedisKeyScanner(this.connectionSettings),
+						this.dispatcher, NotificationParser::parse, this.options.keyPrefix(), resyncTargets(),
+						this.metrics.resync());
+				this.gaps.addListener(this.resyncer::onGap);
+			}
+			return this.resyncer;
+		}
+		finally {
+			this.stateLock.unlock();
+		}
+	}
+
 	/** Offers on the reader thread, and counts what the sink refuses; see {@link NotificationSink}. */
 	@Override
 	public void subscribeSink(NotificationSink sink, NotificationChannel... channels) {
@@ -161,12 +199,22 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 	@Override
 	public void unsubscribe(NotificationChannel... channels) {
 		unsubscribeWhere(channels, this.registry::remove);
+		Resyncer resync = this.resyncer;
+		if (resync != null) {
+			resync.unregisterAll(List.of(channels));
+		}
 	}
 
+	/** A resynced handler's passes end once it left all its channels. */
 	@Override
 	public void unsubscribe(KeyNotificationHandler handler, NotificationChannel... channels) {
 		Objects.requireNonNull(handler, "handler");
-		unsubscribeWhere(channels, (channel) -> this.registry.remove(channel, handler));
+		Resyncer resync = this.resyncer;
+		KeyNotificationHandler registered = (resync != null) ? resync.registered(handler) : handler;
+		unsubscribeWhere(channels, (channel) -> this.registry.remove(channel, registered));
+		if (resync != null) {
+			resync.unregister(handler, List.of(channels));
+		}
 	}
 
 	/** @param remove changes the registry; {@code true} when the channel must go from the server */
@@ -289,6 +337,10 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 				pending.cancel(false);
 			}
 		});
+		Resyncer resync = this.resyncer;
+		if (resync != null) {
+			resync.close();
+		}
 		closeConnections();
 		this.dispatcher.close();
 		this.gaps.close();
@@ -298,6 +350,9 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 	protected boolean isClosed() {
 		return this.closed;
 	}
+
+	/** Where a resync pass finds the keys: which nodes own them now. */
+	protected abstract Resyncer.Targets resyncTargets();
 
 	/** Checks a channel before it is registered, e.g. that a cluster channel uses db 0. */
 	protected void validate(NotificationChannel channel) {

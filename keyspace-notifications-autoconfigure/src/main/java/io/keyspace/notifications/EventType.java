@@ -122,6 +122,12 @@ public final class EventType {
 	public static final String SETIFEQ = "setifeq";
 	public static final String SETIFNE = "setifne";
 
+	/**
+	 * Not a Redis event: a key found by a resync pass after a gap (see
+	 * {@link KeyspaceNotifications#subscribeResynced}), delivered whatever the handler's event filter.
+	 */
+	public static final String RESYNC = "resync";
+
 	private static final Set<String> KNOWN = Set.copyOf(all());
 
 	private EventType() {

@@ -59,6 +59,29 @@ public interface KeyspaceNotifications extends AutoCloseable {
 		unsubscribe(new SinkHandler(sink), channels);
 	}
 
+	/**
+	 * Subscribes like {@link #subscribe(KeyNotificationHandler, NotificationChannel...)}, and
+	 * keeps what the handler derives from Redis right after any interruption: once the
+	 * subscription is made, and after every gap on a node, the node's keys that the channels
+	 * cover are scanned ({@code SCAN MATCH}, on the node that owns them; in a cluster only the
+	 * shard the gap was on) and the handler is called once per key with an
+	 * {@link EventType#RESYNC} notification, whatever its event filter. Those go through the same
+	 * per-key lanes as live notifications, so a live {@code del} read after a key's resync
+	 * notification is handled after it; a key that got a live notification since the pass began
+	 * gets no resync notification (the live one is newer). {@code listener} brackets each pass,
+	 * so that a view can drop what no longer exists (see {@link ResyncListener}).
+	 * <p>
+	 * The keys are the channels' key parts, or for channels without one (keyevent) the key globs
+	 * of the handler's filter ({@link FilteredHandler}). Unsubscribe with
+	 * {@link #unsubscribe(KeyNotificationHandler, NotificationChannel...)}, passing the same handler.
+	 * @throws IllegalArgumentException if a channel names no key and the handler has no key filter
+	 * @throws UnsupportedOperationException if this implementation cannot resync
+	 */
+	default void subscribeResynced(KeyNotificationHandler handler, ResyncListener listener,
+			NotificationChannel... channels) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot resync");
+	}
+
 	/** Subscribes channels in pull mode: their notifications are read with {@link #poll} or {@link #listen}. */
 	void subscribe(NotificationChannel... channels);
 

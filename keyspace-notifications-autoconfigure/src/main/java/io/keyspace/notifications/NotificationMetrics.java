@@ -83,4 +83,12 @@ public interface NotificationMetrics {
 	 */
 	long disconnects();
 
+	/**
+	 * The resync passes' counts; {@link ResyncMetrics#NONE} where nothing is resynced.
+	 * @return a live view
+	 */
+	default ResyncMetrics resync() {
+		return ResyncMetrics.NONE;
+	}
+
 }

@@ -33,11 +33,12 @@ import org.slf4j.LoggerFactory;
  * @param standbyReplicas whether Sentinel and master/replica setups read from the primary also
  * subscribe every replica ahead of a promotion (the default), holding what it publishes until
  * it becomes the master; see {@link SentinelKeyspaceNotifications}
+ * @param resync how resync passes scan the keyspace ({@link KeyspaceNotifications#subscribeResynced})
  */
 public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, NotificationErrorHandler errorHandler,
 		ThreadFactory handlerThreadFactory, int pullQueueCapacity, ServerConfigMode serverConfig,
 		Duration serverConfigCheckInterval, HandlerObserver handlerObserver, boolean failFast, ReadFrom readFrom,
-		boolean standbyReplicas) {
+		boolean standbyReplicas, ResyncSettings resync) {
 
 	private static final Logger logger = LoggerFactory.getLogger(NotificationOptions.class);
 
@@ -55,6 +56,7 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 		Objects.requireNonNull(serverConfigCheckInterval, "serverConfigCheckInterval");
 		Objects.requireNonNull(handlerObserver, "handlerObserver");
 		Objects.requireNonNull(readFrom, "readFrom");
+		Objects.requireNonNull(resync, "resync");
 	}
 
 	public static NotificationOptions defaults() {
@@ -103,6 +105,8 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 		private ReadFrom readFrom = ReadFrom.PRIMARY;
 
 		private boolean standbyReplicas = true;
+
+		private ResyncSettings resync = ResyncSettings.DEFAULT;
 
 		private Builder() {
 		}
@@ -184,11 +188,17 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 			return this;
 		}
 
+		/** How resync passes scan the keyspace; default {@link ResyncSettings#DEFAULT}. */
+		public Builder resync(ResyncSettings resync) {
+			this.resync = resync;
+			return this;
+		}
+
 		public NotificationOptions build() {
 			return new NotificationOptions(this.keyPrefix, this.dispatch, this.errorHandler,
 					(this.handlerThreadFactory != null) ? this.handlerThreadFactory : defaultHandlerThreadFactory(),
 					this.pullQueueCapacity, this.serverConfig, this.serverConfigCheckInterval, this.handlerObserver,
-					this.failFast, this.readFrom, this.standbyReplicas);
+					this.failFast, this.readFrom, this.standbyReplicas, this.resync);
 		}
 
 	}

@@ -26,6 +26,8 @@ import io.keyspace.notifications.internal.replication.ReplicationState;
 import io.keyspace.notifications.internal.replication.Roles;
 import io.keyspace.notifications.internal.replication.StandbyGate;
 import io.keyspace.notifications.internal.replication.StandbyReader;
+import io.keyspace.notifications.internal.resync.Resyncer;
+import io.keyspace.notifications.internal.resync.TopologyTargets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisClientConfig;
@@ -101,6 +103,8 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 
 	private final Set<RedisNode> warnedWithoutReplica = new HashSet<>();
 
+	private final TopologyTargets resyncTargets;
+
 	/**
 	 * @param settings how node connections are made (also the backoff of failed refreshes)
 	 * @param options how notifications are filtered and dispatched, and which node of a shard is read
@@ -117,6 +121,7 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 		this.settings = settings;
 		this.refreshInterval = refreshInterval;
 		this.oneShard = oneShard;
+		this.resyncTargets = new TopologyTargets(oneShard);
 		this.readsReplicasAhead = oneShard && options.standbyReplicas() && options.readFrom() == ReadFrom.PRIMARY;
 		this.refreshes = new RefreshSchedule(this.scheduler, settings.backoff(), this::refreshOnce, this::anyReaderDown,
 				this.logger);
@@ -311,6 +316,7 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 		try {
 			if (this.topology == null) {
 				this.topology = first;
+				this.resyncTargets.remember(first);
 			}
 		}
 		finally {
@@ -410,6 +416,11 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 	}
 
 	@Override
+	protected Resyncer.Targets resyncTargets() {
+		return this.resyncTargets;
+	}
+
+	@Override
 	protected Collection<NodeSubscriber> readers() {
 		return snapshot().values();
 	}
@@ -482,6 +493,7 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 				this.logger.info("Redis topology changed: {} -> {}", previous, fresh);
 			}
 			this.topology = fresh;
+			this.resyncTargets.remember(fresh);
 			channels = this.registry.channels();
 			Set<RedisNode> promoted = takeOverPromotedStandbys(fresh, channels);
 			ClusterRouting.Reading wanted = reading(ClusterRouting.route(channels, fresh), fresh);

@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.keyspace.notifications.channel.NotificationChannel;
 import io.keyspace.notifications.internal.reader.NodeSubscriber;
+import io.keyspace.notifications.internal.resync.ResyncTarget;
+import io.keyspace.notifications.internal.resync.Resyncer;
 
 /**
  * Keyspace notifications from one Redis server over one subscriber connection. The
@@ -46,6 +48,25 @@ public final class StandaloneKeyspaceNotifications extends AbstractKeyspaceNotif
 	@Override
 	public ReadFrom readFrom() {
 		return ReadFrom.PRIMARY;
+	}
+
+	/** Its one server owns every key. */
+	@Override
+	protected Resyncer.Targets resyncTargets() {
+		List<ResyncTarget> all = List.of(ResyncTarget.wholeNode(this.node));
+		return new Resyncer.Targets() {
+
+			@Override
+			public List<ResyncTarget> all() {
+				return all;
+			}
+
+			@Override
+			public List<ResyncTarget> afterGapOn(String node) {
+				return all;
+			}
+
+		};
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package io.keyspace.notifications.internal.cluster;
 
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -100,18 +101,35 @@ public final class ClusterTopology {
 	 * a stable name for the shard, which a failover does not change.
 	 */
 	public OptionalInt firstSlotOfShard(RedisNode node) {
-		RedisNode primary = this.primaries.contains(node) ? node
-				: this.replicasByPrimary.entrySet().stream()
-					.filter((entry) -> entry.getValue().contains(node))
-					.map(Map.Entry::getKey)
-					.findFirst()
-					.orElse(null);
+		RedisNode primary = primaryOf(node).orElse(null);
 		for (int slot = 0; primary != null && slot < SLOTS; slot++) {
 			if (primary.equals(this.owners[slot])) {
 				return OptionalInt.of(slot);
 			}
 		}
 		return OptionalInt.empty();
+	}
+
+	/** The slots a primary owns; empty for another node. */
+	public BitSet slotsOf(RedisNode primary) {
+		BitSet slots = new BitSet(SLOTS);
+		for (int slot = 0; slot < SLOTS; slot++) {
+			if (primary.equals(this.owners[slot])) {
+				slots.set(slot);
+			}
+		}
+		return slots;
+	}
+
+	/** The primary a replica belongs to, or the node itself if it is a primary; empty if unknown. */
+	public Optional<RedisNode> primaryOf(RedisNode node) {
+		if (this.primaries.contains(node)) {
+			return Optional.of(node);
+		}
+		return this.replicasByPrimary.entrySet().stream()
+			.filter((entry) -> entry.getValue().contains(node))
+			.map(Map.Entry::getKey)
+			.findFirst();
 	}
 
 	/** The primary that owns a key's slot (hash tags respected), if the slot is assigned. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import io.keyspace.notifications.DispatchSettings;
@@ -16,6 +17,7 @@ import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.NotificationErrorHandler;
 import io.keyspace.notifications.NotificationGap;
+import io.keyspace.notifications.OverflowPolicy;
 import io.keyspace.notifications.internal.gap.GapTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +51,8 @@ public final class Dispatcher implements AutoCloseable {
 
 	private final DispatchLane[] lanes;
 
+	private final int laneCapacity;
+
 	private final Thread[] threads;
 
 	private final ThrottledLog dropReport;
@@ -75,9 +79,9 @@ public final class Dispatcher implements AutoCloseable {
 						+ "or queue-capacity.", count, settings.queueCapacity(), settings.overflow()));
 		this.lanes = new DispatchLane[settings.concurrency()];
 		this.threads = new Thread[settings.concurrency()];
-		int capacity = Math.max(1, settings.queueCapacity() / settings.concurrency());
+		this.laneCapacity = Math.max(1, settings.queueCapacity() / settings.concurrency());
 		for (int i = 0; i < this.lanes.length; i++) {
-			this.lanes[i] = new DispatchLane(capacity);
+			this.lanes[i] = new DispatchLane(this.laneCapacity);
 		}
 		counters.reportQueueDepthFrom(this::queued);
 		for (int i = 0; i < this.lanes.length; i++) {
@@ -111,6 +115,59 @@ public final class Dispatcher implements AutoCloseable {
 			}
 			return true;
 		};
+	}
+
+	/**
+	 * Hands over notifications that were not read from Redis (a resync pass's), in order, to
+	 * the given handlers. They take the same lanes as live ones, so that one key's are handled
+	 * in the order they were queued, but never more than half a lane: this waits (on the
+	 * caller's thread) while a lane is fuller, so that live notifications keep their room. They
+	 * are counted like a reader's: received and in flight, then delivered or dropped.
+	 * @param cancelled checked while waiting: stop waiting and return {@code false}
+	 * @return whether all were queued; {@code false} if cancelled, closed, or a lane refused some
+	 * (counted as dropped, since a live burst took the room)
+	 */
+	public boolean handOverPatiently(List<KeyNotification> notifications, KeyNotificationHandler[] handlers,
+			BooleanSupplier cancelled) {
+		List<List<Delivery>> byLane = new ArrayList<>();
+		for (int i = 0; i < this.lanes.length; i++) {
+			byLane.add(new ArrayList<>());
+		}
+		for (KeyNotification notification : notifications) {
+			byLane.get(laneIndex(notification)).add(new Delivery(notification, handlers, 0));
+		}
+		int chunk = Math.max(1, this.laneCapacity / 4);
+		for (int i = 0; i < this.lanes.length; i++) {
+			List<Delivery> deliveries = byLane.get(i);
+			for (int from = 0; from < deliveries.size(); from += chunk) {
+				if (!awaitHalfEmpty(this.lanes[i], cancelled)) {
+					return false;
+				}
+				List<Delivery> part = deliveries.subList(from, Math.min(deliveries.size(), from + chunk));
+				this.counters.recordReceivedInFlight(part.size());
+				DispatchLane.Rejected rejected = this.lanes[i].offerAll(part, OverflowPolicy.DROP_NEWEST, 0);
+				if (rejected.overflow() > 0) {
+					this.counters.recordDropped(DropReason.OVERFLOW, rejected.overflow());
+				}
+				if (rejected.shutdown() > 0) {
+					this.counters.recordDropped(DropReason.SHUTDOWN, rejected.shutdown());
+				}
+				if (rejected.overflow() + rejected.shutdown() > 0) {
+					return false;
+				}
+			}
+		}
+		return true;
+	}
+
+	private boolean awaitHalfEmpty(DispatchLane lane, BooleanSupplier cancelled) {
+		while (lane.size() > this.laneCapacity / 2) {
+			if (!this.accepting || cancelled.getAsBoolean()) {
+				return false;
+			}
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+		}
+		return this.accepting;
 	}
 
 	/** Notifications waiting for a handler thread. */

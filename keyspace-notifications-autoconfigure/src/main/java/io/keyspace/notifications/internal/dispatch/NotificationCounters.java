@@ -1,13 +1,16 @@
 package io.keyspace.notifications.internal.dispatch;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 
 import io.keyspace.notifications.DropReason;
 import io.keyspace.notifications.NotificationMetrics;
+import io.keyspace.notifications.ResyncMetrics;
 
 /**
  * The recording side of {@link NotificationMetrics}: reader threads, handler threads and
@@ -31,6 +34,8 @@ public final class NotificationCounters implements NotificationMetrics {
 	private final LongAdder handlerErrors = new LongAdder();
 
 	private final LongAdder disconnects = new LongAdder();
+
+	private final Resyncs resyncs = new Resyncs();
 
 	// The dispatcher reports its lanes' depth; until one is attached there is no queue.
 	private volatile IntSupplier queueDepth = () -> 0;
@@ -151,6 +156,11 @@ public final class NotificationCounters implements NotificationMetrics {
 		this.disconnects.increment();
 	}
 
+	@Override
+	public Resyncs resync() {
+		return this.resyncs;
+	}
+
 	void reportQueueDepthFrom(IntSupplier depth) {
 		this.queueDepth = depth;
 	}
@@ -166,6 +176,80 @@ public final class NotificationCounters implements NotificationMetrics {
 		Map<String, Long> byReason = new LinkedHashMap<>();
 		this.dropped.forEach((reason, count) -> byReason.put(reason.tag(), count.sum()));
 		return byReason;
+	}
+
+	/** The recording side of {@link ResyncMetrics}; the resync thread records. */
+	public static final class Resyncs implements ResyncMetrics {
+
+		private final LongAdder completed = new LongAdder();
+
+		private final LongAdder restarted = new LongAdder();
+
+		private final LongAdder failed = new LongAdder();
+
+		private final LongAdder keys = new LongAdder();
+
+		private final LongAdder nanos = new LongAdder();
+
+		private final AtomicInteger running = new AtomicInteger();
+
+		@Override
+		public long completed() {
+			return this.completed.sum();
+		}
+
+		@Override
+		public long restarted() {
+			return this.restarted.sum();
+		}
+
+		@Override
+		public long failed() {
+			return this.failed.sum();
+		}
+
+		@Override
+		public long keys() {
+			return this.keys.sum();
+		}
+
+		@Override
+		public Duration time() {
+			return Duration.ofNanos(this.nanos.sum());
+		}
+
+		@Override
+		public int running() {
+			return this.running.get();
+		}
+
+		public void recordCompleted(long keys, long nanos) {
+			this.completed.increment();
+			this.keys.add(keys);
+			this.nanos.add(nanos);
+		}
+
+		public void recordRestarted(long keys) {
+			this.restarted.increment();
+			this.keys.add(keys);
+		}
+
+		public void recordFailed(long keys) {
+			this.failed.increment();
+			this.keys.add(keys);
+		}
+
+		/** Passes running or waiting, as the resync thread counts them. */
+		public void setRunning(int running) {
+			this.running.set(running);
+		}
+
+		@Override
+		public String toString() {
+			return "completed=" + completed() + ", restarted=" + restarted() + ", failed=" + failed() + ", keys="
+					+ keys() + ", running=" + running();
+		}
+
 	}
 
 }
