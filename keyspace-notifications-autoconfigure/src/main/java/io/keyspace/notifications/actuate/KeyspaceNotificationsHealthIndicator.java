@@ -10,6 +10,7 @@ import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.NodeStatus;
 import io.keyspace.notifications.NotificationGroups;
 import io.keyspace.notifications.NotificationMetrics;
+import io.keyspace.notifications.ResyncMetrics;
 import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -33,6 +34,10 @@ import org.springframework.boot.health.contributor.Health;
  * groups leave the status as it is: an idle group is fine, a backlog is for alerts, not for an
  * orchestrator's restarts, and a Redis that does not answer says so in the group's
  * {@code error}.
+ * <p>
+ * With resynced handlers ({@code @OnKeyEvent(resync = true)}), a {@code resync} detail: passes
+ * completed, restarted by a new gap, failed (and retried), running or waiting, and the keys
+ * resynced. A resync leaves the status as it is: it runs while delivery goes on.
  */
 public class KeyspaceNotificationsHealthIndicator extends AbstractHealthIndicator {
 
@@ -81,6 +86,16 @@ public class KeyspaceNotificationsHealthIndicator extends AbstractHealthIndicato
 			.withDetail("dropped", metrics.dropped())
 			.withDetail("droppedByOverflow", metrics.dropped(DropReason.OVERFLOW))
 			.withDetail("queued", metrics.queued());
+		ResyncMetrics resync = metrics.resync();
+		if (resync.completed() + resync.restarted() + resync.failed() + resync.running() > 0) {
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("completed", resync.completed());
+			details.put("restarted", resync.restarted());
+			details.put("failed", resync.failed());
+			details.put("running", resync.running());
+			details.put("keys", resync.keys());
+			builder.withDetail("resync", details);
+		}
 		Map<String, Object> groups = groups();
 		if (!groups.isEmpty()) {
 			builder.withDetail("groups", groups);

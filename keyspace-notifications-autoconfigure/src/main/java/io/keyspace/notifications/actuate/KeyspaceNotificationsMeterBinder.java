@@ -14,8 +14,10 @@ import io.keyspace.notifications.GapCause;
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.NodeStatus;
 import io.keyspace.notifications.NotificationMetrics;
+import io.keyspace.notifications.ResyncMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -32,7 +34,11 @@ import org.springframework.context.event.ContextRefreshedEvent;
  * <li>{@code keyspace.notifications.dropped} (reason: overflow, shutdown, pull-overflow);</li>
  * <li>{@code keyspace.notifications.queue.size}: notifications waiting for a handler thread;</li>
  * <li>{@code keyspace.notifications.reconnects} (node);</li>
- * <li>{@code keyspace.notifications.gaps} (cause).</li>
+ * <li>{@code keyspace.notifications.gaps} (cause);</li>
+ * <li>{@code keyspace.notifications.resyncs} (outcome: completed, restarted, failed): resync passes,
+ * {@code keyspace.notifications.resync.keys}: resync calls handled,
+ * {@code keyspace.notifications.resync.duration}: a timer of the completed passes, and
+ * {@code keyspace.notifications.resync.running}: passes running or waiting.</li>
  * </ul>
  * Nodes come and go in a cluster, so the per-node meters are added as nodes appear: once the
  * context is refreshed (the listener container has subscribed by then) and every
@@ -87,10 +93,30 @@ public class KeyspaceNotificationsMeterBinder
 				.register(registry));
 		}
 		this.notifications.addGapListener((gap) -> this.gaps.get(gap.cause()).increment());
+		bindResync(registry, metrics.resync());
 		this.registry = registry;
 		bindNodes(registry);
 		this.nodeCheck.scheduleWithFixedDelay(() -> bindNodes(registry), NODE_CHECK_SECONDS, NODE_CHECK_SECONDS,
 				TimeUnit.SECONDS);
+	}
+
+	private static void bindResync(MeterRegistry registry, ResyncMetrics resync) {
+		Map<String, ToDoubleFunction<ResyncMetrics>> outcomes = Map.of("completed", ResyncMetrics::completed,
+				"restarted", ResyncMetrics::restarted, "failed", ResyncMetrics::failed);
+		outcomes.forEach((outcome, count) -> FunctionCounter.builder(PREFIX + "resyncs", resync, count)
+			.description("Resync passes of resynced handlers: completed, begun again after a new gap, or failed")
+			.tag("outcome", outcome)
+			.register(registry));
+		FunctionCounter.builder(PREFIX + "resync.keys", resync, ResyncMetrics::keys)
+			.description("Resync calls of handlers: one per key a pass found")
+			.register(registry);
+		FunctionTimer.builder(PREFIX + "resync.duration", resync, ResyncMetrics::completed,
+				(r) -> r.time().toNanos(), TimeUnit.NANOSECONDS)
+			.description("How long the completed resync passes took")
+			.register(registry);
+		Gauge.builder(PREFIX + "resync.running", resync, ResyncMetrics::running)
+			.description("Resync passes running or waiting to run")
+			.register(registry);
 	}
 
 	@Override

@@ -79,4 +79,15 @@ public @interface OnKeyEvent {
 	 */
 	String group() default "";
 
+	/**
+	 * Keeps what the method derives from Redis right after any interruption: when the handler
+	 * starts, and after every gap on a node, the node's keys that match {@code key} are scanned
+	 * and the method is called once per existing key with an event {@code resync}
+	 * ({@link io.keyspace.notifications.EventType#RESYNC}), whatever its {@code event} filter.
+	 * Each pass is bracketed by a {@link io.keyspace.notifications.listener.KeyspaceResyncEvent},
+	 * {@code STARTED} and {@code COMPLETED}, so that a view can drop the keys a pass did not see.
+	 * Needs a {@code key}; not with a {@code group}. Default {@code false}.
+	 */
+	boolean resync() default false;
+
 }

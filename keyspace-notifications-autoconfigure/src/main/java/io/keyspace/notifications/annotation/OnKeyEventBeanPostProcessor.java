@@ -174,7 +174,7 @@ public class OnKeyEventBeanPostProcessor implements BeanPostProcessor, BeanFacto
 		return new OnKeyEventEndpointFactory.Attributes(name, resolveAll(annotation, "key"),
 				resolveAll(annotation, "event"), annotation.getEnumArray("type", ChannelType.class),
 				resolve(annotation, "subkey"), resolve(annotation, "db"), resolve(annotation, "id"),
-				resolve(annotation, "group"));
+				resolve(annotation, "group"), annotation.getBoolean("resync"));
 	}
 
 	private List<String> resolveAll(MergedAnnotation<OnKeyEvent> annotation, String attribute) {

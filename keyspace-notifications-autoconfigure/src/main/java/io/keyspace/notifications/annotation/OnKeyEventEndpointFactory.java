@@ -86,8 +86,26 @@ public final class OnKeyEventEndpointFactory {
 		String id = attributes.id().isEmpty() ? name : attributes.id();
 		KeyNotificationHandler named = attributes.id().isEmpty() ? handler : new NamedHandler(id, handler);
 		KeyNotificationFilter filter = clientSideFilter(type, attributes);
+		if (attributes.resync()) {
+			checkResync(attributes);
+		}
 		return new KeyEventEndpoint(id, channels, (filter != null) ? new FilteredHandler(filter, named) : named,
-				attributes.group());
+				attributes.group(), attributes.resync());
+	}
+
+	/** A resync scans keys, and runs in every instance: it needs a key and no group. */
+	private static void checkResync(Attributes attributes) {
+		if (attributes.keys().isEmpty()) {
+			throw new InvalidOnKeyEventException(attributes.handlerName(),
+					"resync = true needs keys to scan, but the annotation names no key",
+					"Add key = \"<key or glob>\" (e.g. key = \"session:*\" next to event = \"expired\"), or remove resync");
+		}
+		if (!attributes.group().isEmpty()) {
+			throw new InvalidOnKeyEventException(attributes.handlerName(),
+					"resync = true calls the method for every key in every instance, but group '" + attributes.group()
+							+ "' handles each notification once across instances",
+					"Remove resync, or remove group and let each instance keep its own view");
+		}
 	}
 
 	/** One channel per combination of the values of the kind's parts, in layout order. */
@@ -177,14 +195,21 @@ public final class OnKeyEventEndpointFactory {
 	 * @param db database number, or empty for the default
 	 * @param id handler id, or empty
 	 * @param group the group that handles each notification once across instances, or empty
+	 * @param resync whether the handler's keys are resynced after every gap
 	 */
 	public record Attributes(String handlerName, List<String> keys, List<String> events, ChannelType[] type,
-			String subkey, String db, String id, String group) {
+			String subkey, String db, String id, String group, boolean resync) {
 
 		/** Attributes of a handler without a group. */
 		public Attributes(String handlerName, List<String> keys, List<String> events, ChannelType[] type,
 				String subkey, String db, String id) {
-			this(handlerName, keys, events, type, subkey, db, id, "");
+			this(handlerName, keys, events, type, subkey, db, id, "", false);
+		}
+
+		/** Attributes of a handler that is not resynced. */
+		public Attributes(String handlerName, List<String> keys, List<String> events, ChannelType[] type,
+				String subkey, String db, String id, String group) {
+			this(handlerName, keys, events, type, subkey, db, id, group, false);
 		}
 
 	}

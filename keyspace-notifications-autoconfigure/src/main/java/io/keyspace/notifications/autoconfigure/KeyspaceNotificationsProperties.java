@@ -101,6 +101,8 @@ public class KeyspaceNotificationsProperties {
 
 	private final Reactive reactive = new Reactive();
 
+	private final Resync resync = new Resync();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -200,6 +202,43 @@ public class KeyspaceNotificationsProperties {
 
 	public Reactive getReactive() {
 		return this.reactive;
+	}
+
+	public Resync getResync() {
+		return this.resync;
+	}
+
+	/** Resync passes of @OnKeyEvent(resync = true) handlers, after a gap and when they start. */
+	public static class Resync {
+
+		/**
+		 * The COUNT of each SCAN a resync pass sends: how many keys the server looks at per
+		 * call. Larger passes finish sooner; smaller ones keep each call shorter on the server.
+		 */
+		private int batchSize = 1000; // a literal, for the metadata; ResyncSettings.DEFAULT
+
+		/**
+		 * At most this many resync calls per second, over all handlers and nodes, so that a big
+		 * keyspace is read again without starving the server or the handlers; 0 for no limit.
+		 */
+		private int keysPerSecond = 50_000;
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public int getKeysPerSecond() {
+			return this.keysPerSecond;
+		}
+
+		public void setKeysPerSecond(int keysPerSecond) {
+			this.keysPerSecond = keysPerSecond;
+		}
+
 	}
 
 	/** Reactive streams and asynchronous handlers. */

@@ -10,6 +10,7 @@ import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.DispatchSettings;
 import io.keyspace.notifications.NotificationErrorHandler;
 import io.keyspace.notifications.NotificationOptions;
+import io.keyspace.notifications.ResyncSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -147,6 +148,10 @@ final class KeyspaceNotificationsSettings {
 		notNegative("keyspace-notifications.dispatch.shutdown-timeout", dispatch.getShutdownTimeout());
 		DispatchSettings settings = new DispatchSettings(concurrency, dispatch.getQueueCapacity(),
 				dispatch.getOverflow(), dispatch.getBlockTimeout(), dispatch.getShutdownTimeout());
+		KeyspaceNotificationsProperties.Resync resync = properties.getResync();
+		atLeast("keyspace-notifications.resync.batch-size", resync.getBatchSize(), 1, "must be at least 1");
+		atLeast("keyspace-notifications.resync.keys-per-second", resync.getKeysPerSecond(), 0,
+				"must be 0 (no limit) or more");
 		NotificationOptions.Builder options = NotificationOptions.builder()
 			.keyPrefix(properties.getKeyPrefix())
 			.dispatch(settings)
@@ -155,7 +160,8 @@ final class KeyspaceNotificationsSettings {
 			.serverConfigCheckInterval(properties.getServerConfigCheckInterval())
 			.failFast(properties.isFailFast())
 			.readFrom(properties.getReadFrom())
-			.standbyReplicas(properties.isStandbyReplicas());
+			.standbyReplicas(properties.isStandbyReplicas())
+			.resync(new ResyncSettings(resync.getBatchSize(), resync.getKeysPerSecond()));
 		if (handlerThreads != null) {
 			options.handlerThreadFactory(handlerThreads);
 		}

@@ -18,9 +18,12 @@ import io.keyspace.notifications.channel.NotificationChannel;
  * event the channels cannot carry is filtered in the client (on the reader thread, before queueing)
  * @param group the {@link io.keyspace.notifications.NotificationGroups group} that handles each
  * notification once across the application's instances, or empty: called in every instance
+ * @param resync whether the handler is also called with a {@code resync} notification per existing
+ * key when it starts and after every gap
+ * ({@link io.keyspace.notifications.KeyspaceNotifications#subscribeResynced}); not with a group
  */
 public record KeyEventEndpoint(String id, List<NotificationChannel> channels, KeyNotificationHandler handler,
-		String group) {
+		String group, boolean resync) {
 
 	public KeyEventEndpoint {
 		channels = List.copyOf(channels);
@@ -28,11 +31,20 @@ public record KeyEventEndpoint(String id, List<NotificationChannel> channels, Ke
 			throw new IllegalArgumentException("Endpoint " + id + " has no channel");
 		}
 		group = Objects.requireNonNullElse(group, "");
+		if (resync && !group.isEmpty()) {
+			throw new IllegalArgumentException("Endpoint " + id + " cannot both resync and belong to group " + group);
+		}
 	}
 
 	/** A handler called in every instance. */
 	public KeyEventEndpoint(String id, List<NotificationChannel> channels, KeyNotificationHandler handler) {
-		this(id, channels, handler, "");
+		this(id, channels, handler, "", false);
+	}
+
+	/** A handler that is not resynced. */
+	public KeyEventEndpoint(String id, List<NotificationChannel> channels, KeyNotificationHandler handler,
+			String group) {
+		this(id, channels, handler, group, false);
 	}
 
 	/** Whether the handler belongs to a group, and is called once across instances. */
@@ -64,7 +76,7 @@ public record KeyEventEndpoint(String id, List<NotificationChannel> channels, Ke
 			return this;
 		}
 		return new KeyEventEndpoint(this.id, this.channels,
-				(filtered != null) ? new FilteredHandler(filtered.filter(), wrapped) : wrapped, this.group);
+				(filtered != null) ? new FilteredHandler(filtered.filter(), wrapped) : wrapped, this.group, this.resync);
 	}
 
 }

@@ -15,6 +15,8 @@ import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.KeyspaceNotificationsException;
 import io.keyspace.notifications.NotificationGroups;
 import io.keyspace.notifications.ReadFrom;
+import io.keyspace.notifications.ResyncListener;
+import io.keyspace.notifications.ResyncPass;
 import io.keyspace.notifications.channel.NotificationChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -435,6 +437,31 @@ public class KeyspaceNotificationListenerContainer
 		return matching;
 	}
 
+	/** Publishes each pass of a resynced handler as {@link KeyspaceResyncEvent}s. */
+	private ResyncListener resyncEvents(String id) {
+		return new ResyncListener() {
+
+			@Override
+			public void started(ResyncPass pass) {
+				publish(new KeyspaceResyncEvent(KeyspaceNotificationListenerContainer.this, id, pass,
+						KeyspaceResyncEvent.Phase.STARTED));
+			}
+
+			@Override
+			public void completed(ResyncPass pass) {
+				publish(new KeyspaceResyncEvent(KeyspaceNotificationListenerContainer.this, id, pass,
+						KeyspaceResyncEvent.Phase.COMPLETED));
+			}
+
+		};
+	}
+
+	private void publish(KeyspaceResyncEvent event) {
+		if (this.applicationContext != null) {
+			this.applicationContext.publishEvent(event);
+		}
+	}
+
 	/** Only this handler leaves its channels; other handlers and application code keep theirs. */
 	private void unsubscribe(KeyEventEndpoint endpoint) {
 		try {
@@ -451,7 +478,13 @@ public class KeyspaceNotificationListenerContainer
 			return;
 		}
 		try {
-			this.notifications.subscribe(endpoint.handler(), endpoint.channels().toArray(new NotificationChannel[0]));
+			NotificationChannel[] channels = endpoint.channels().toArray(new NotificationChannel[0]);
+			if (endpoint.resync()) {
+				this.notifications.subscribeResynced(endpoint.handler(), resyncEvents(endpoint.id()), channels);
+			}
+			else {
+				this.notifications.subscribe(endpoint.handler(), channels);
+			}
 		}
 		catch (IllegalArgumentException ex) {
 			throw new KeyspaceNotificationsException("Cannot subscribe @OnKeyEvent handler " + endpoint.id() + " to "

@@ -104,6 +104,24 @@ class OnKeyEventEndpointFactoryTest {
 		assertInvalid(attributes(List.of(""), List.of()), "key", "non-empty");
 	}
 
+	@Test
+	void resyncNeedsAKeyAndNoGroup() {
+		assertInvalid(resync(List.of(), List.of("expired"), ""), "resync = true needs keys to scan", "Add key");
+		assertInvalid(resync(List.of("acc:*"), List.of(), "billing"), "group 'billing'", "Remove resync");
+		KeyEventEndpoint keyevent = this.factory.create(new OnKeyEventEndpointFactory.Attributes("Bean#method",
+				List.of("session:*"), List.of("expired"), new ChannelType[] { ChannelType.KEYEVENT }, "", "", "", "", true),
+				new RecordingHandler());
+		assertThat(keyevent.resync()).isTrue();
+		assertThat(keyevent.channels()).containsExactly(new KeyeventChannel("expired"));
+		assertThat(this.factory.create(attributes(List.of("acc:*"), List.of()), new RecordingHandler()).resync())
+			.isFalse();
+	}
+
+	private static OnKeyEventEndpointFactory.Attributes resync(List<String> keys, List<String> events, String group) {
+		return new OnKeyEventEndpointFactory.Attributes("Bean#method", keys, events, new ChannelType[0], "", "", "",
+				group, true);
+	}
+
 	private void assertInvalid(OnKeyEventEndpointFactory.Attributes attributes, String problem, String fix) {
 		assertThatExceptionOfType(InvalidOnKeyEventException.class)
 			.isThrownBy(() -> this.factory.create(attributes, new RecordingHandler()))

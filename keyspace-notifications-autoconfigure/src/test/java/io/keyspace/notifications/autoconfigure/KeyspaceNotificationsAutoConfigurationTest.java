@@ -15,6 +15,7 @@ import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.NotificationErrorHandler;
 import io.keyspace.notifications.OverflowPolicy;
 import io.keyspace.notifications.RedisNode;
+import io.keyspace.notifications.ResyncSettings;
 import io.keyspace.notifications.ServerConfigMode;
 import io.keyspace.notifications.StandaloneKeyspaceNotifications;
 import io.keyspace.notifications.annotation.OnKeyEventBeanPostProcessor;
@@ -168,7 +169,8 @@ class KeyspaceNotificationsAutoConfigurationTest {
 					"keyspace-notifications.dispatch.concurrency=3", "keyspace-notifications.dispatch.queue-capacity=300",
 					"keyspace-notifications.dispatch.overflow=drop-oldest",
 					"keyspace-notifications.dispatch.block-timeout=50ms",
-					"keyspace-notifications.dispatch.shutdown-timeout=1s", "keyspace-notifications.server-config=apply")
+					"keyspace-notifications.dispatch.shutdown-timeout=1s", "keyspace-notifications.server-config=apply",
+					"keyspace-notifications.resync.batch-size=200", "keyspace-notifications.resync.keys-per-second=0")
 			.run((context) -> {
 				StandaloneKeyspaceNotifications notifications = context.getBean(StandaloneKeyspaceNotifications.class);
 				assertThat(notifications.options().serverConfig()).isEqualTo(ServerConfigMode.APPLY);
@@ -178,6 +180,7 @@ class KeyspaceNotificationsAutoConfigurationTest {
 				assertThat(notifications.options().dispatch().overflow()).isEqualTo(OverflowPolicy.DROP_OLDEST);
 				assertThat(notifications.options().dispatch().blockTimeout()).isEqualTo(Duration.ofMillis(50));
 				assertThat(notifications.options().dispatch().shutdownTimeout()).isEqualTo(Duration.ofSeconds(1));
+				assertThat(notifications.options().resync()).isEqualTo(new ResyncSettings(200, 0));
 				assertThat(notifications.connectionSettings().healthCheckInterval()).isEqualTo(Duration.ofSeconds(2));
 				assertThat(notifications.connectionSettings().backoff().initial()).isEqualTo(Duration.ofMillis(10));
 				assertThat(notifications.connectionSettings().backoff().max()).isEqualTo(Duration.ofSeconds(1));
@@ -305,7 +308,8 @@ class KeyspaceNotificationsAutoConfigurationTest {
 			"health-check-interval, -1s, PT-1S, healthCheckInterval must not be negative",
 			"reconnect.max-backoff, 1ms, PT0.001S, max",
 			"health-check-interval, 30d, PT720H, must be at most PT24H",
-			"reactive.handler-timeout, 0s, PT0S, must be a positive duration" })
+			"reactive.handler-timeout, 0s, PT0S, must be a positive duration",
+			"resync.batch-size, 0, 0, must be at least 1", "resync.keys-per-second, -1, -1, must be 0 (no limit) or more" })
 	void eachInvalidPropertyNamesItselfAndItsValue(String property, String value, String boundValue, String reason) {
 		this.runner
 			.withPropertyValues("keyspace-notifications.dispatch.concurrency=4",
@@ -345,7 +349,8 @@ class KeyspaceNotificationsAutoConfigurationTest {
 		for (String property : List.of("enabled", "auto-startup", "key-prefix", "health-check-interval", "reconnect.initial-backoff",
 				"reconnect.max-backoff", "dispatch.concurrency", "dispatch.queue-capacity", "dispatch.overflow",
 				"dispatch.block-timeout", "dispatch.shutdown-timeout", "cluster.refresh-interval", "server-config",
-				"server-config-check-interval", "read-from", "topology-refresh-interval")) {
+				"server-config-check-interval", "read-from", "topology-refresh-interval", "resync.batch-size",
+				"resync.keys-per-second")) {
 			String name = "\"name\": \"keyspace-notifications." + property + "\"";
 			assertThat(metadata).contains(name);
 			String entry = metadata.substring(metadata.indexOf(name));
