@@ -21,6 +21,8 @@ public interface NotificationMetrics {
 	 * Messages read from Redis on a subscribed channel or pattern. A message for handlers is
 	 * counted when the reader hands its burst to the handler lanes (as soon as nothing more is
 	 * buffered on the connection), any other when its outcome is known, right after reading.
+	 * The {@code resync} notifications of resync passes count here too, when they are queued
+	 * (also in {@link #resync()}), so that every count below still adds up.
 	 * @return the count
 	 */
 	long received();
