@@ -398,8 +398,8 @@ public final class Resyncer implements AutoCloseable {
 	}
 
 	private boolean handOver(ResyncRun run, int db, List<byte[]> keys) {
-		if (keys.isEmpty()) {
-			return true;
+		if (keys.isEmpty() || run.abandoned()) {
+			return !run.abandoned();
 		}
 		throttle(keys.size(), run);
 		byte[] channelStart = ("__keyspace@" + db + "__:").getBytes(StandardCharsets.US_ASCII);
