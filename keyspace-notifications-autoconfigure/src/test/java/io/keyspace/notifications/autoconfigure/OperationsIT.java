@@ -1,6 +1,7 @@
 package io.keyspace.notifications.autoconfigure;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import io.keyspace.notifications.annotation.OnKeyEvent;
@@ -75,6 +76,37 @@ class OperationsIT {
 			assertThat(meters.get("keyspace.notifications.reconnects").tag("node", node).functionCounter().count())
 				.isEqualTo(1);
 		});
+	}
+
+	@Test
+	void resyncPassesShowInTheHealthAndTheMetersWithoutKeyNames() {
+		try (Jedis jedis = redis.server().jedis()) {
+			jedis.flushAll();
+			IntStream.range(0, 3).forEach((i) -> jedis.set("res:" + i, "v"));
+		}
+		this.runner.withUserConfiguration(ResyncHandler.class).run((context) -> {
+			HealthIndicator health = context.getBean("keyspaceNotificationsHealthIndicator", HealthIndicator.class);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+					meters.get("keyspace.notifications.resyncs").tag("outcome", "completed").functionCounter().count())
+				.isEqualTo(1));
+			assertThat(meters.get("keyspace.notifications.resync.keys").functionCounter().count()).isEqualTo(3);
+			assertThat(meters.get("keyspace.notifications.resync.duration").functionTimer().count()).isEqualTo(1);
+			assertThat(meters.get("keyspace.notifications.resync.running").gauge().value()).isZero();
+			assertThat(health.health().getDetails().get("resync")).isEqualTo(
+					Map.of("completed", 1L, "restarted", 0L, "failed", 0L, "running", 0, "keys", 3L));
+			assertThat(health.health().getDetails().toString()).doesNotContain("res:");
+			assertThat(meters.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags().toString())
+				.doesNotContain("res:"));
+		});
+	}
+
+	static class ResyncHandler {
+
+		@OnKeyEvent(key = "res:*", resync = true)
+		void onResource(String key) {
+		}
+
 	}
 
 	static class Handlers {
