@@ -127,6 +127,7 @@ public class KeyspaceNotificationsEndpoint {
 		counters.put("queued", metrics.queued());
 		counters.put("handlerErrors", metrics.handlerErrors());
 		counters.put("disconnects", metrics.disconnects());
+		counters.put("resync", KeyspaceNotificationsHealthIndicator.resyncDetails(metrics.resync()));
 		return counters;
 	}
 
@@ -150,11 +151,11 @@ public class KeyspaceNotificationsEndpoint {
 	 * @param container the listener container's bean name
 	 */
 	public record Handler(String container, String id, List<String> channels, List<String> keys, List<String> events,
-			String group, boolean running, long delivered, long failed) {
+			String group, boolean resync, boolean running, long delivered, long failed) {
 
 		Handler(String container, HandlerStatus status) {
 			this(container, status.id(), status.channels(), status.keys(), status.events(), status.group(),
-					status.running(), status.delivered(), status.failed());
+					status.resync(), status.running(), status.delivered(), status.failed());
 		}
 
 	}

@@ -88,18 +88,23 @@ public class KeyspaceNotificationsHealthIndicator extends AbstractHealthIndicato
 			.withDetail("queued", metrics.queued());
 		ResyncMetrics resync = metrics.resync();
 		if (resync.completed() + resync.restarted() + resync.failed() + resync.running() > 0) {
-			Map<String, Object> details = new LinkedHashMap<>();
-			details.put("completed", resync.completed());
-			details.put("restarted", resync.restarted());
-			details.put("failed", resync.failed());
-			details.put("running", resync.running());
-			details.put("keys", resync.keys());
-			builder.withDetail("resync", details);
+			builder.withDetail("resync", resyncDetails(resync));
 		}
 		Map<String, Object> groups = groups();
 		if (!groups.isEmpty()) {
 			builder.withDetail("groups", groups);
 		}
+	}
+
+	/** The resync counts, as the health and the endpoint show them. */
+	static Map<String, Object> resyncDetails(ResyncMetrics resync) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("completed", resync.completed());
+		details.put("restarted", resync.restarted());
+		details.put("failed", resync.failed());
+		details.put("running", resync.running());
+		details.put("keys", resync.keys());
+		return details;
 	}
 
 	/** Only once a group handler was subscribed: looking must not create a lazy groups bean. */

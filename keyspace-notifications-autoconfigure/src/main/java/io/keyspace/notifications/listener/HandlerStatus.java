@@ -12,12 +12,13 @@ import java.util.List;
  * @param events the event globs filtered in the client (a keyspace channel carries no event);
  * empty: every event
  * @param group the group that handles each notification once across instances, or empty
+ * @param resync whether its keys are resynced after every gap ({@code @OnKeyEvent(resync = true)})
  * @param running whether the handler is subscribed: its container runs and it is not stopped by id
  * @param delivered calls that returned (for a reactive method: that completed)
  * @param failed calls that threw (or signalled an error, or timed out)
  */
 public record HandlerStatus(String id, List<String> channels, List<String> keys, List<String> events, String group,
-		boolean running, long delivered, long failed) {
+		boolean resync, boolean running, long delivered, long failed) {
 
 	public HandlerStatus {
 		channels = List.copyOf(channels);

@@ -240,7 +240,8 @@ public class KeyspaceNotificationListenerContainer
 		}
 		CountedHandler.Counts idCounts = this.counts.get(id);
 		return new HandlerStatus(id, List.copyOf(channels), List.copyOf(keys), List.copyOf(events),
-				matching.get(0).group(), isRunning(id), idCounts.delivered(), idCounts.failed());
+				matching.get(0).group(), matching.stream().anyMatch(KeyEventEndpoint::resync), isRunning(id),
+				idCounts.delivered(), idCounts.failed());
 	}
 
 	/** {@link #status} of every id, in registration order. */

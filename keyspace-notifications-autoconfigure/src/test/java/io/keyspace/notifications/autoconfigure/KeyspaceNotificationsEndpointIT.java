@@ -84,13 +84,14 @@ class KeyspaceNotificationsEndpointIT {
 		assertThat(plain.events()).containsExactly("set");
 		assertThat(plain.group()).isEmpty();
 		assertThat(plain.running()).isTrue();
+		assertThat(plain.resync()).isFalse();
 		assertThat(handler("failing").delivered()).isZero();
 		assertThat(handler("grouped").group()).isEqualTo("ep-group");
 		assertThat(report.nodes()).singleElement().satisfies((node) -> {
 			assertThat(node.node()).isEqualTo(redis.server().hostAndPort());
 			assertThat(node.state()).isEqualTo(NodeStatus.State.SUBSCRIBED);
 		});
-		assertThat(report.counters()).containsKeys("received", "delivered", "dropped", "inFlight");
+		assertThat(report.counters()).containsKeys("received", "delivered", "dropped", "inFlight", "resync");
 		// The only instance takes the node's lease within the lease time.
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(endpoint.report().groups())
 			.singleElement()

@@ -12,6 +12,7 @@ import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.annotation.InvalidOnKeyEventException;
 import io.keyspace.notifications.annotation.OnKeyEvent;
+import io.keyspace.notifications.listener.KeyspaceNotificationListenerContainer;
 import io.keyspace.notifications.listener.KeyspaceResyncEvent;
 import io.keyspace.notifications.listener.KeyspaceResyncEvent.Phase;
 import io.keyspace.notifications.testing.RedisServerExtension;
@@ -77,6 +78,8 @@ class OnKeyEventResyncIT {
 			assertThat(completed.keys()).isEqualTo(2);
 			assertThat(completed.cause()).isEmpty();
 			assertThat(mirror.calls).containsExactlyInAnyOrder("acc:1 resync", "acc:2 resync");
+			assertThat(context.getBean(KeyspaceNotificationListenerContainer.class).status("Mirror#onAccount").resync())
+				.isTrue();
 		});
 	}
 
