@@ -147,6 +147,11 @@ class ResyncIT {
 		assertThat(kills.get()).isGreaterThanOrEqualTo(10);
 		assertThat(gaps).hasSizeGreaterThanOrEqualTo(10);
 		assertThat(this.notifications.metrics().resync().completed()).isGreaterThan(1);
+		NotificationMetrics metrics = this.notifications.metrics();
+		await().atMost(Duration.ofSeconds(10)).until(() -> metrics.inFlight() == 0);
+		assertThat(metrics.received()).as("every notification, live or resync, has one outcome: %s", metrics)
+			.isEqualTo(metrics.delivered() + metrics.filtered() + metrics.malformed() + metrics.dropped());
+		assertThat(metrics.delivered()).isGreaterThanOrEqualTo(metrics.resync().keys());
 	}
 
 	private Set<String> redisKeys() {
