@@ -173,7 +173,7 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 			if (this.resyncer == null) {
 				this.resyncer = new Resyncer(this.options.resync(), new JedisKeyScanner(this.connectionSettings),
 						this.dispatcher, NotificationParser::parse, this.options.keyPrefix(), resyncTargets(),
-						this.metrics.resync());
+						this.metrics.resync(), Resyncer.PROGRESS_INTERVAL);
 				this.gaps.addListener(this.resyncer::onGap);
 			}
 			return this.resyncer;

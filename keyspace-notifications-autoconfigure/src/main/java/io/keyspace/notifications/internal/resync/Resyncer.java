@@ -53,7 +53,8 @@ public final class Resyncer implements AutoCloseable {
 
 	private static final byte[] RESYNC = EventType.RESYNC.getBytes(StandardCharsets.US_ASCII);
 
-	private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(5);
+	/** A pass longer than this logs its progress at this interval, and its end, at INFO. */
+	public static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
 	private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
@@ -72,6 +73,8 @@ public final class Resyncer implements AutoCloseable {
 	private final Targets targets;
 
 	private final NotificationCounters.Resyncs counters;
+
+	private final long progressNanos;
 
 	// Guarded by this.
 	private final Map<KeyNotificationHandler, ResyncRegistration> registrations = new LinkedHashMap<>();
@@ -97,8 +100,9 @@ public final class Resyncer implements AutoCloseable {
 
 	}
 
+	/** @param progressInterval see {@link #PROGRESS_INTERVAL}; shorter in tests */
 	public Resyncer(ResyncSettings settings, KeyScanner scanner, Dispatcher dispatcher, NotificationDecoder decoder,
-			byte[] keyPrefix, Targets targets, NotificationCounters.Resyncs counters) {
+			byte[] keyPrefix, Targets targets, NotificationCounters.Resyncs counters, Duration progressInterval) {
 		this.settings = settings;
 		this.scanner = scanner;
 		this.dispatcher = dispatcher;
@@ -106,6 +110,7 @@ public final class Resyncer implements AutoCloseable {
 		this.keyPrefix = keyPrefix;
 		this.targets = targets;
 		this.counters = counters;
+		this.progressNanos = progressInterval.toNanos();
 	}
 
 	/**
@@ -304,7 +309,7 @@ public final class Resyncer implements AutoCloseable {
 		tell(registration.listener()::completed, run, "completed");
 		long nanos = System.nanoTime() - start;
 		this.counters.recordCompleted(run.keys(), nanos);
-		if (nanos >= PROGRESS_NANOS) {
+		if (nanos >= this.progressNanos) {
 			logger.info("Resync of {} on {} completed: {} key(s) in {} ms", run, run.node(), run.keys(),
 					TimeUnit.NANOSECONDS.toMillis(nanos));
 		}
@@ -416,7 +421,7 @@ public final class Resyncer implements AutoCloseable {
 		boolean queued = this.dispatcher.handOverPatiently(notifications, run.asHandlers(), run::abandoned);
 		run.handedOver(notifications.size());
 		long now = System.nanoTime();
-		if (now - run.lastReport() >= PROGRESS_NANOS) {
+		if (now - run.lastReport() >= this.progressNanos) {
 			run.progress(now);
 			logger.info("Resync of {} on {}: {} key(s) queued so far", run, run.node(), run.handedOver());
 		}

@@ -16,6 +16,8 @@ import java.util.function.Predicate;
 import io.keyspace.notifications.DispatchSettings;
 import io.keyspace.notifications.GapCause;
 import io.keyspace.notifications.HandlerObserver;
+import io.keyspace.notifications.LogCapture;
+import ch.qos.logback.classic.Level;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.NotificationGap;
@@ -68,6 +70,8 @@ class ResyncerTest {
 	};
 
 	private Resyncer resyncer;
+
+	private Duration progressInterval = Resyncer.PROGRESS_INTERVAL;
 
 	@AfterEach
 	void close() {
@@ -139,6 +143,23 @@ class ResyncerTest {
 		assertThat(this.calls).containsExactly("k1 resync");
 	}
 
+	@Test
+	void aLongPassLogsItsProgressAndItsEndAtInfo() {
+		this.progressInterval = Duration.ZERO;
+		try (LogCapture logs = new LogCapture(Resyncer.class, Level.INFO)) {
+			this.resyncer = resyncer((page) -> {
+				page.test(keys("k1", "k2"));
+				page.test(keys("k3"));
+			});
+			subscribe();
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.phases.contains("completed 3"));
+			assertThat(logs.messages(Level.INFO)).containsSubsequence(
+					"Resync of " + this.handler + " on 127.0.0.1:6379: 2 key(s) queued so far",
+					"Resync of " + this.handler + " on 127.0.0.1:6379: 3 key(s) queued so far")
+				.anyMatch((message) -> message.startsWith("Resync of " + this.handler + " on 127.0.0.1:6379 completed: 3 key(s) in "));
+		}
+	}
+
 	private KeyNotificationHandler subscribe() {
 		KeyNotificationHandler registered = this.resyncer.register(this.handler, this.listener,
 				List.of(new KeyspaceChannel("k*")));
@@ -180,7 +201,7 @@ class ResyncerTest {
 		return new Resyncer(new ResyncSettings(10, 0), scanner, this.dispatcher,
 				(channel, message, prefix, pattern, node) -> KeyNotification.parse(channel, message, prefix, pattern, node)
 					.orElse(null),
-				new byte[0], targets, this.counters.resync());
+				new byte[0], targets, this.counters.resync(), this.progressInterval);
 	}
 
 	private static List<byte[]> keys(String... keys) {
