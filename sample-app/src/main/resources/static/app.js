@@ -115,6 +115,7 @@ async function refreshStatus() {
       : ['Not subscribed: the library is connecting to Redis at ' + status.redis.address + '.', ...problems]);
   renderFeedState();
   renderLibrary(status);
+  renderResync(status.resync);
   renderTryIt(status.redis);
 }
 
@@ -154,6 +155,22 @@ function renderLibrary(status) {
     return el('li', `${time(gap.end)} ${gap.cause} on ${gap.node}: ${seconds} s, ${gap.channels} channel(s), `
         + (gap.dropped > 0 ? `${gap.dropped} dropped` : 'losses unknown'));
   }));
+}
+
+// The resync passes: the library's ResyncMetrics and the last KeyspaceResyncEvent.
+function renderResync(resync) {
+  const counts = [['completed', resync.completed], ['restarted', resync.restarted], ['failed', resync.failed],
+    ['keys resynced', resync.keys]];
+  $('resync').replaceChildren(...counts.flatMap(([name, value]) => {
+    const dd = el('dd', String(value), name === 'failed' && value > 0 ? 'warn' : undefined);
+    dd.id = 'resync-' + name.replace(' ', '-');
+    return [el('dt', name), dd];
+  }));
+  const last = resync.last;
+  const running = resync.running > 0 ? ` · ${resync.running} pass(es) running` : '';
+  $('resync-last').textContent = !last ? 'No pass yet.' + running
+    : `Last pass: ${last.phase.toLowerCase()} ${time(last.at)} on ${last.node}, ${last.keys} key(s), `
+      + (last.cause ? `after a ${last.cause} gap` : 'at startup') + ` (${last.handler})` + running;
 }
 
 // --- handlers, from the library's Actuator endpoint ------------------------------------------------
@@ -246,7 +263,7 @@ async function refresh() {
     renderProducts(products);
     $('stats').textContent =
         `${stats.size} cached · ${stats.hits} hits · ${stats.misses} misses · ` +
-        `${stats.reloads} reloads (set) · ${stats.evictions} evictions (del / expired / gap)`;
+        `${stats.reloads} reloads (set / resync) · ${stats.evictions} evictions (del / expired / gone after a gap)`;
   } catch (e) {
     $('stats').textContent = 'cannot reach the application: ' + e;
   }

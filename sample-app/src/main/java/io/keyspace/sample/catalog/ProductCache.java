@@ -2,11 +2,13 @@ package io.keyspace.sample.catalog;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +20,10 @@ import org.springframework.stereotype.Component;
  * is never told about writes by the code that writes. Instead {@link ProductCacheSync}
  * reloads or evicts entries when Redis reports that a product key changed, so every
  * instance of the application stays fresh, whoever wrote.
+ * <p>
+ * After an interruption of delivery the library resyncs: it calls the handler for every
+ * product key that exists, and the cache drops the entries a pass did not see
+ * ({@link #resyncStarted}, {@link #resyncCompleted}).
  */
 @Component
 public class ProductCache {
@@ -32,6 +38,10 @@ public class ProductCache {
 	// notification arrived meanwhile: otherwise a value read just before a write could be
 	// cached after that write's notification was handled, and stay stale.
 	private final AtomicLong generation = new AtomicLong();
+
+	// The mirror pattern of a resync pass, per node: the cached ids the pass covers that no
+	// notification has mentioned since it started. What is left at its end no longer exists.
+	private final ConcurrentMap<String, Set<String>> unseen = new ConcurrentHashMap<>();
 
 	private final LongAdder hits = new LongAdder();
 
@@ -61,9 +71,10 @@ public class ProductCache {
 		return new Lookup(loaded, false);
 	}
 
-	/** A product key was written: reload the entry if this instance caches it. */
+	/** A product key was written, or exists (a resync): reload the entry if this instance caches it. */
 	public void reload(String id) {
 		this.generation.incrementAndGet();
+		seen(id);
 		if (!this.entries.containsKey(id)) {
 			return; // not cached here: nothing can be stale
 		}
@@ -81,6 +92,7 @@ public class ProductCache {
 	/** A product key was deleted or expired: drop the entry; {@code true} if it was cached. */
 	public boolean evict(String id, String reason) {
 		this.generation.incrementAndGet();
+		seen(id);
 		if (this.entries.remove(id) == null) {
 			return false;
 		}
@@ -89,12 +101,42 @@ public class ProductCache {
 		return true;
 	}
 
-	/** Notifications may have been missed: drop everything, the next reads load afresh. */
-	public void clear() {
+	/**
+	 * A resync pass started on a node: marks the cached products it covers, replacing what an
+	 * interrupted pass of the node had marked. Notifications may have been missed, so a read
+	 * that loaded before this does not cache what it loaded.
+	 * @return how many entries were marked
+	 */
+	public int resyncStarted(String node, Predicate<String> covers) {
 		this.generation.incrementAndGet();
-		int dropped = this.entries.size();
-		this.entries.clear();
-		this.evictions.add(dropped);
+		Set<String> marked = ConcurrentHashMap.newKeySet();
+		this.entries.keySet().stream().filter(covers).forEach(marked::add);
+		this.unseen.put(node, marked);
+		return marked.size();
+	}
+
+	/**
+	 * The resync pass of a node completed: evicts the entries it marked that no notification
+	 * mentioned since, as their keys are gone.
+	 * @return how many entries were evicted
+	 */
+	public int resyncCompleted(String node) {
+		Set<String> gone = this.unseen.remove(node);
+		if (gone == null) {
+			return 0;
+		}
+		int evicted = 0;
+		for (String id : gone) {
+			if (evict(id, "gone after a gap")) {
+				evicted++;
+			}
+		}
+		return evicted;
+	}
+
+	/** A notification mentioned the product: no resync pass may drop it as gone. */
+	private void seen(String id) {
+		this.unseen.values().forEach((marked) -> marked.remove(id));
 	}
 
 	/** Whether this instance currently caches the product. */
@@ -125,8 +167,8 @@ public class ProductCache {
 	 * @param size cached entries
 	 * @param hits reads served from the cache
 	 * @param misses reads that went to Redis
-	 * @param reloads entries refreshed because their key was written
-	 * @param evictions entries dropped because their key was deleted or expired, or cleared after a gap
+	 * @param reloads entries refreshed because their key was written or resynced
+	 * @param evictions entries dropped because their key was deleted or expired, or found gone by a resync
 	 * @param entries the cached products by id
 	 */
 	public record Stats(int size, long hits, long misses, long reloads, long evictions, Map<String, Product> entries) {

@@ -12,10 +12,11 @@ import java.util.Map;
  * @param nodes the nodes the library reads from
  * @param counts the library's counters since startup
  * @param gaps the last interruptions of delivery, newest first
+ * @param resync the resync passes of {@code @OnKeyEvent(resync = true)} handlers (the cache's)
  * @param problems why notifications may not arrive, as sentences; empty when all is well
  */
 record SampleStatus(RedisAddress redis, boolean subscribed, List<NodeState> nodes, Counts counts, List<Gap> gaps,
-		List<String> problems) {
+		Resync resync, List<String> problems) {
 
 	/**
 	 * @param address {@code host:port}
@@ -52,6 +53,33 @@ record SampleStatus(RedisAddress redis, boolean subscribed, List<NodeState> node
 	 * @param dropped notifications known to be lost, 0 when unknown
 	 */
 	record Gap(String node, String cause, Instant start, Instant end, int channels, long dropped) {
+	}
+
+	/**
+	 * The library's {@code ResyncMetrics} and the last pass.
+	 *
+	 * @param completed passes that completed
+	 * @param restarted passes begun again (a new gap on their node came first)
+	 * @param failed passes that failed (the node could not be scanned) and were retried
+	 * @param keys resync calls handled, over all passes
+	 * @param running passes running or waiting to run
+	 * @param last the last pass reported by a {@code KeyspaceResyncEvent}; {@code null} before any
+	 */
+	record Resync(long completed, long restarted, long failed, long keys, int running, ResyncPass last) {
+	}
+
+	/**
+	 * One {@code KeyspaceResyncEvent}.
+	 *
+	 * @param handler the handler's id
+	 * @param node {@code host:port} scanned
+	 * @param phase {@code STARTED} or {@code COMPLETED}
+	 * @param keys resync calls handled by then (all of the pass's when completed)
+	 * @param at when the event was published
+	 * @param cause the {@code GapCause} that made the pass necessary; {@code null} for the pass
+	 * when the handler started
+	 */
+	record ResyncPass(String handler, String node, String phase, long keys, Instant at, String cause) {
 	}
 
 }

@@ -11,11 +11,13 @@ import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.MasterReplicaKeyspaceNotifications;
 import io.keyspace.notifications.NotificationMetrics;
 import io.keyspace.notifications.RedisNode;
+import io.keyspace.notifications.ResyncMetrics;
 import io.keyspace.notifications.SentinelKeyspaceNotifications;
 import io.keyspace.notifications.StandaloneKeyspaceNotifications;
 import io.keyspace.sample.status.SampleStatus.Counts;
 import io.keyspace.sample.status.SampleStatus.Gap;
 import io.keyspace.sample.status.SampleStatus.NodeState;
+import io.keyspace.sample.status.SampleStatus.Resync;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
@@ -37,13 +39,16 @@ class StatusController {
 
 	private final GapLog gaps;
 
+	private final ResyncLog resyncs;
+
 	private final DeliveryCheck deliveryCheck;
 
 	StatusController(ObjectProvider<KeyspaceNotifications> notifications, DataRedisConnectionDetails redis, GapLog gaps,
-			DeliveryCheck deliveryCheck) {
+			ResyncLog resyncs, DeliveryCheck deliveryCheck) {
 		this.notifications = notifications;
 		this.redis = redis;
 		this.gaps = gaps;
+		this.resyncs = resyncs;
 		this.deliveryCheck = deliveryCheck;
 	}
 
@@ -58,7 +63,7 @@ class StatusController {
 		// Asked every time: with Sentinel the master is known only once the sentinels have answered.
 		RedisAddress redis = RedisAddress.of(this.redis, notifications);
 		return new SampleStatus(redis, subscribed, nodes(notifications, subscribed), counts(notifications.metrics()),
-				gaps(), this.deliveryCheck.problems(redis));
+				gaps(), resync(notifications.metrics().resync()), this.deliveryCheck.problems(redis));
 	}
 
 	/**
@@ -104,6 +109,11 @@ class StatusController {
 			.map((gap) -> new Gap(gap.node(), gap.cause().name(), gap.start(), gap.end(), gap.channels().size(),
 					gap.dropped()))
 			.toList();
+	}
+
+	private Resync resync(ResyncMetrics metrics) {
+		return new Resync(metrics.completed(), metrics.restarted(), metrics.failed(), metrics.keys(), metrics.running(),
+				this.resyncs.last());
 	}
 
 }

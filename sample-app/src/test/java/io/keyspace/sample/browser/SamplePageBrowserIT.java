@@ -129,6 +129,14 @@ class SamplePageBrowserIT {
 		});
 		waitUntil("a received count (the panel refreshes every 2 s)",
 				(driver) -> Long.parseLong(driver.findElement(By.id("count-received")).getText()) >= 2);
+		// The cache handler's resync pass when it started, from the library's resync metrics and events.
+		waitUntil("a completed resync pass",
+				(driver) -> Long.parseLong(driver.findElement(By.id("resync-completed")).getText()) >= 1);
+		waitUntil("the last pass", ExpectedConditions.textToBePresentInElementLocated(By.id("resync-last"),
+				"Last pass: completed"));
+		assertThat(browser.findElement(By.id("resync-last")).getText())
+			.contains("on " + redis.server().hostAndPort())
+			.contains("at startup (product-cache)");
 		assertThat(browser.findElement(By.id("cli-command")).getText())
 			.startsWith("redis-cli -p " + redis.server().port() + " set product:x ");
 		assertThat(browser.findElement(By.id("banner")).isDisplayed()).isFalse();

@@ -1,6 +1,7 @@
 package io.keyspace.sample.status;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 import io.keyspace.notifications.GapCause;
@@ -28,7 +29,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code GET /api/status} against a real redis-server that starts with notifications off, as
  * a user's own Redis often does: the page is told why nothing arrives, and stops saying so once
- * Redis publishes; a lost subscriber connection shows up as a gap and clears the cache.
+ * Redis publishes; a lost subscriber connection shows up as a gap, followed by a resync pass of
+ * the cache's handler that keeps the cached products that still exist.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "sample.demo-writer.enabled=false", "sample.local-redis.enabled=false",
@@ -77,14 +79,21 @@ class StatusIT {
 	}
 
 	@Test
-	void showsTheSubscribedNodeAndALostConnectionAsAGapThatClearsTheCache() {
+	void showsTheSubscribedNodeAndALostConnectionAsAGapAndTheResyncAfterIt() {
 		setFlags("KEA");
 		writeProduct("mug");
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			this.cache.get("mug");
 			assertThat(this.cache.contains("mug")).isTrue();
 		});
+		// The cache handler's pass when it started.
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(status().resync().completed()).isPositive());
 		SampleStatus before = status();
+		assertThat(before.resync().last()).satisfies((pass) -> {
+			assertThat(pass.handler()).isEqualTo("product-cache");
+			assertThat(pass.node()).isEqualTo(redis.server().hostAndPort());
+		});
 		assertThat(before.subscribed()).isTrue();
 		assertThat(before.redis().address()).isEqualTo(redis.server().hostAndPort());
 		assertThat(before.nodes()).singleElement().satisfies((node) -> {
@@ -104,8 +113,23 @@ class StatusIT {
 				assertThat(gap.node()).isEqualTo(redis.server().hostAndPort());
 				assertThat(gap.end()).isAfterOrEqualTo(gap.start());
 			}));
-		assertThat(this.cache.contains("mug")).as("cleared on the gap").isFalse();
 		assertThat(status().counts().disconnects()).isEqualTo(before.counts().disconnects() + 1);
+
+		await().atMost(Duration.ofSeconds(15))
+			.untilAsserted(() -> assertThat(status().resync().completed()).isGreaterThan(before.resync().completed()));
+		SampleStatus after = status();
+		assertThat(after.resync().keys()).as("product:mug at least").isGreaterThan(before.resync().keys());
+		assertThat(after.resync().failed()).isZero();
+		assertThat(after.resync().last()).satisfies((pass) -> {
+			assertThat(pass.handler()).isEqualTo("product-cache");
+			assertThat(pass.phase()).isEqualTo("COMPLETED");
+			assertThat(pass.cause()).isEqualTo(GapCause.DISCONNECTED.name());
+			assertThat(pass.node()).isEqualTo(redis.server().hostAndPort());
+			assertThat(pass.keys()).isPositive();
+			// The event's time is in milliseconds.
+			assertThat(pass.at()).isAfterOrEqualTo(after.gaps().get(0).end().truncatedTo(ChronoUnit.MILLIS));
+		});
+		assertThat(this.cache.contains("mug")).as("still in Redis: kept by the resync").isTrue();
 	}
 
 	private SampleStatus status() {
