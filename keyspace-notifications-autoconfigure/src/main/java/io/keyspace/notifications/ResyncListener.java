@@ -8,7 +8,10 @@ package io.keyspace.notifications;
  * {@link EventType#RESYNC}), and drop the covered keys not seen on {@link #completed}.
  * <p>
  * Called on the library's resync thread, one pass at a time, never on a reader thread;
- * {@code completed} runs after every notification of the pass was handled.
+ * {@code completed} runs after every notification of the pass was handled. The pattern holds
+ * because a key's resync notification is skipped only for a live notification handled after
+ * {@code started} returned: every key that exists gets a call after {@code started}, live or
+ * resync, before {@code completed}.
  */
 public interface ResyncListener {
 

@@ -13,7 +13,9 @@ import org.springframework.context.ApplicationEvent;
  * last one returned. A view kept by the handler becomes right again with the mirror pattern:
  * on {@code STARTED} mark the keys the pass {@linkplain #covers(String) covers}; on every call
  * of the handler (live or {@code resync}) unmark the key; on {@code COMPLETED} drop the keys
- * still marked, which no longer exist. A pass interrupted by a new gap never completes; the
+ * still marked, which no longer exist: every key that exists gets a call between the two, live
+ * or {@code resync} (a resync call is skipped only for a live call that came after
+ * {@code STARTED}). A pass interrupted by a new gap never completes; the
  * next {@code STARTED} of the same handler and node starts over.
  * <p>
  * Published on the library's resync thread, one pass at a time; the source is the listener

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.args.ClientType;
-import redis.clients.jedis.params.ClientKillParams;
+import redis.clients.jedis.Protocol.Command;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.Transaction;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -91,18 +92,23 @@ class OnKeyEventResyncIT {
 			Mirror mirror = context.getBean(Mirror.class);
 			await().atMost(Duration.ofSeconds(10)).until(() -> mirror.completed() == 1);
 			KeyspaceNotifications notifications = context.getBean(KeyspaceNotifications.class);
-			// What the subscriber misses while its connection is down must not stay in the view:
-			// the DEL is sent before the reader can have subscribed again.
+			// What the subscriber misses while its connection is down must not stay in the view. In
+			// one transaction Redis frees the killed connection before it runs the writes, so their
+			// notifications are lost however fast the reader reconnects.
 			try (Jedis admin = redis.server().jedis()) {
-				admin.clientKill(ClientKillParams.clientKillParams().type(ClientType.PUBSUB));
-				admin.del("app:acc:1");
-				admin.set("app:acc:3", "v");
+				Transaction transaction = admin.multi();
+				Response<Object> killed = transaction.sendCommand(Command.CLIENT, "KILL", "TYPE", "pubsub");
+				transaction.del("app:acc:1");
+				transaction.set("app:acc:3", "v");
+				transaction.exec();
+				assertThat((Long) killed.get()).isPositive();
 			}
 			await().atMost(Duration.ofSeconds(10)).until(() -> mirror.completed() == 2);
 			assertThat(mirror.events.get(2).phase()).isEqualTo(Phase.STARTED);
 			assertThat(mirror.events.get(3).cause()).isPresent();
 			await().atMost(Duration.ofSeconds(10)).until(() -> mirror.keys().equals(Set.of("acc:2", "acc:3")));
 			assertThat(notifications.metrics().resync().completed()).isEqualTo(2);
+			assertThat(mirror.calls).as("the writes were not delivered live").doesNotContain("acc:1 del", "acc:3 set");
 		});
 	}
 
