@@ -50,8 +50,9 @@ public final class KeyNotification {
 
 	private List<String> subkeyStrings;
 
-	KeyNotification(ChannelType type, int database, ByteSlice key, ByteSlice event, ByteSlice[] subkeys,
-			byte[] channel, byte[] message, byte[] pattern, String node) {
+	/** @param eventName the {@link EventType} constant of a well-known event, else null (decoded on demand) */
+	KeyNotification(ChannelType type, int database, ByteSlice key, ByteSlice event, String eventName,
+			ByteSlice[] subkeys, byte[] channel, byte[] message, byte[] pattern, String node) {
 		this.type = type;
 		this.database = database;
 		this.key = key;
@@ -61,7 +62,7 @@ public final class KeyNotification {
 		this.message = message;
 		this.pattern = pattern;
 		this.node = node;
-		this.eventString = KnownEvents.lookup(event);
+		this.eventString = eventName;
 	}
 
 	/**

@@ -17,18 +17,22 @@ final class KnownEvents {
 
 	private static final String[] CONSTANTS = new String[MASK + 1];
 
+	// The same name as a slice, shared by every notification of that event.
+	private static final ByteSlice[] SLICES = new ByteSlice[MASK + 1];
+
 	private static final int LONGEST;
 
 	static {
 		int longest = 0;
 		for (String name : EventType.all()) {
 			byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
-			int slot = slot(new ByteSlice(bytes, 0, bytes.length));
+			int slot = slot(bytes, 0, bytes.length);
 			while (NAMES[slot] != null) {
 				slot = (slot + 1) & MASK;
 			}
 			NAMES[slot] = bytes;
 			CONSTANTS[slot] = name;
+			SLICES[slot] = new ByteSlice(bytes, 0, bytes.length);
 			longest = Math.max(longest, bytes.length);
 		}
 		LONGEST = longest;
@@ -38,26 +42,39 @@ final class KnownEvents {
 	}
 
 	/**
-	 * The constant for an event name.
-	 * @param event the event bytes
-	 * @return the shared constant, or null if the event is not one of {@link EventType}'s
+	 * The table slot of the event name in {@code source[offset, offset + length)}, or -1 if it
+	 * is not well known; {@link #constant} and {@link #slice} give what is shared for it, so
+	 * that the parser allocates nothing for the usual events.
 	 */
-	static String lookup(ByteSlice event) {
-		if (event.length() > LONGEST) {
-			return null;
+	static int find(byte[] source, int offset, int length) {
+		if (length > LONGEST) {
+			return -1;
 		}
-		for (int slot = slot(event); NAMES[slot] != null; slot = (slot + 1) & MASK) {
+		for (int slot = slot(source, offset, length); NAMES[slot] != null; slot = (slot + 1) & MASK) {
 			byte[] name = NAMES[slot];
-			if (Arrays.equals(name, 0, name.length, event.source(), event.offset(),
-					event.offset() + event.length())) {
-				return CONSTANTS[slot];
+			if (Arrays.equals(name, 0, name.length, source, offset, offset + length)) {
+				return slot;
 			}
 		}
-		return null;
+		return -1;
 	}
 
-	private static int slot(ByteSlice bytes) {
-		int hash = bytes.hashCode();
+	/** The {@link EventType} constant of a slot {@link #find} returned. */
+	static String constant(int slot) {
+		return CONSTANTS[slot];
+	}
+
+	/** The name of a slot {@link #find} returned, as a slice shared by every notification. */
+	static ByteSlice slice(int slot) {
+		return SLICES[slot];
+	}
+
+	// The hash of ByteSlice, spread over the table.
+	private static int slot(byte[] source, int offset, int length) {
+		int hash = 1;
+		for (int i = offset, end = offset + length; i < end; i++) {
+			hash = 31 * hash + source[i];
+		}
 		return (hash ^ (hash >>> 16)) & MASK;
 	}
 

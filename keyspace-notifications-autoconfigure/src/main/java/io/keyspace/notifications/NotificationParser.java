@@ -49,27 +49,54 @@ final class NotificationParser {
 			return null;
 		}
 		pos += DB_TERMINATOR.length;
+		// The two usual kinds take their slices directly: no intermediate objects per message.
+		if (type == ChannelType.KEYSPACE) {
+			return notification(type, database, channel, pos, channel.length - pos, message, 0, message.length,
+					ByteSlice.NONE, channel, message, keyPrefix, pattern, node);
+		}
+		if (type == ChannelType.KEYEVENT) {
+			return notification(type, database, message, 0, message.length, channel, pos, channel.length - pos,
+					ByteSlice.NONE, channel, message, keyPrefix, pattern, node);
+		}
 		ByteSlice rest = new ByteSlice(channel, pos, channel.length - pos);
 		Parts parts = switch (type) {
-			case KEYSPACE -> new Parts(rest, new ByteSlice(message, 0, message.length), ByteSlice.NONE);
-			case KEYEVENT -> new Parts(new ByteSlice(message, 0, message.length), rest, ByteSlice.NONE);
 			case SUBKEYSPACE -> subkeyspace(rest, message);
 			case SUBKEYEVENT -> subkeyevent(rest, message);
 			case SUBKEYSPACEITEM -> subkeyspaceitem(rest, message);
 			case SUBKEYSPACEEVENT -> subkeyspaceevent(rest, message);
+			default -> null; // KEYSPACE and KEYEVENT above
 		};
-		if (parts == null || parts.event().length() == 0 || parts.subkeys() == null) {
+		if (parts == null || parts.subkeys() == null) {
 			return null;
 		}
 		ByteSlice key = parts.key();
+		ByteSlice event = parts.event();
+		return notification(type, database, key.source(), key.offset(), key.length(), event.source(), event.offset(),
+				event.length(), parts.subkeys(), channel, message, keyPrefix, pattern, node);
+	}
+
+	/**
+	 * The notification of the key and event at these places; null if the event is empty or the
+	 * key lies outside the prefix. A well-known event shares its slice and name.
+	 */
+	private static KeyNotification notification(ChannelType type, int database, byte[] keySource, int keyOffset,
+			int keyLength, byte[] eventSource, int eventOffset, int eventLength, ByteSlice[] subkeys, byte[] channel,
+			byte[] message, byte[] keyPrefix, byte[] pattern, String node) {
+		if (eventLength == 0) {
+			return null;
+		}
+		int skip = 0;
 		if (keyPrefix != null && keyPrefix.length > 0) {
-			if (!key.startsWith(keyPrefix)) {
+			if (!ByteSlice.startsWith(keySource, keyOffset, keyLength, keyPrefix)) {
 				return null;
 			}
-			key = key.dropFirst(keyPrefix.length);
+			skip = keyPrefix.length;
 		}
-		return new KeyNotification(type, database, key, parts.event(), parts.subkeys(), channel, message, pattern,
-				node);
+		ByteSlice key = new ByteSlice(keySource, keyOffset + skip, keyLength - skip);
+		int known = KnownEvents.find(eventSource, eventOffset, eventLength);
+		ByteSlice event = (known >= 0) ? KnownEvents.slice(known) : new ByteSlice(eventSource, eventOffset, eventLength);
+		return new KeyNotification(type, database, key, event, (known >= 0) ? KnownEvents.constant(known) : null,
+				subkeys, channel, message, pattern, node);
 	}
 
 	// channel = ...:<key>, message = <event>|<subkey list>; events never contain '|'

@@ -25,7 +25,7 @@ class EventTypeTest {
 		assertThat(constants).hasSize(86).doesNotHaveDuplicates();
 		for (String event : constants) {
 			byte[] bytes = event.getBytes(StandardCharsets.US_ASCII);
-			assertThat(KnownEvents.lookup(new ByteSlice(bytes, 0, bytes.length))).isSameAs(event);
+			assertThat(KnownEvents.constant(KnownEvents.find(bytes, 0, bytes.length))).isSameAs(event);
 		}
 	}
 

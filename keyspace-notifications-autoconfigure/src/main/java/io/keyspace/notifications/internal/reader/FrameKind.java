@@ -17,11 +17,11 @@ enum FrameKind {
 		this.keyword = keyword.getBytes(StandardCharsets.US_ASCII);
 	}
 
-	/** The kind of a frame, or {@code null} for one this reader does not know. */
-	static FrameKind of(byte[] keyword) {
+	/** The kind of a frame whose keyword is the first {@code length} bytes, or {@code null} for one this reader does not know. */
+	static FrameKind of(byte[] keyword, int length) {
 		// Messages come first: on a busy connection almost every frame is one.
 		for (FrameKind kind : ALL) {
-			if (kind.keyword.length == keyword.length && Arrays.equals(kind.keyword, keyword)) {
+			if (kind.keyword.length == length && Arrays.equals(kind.keyword, 0, length, keyword, 0, length)) {
 				return kind;
 			}
 		}

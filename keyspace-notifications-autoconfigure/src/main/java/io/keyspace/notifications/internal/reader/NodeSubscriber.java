@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +81,8 @@ public final class NodeSubscriber implements AutoCloseable {
 	private final SubscriptionSet patterns = new SubscriptionSet();
 
 	private final AtomicLong framesRead = new AtomicLong();
+
+	private final FrameReader frames = new FrameReader(); // the reader thread's, for every connection it opens
 
 	private final AtomicLong reconnects = new AtomicLong();
 
@@ -405,6 +406,7 @@ public final class NodeSubscriber implements AutoCloseable {
 		try {
 			fresh = new PubSubConnection(this.node, this.jedisConfig);
 			askRole(fresh);
+			fresh.readFramesWith(this.frames);
 			fresh.setSoTimeout(Math.toIntExact(this.settings.readTimeout().toMillis()));
 		}
 		catch (RuntimeException ex) {
@@ -570,8 +572,8 @@ public final class NodeSubscriber implements AutoCloseable {
 				continue;
 			}
 			this.framesRead.lazySet(this.framesRead.get() + 1);
-			if (reply instanceof List<?> frame) {
-				handleFrame(frame);
+			if (reply == this.frames) {
+				handleFrame(this.frames);
 			}
 			if (!connection.hasBufferedInput()) {
 				this.lastReadMillis = System.currentTimeMillis();
@@ -580,18 +582,17 @@ public final class NodeSubscriber implements AutoCloseable {
 		}
 	}
 
-	private void handleFrame(List<?> frame) {
-		FrameKind kind = FrameKind.of((byte[]) frame.get(0));
-		if (kind == null) {
+	private void handleFrame(FrameReader frame) {
+		if (frame.kind == null) {
 			return;
 		}
-		switch (kind) {
-			case MESSAGE -> deliver(null, (byte[]) frame.get(1), (byte[]) frame.get(2));
-			case PMESSAGE -> deliver((byte[]) frame.get(1), (byte[]) frame.get(2), (byte[]) frame.get(3));
-			case SUBSCRIBE -> confirm(this.channels, frame, true);
-			case PSUBSCRIBE -> confirm(this.patterns, frame, true);
-			case UNSUBSCRIBE -> confirm(this.channels, frame, false);
-			case PUNSUBSCRIBE -> confirm(this.patterns, frame, false);
+		switch (frame.kind) {
+			case MESSAGE -> deliver(null, frame.channel, frame.message);
+			case PMESSAGE -> deliver(frame.pattern, frame.channel, frame.message);
+			case SUBSCRIBE -> confirm(this.channels, frame.channel, true);
+			case PSUBSCRIBE -> confirm(this.patterns, frame.channel, true);
+			case UNSUBSCRIBE -> confirm(this.channels, frame.channel, false);
+			case PUNSUBSCRIBE -> confirm(this.patterns, frame.channel, false);
 			case PONG -> {
 				// only proves the connection is alive
 			}
@@ -621,11 +622,11 @@ public final class NodeSubscriber implements AutoCloseable {
 		}
 	}
 
-	private void confirm(SubscriptionSet set, List<?> frame, boolean subscribed) {
+	private void confirm(SubscriptionSet set, byte[] name, boolean subscribed) {
 		boolean complete;
 		this.lock.lock();
 		try {
-			set.confirm((byte[]) frame.get(1), subscribed);
+			set.confirm(name, subscribed);
 			this.changed.signalAll();
 			complete = !this.confirmedReported && this.channels.allConfirmed() && this.patterns.allConfirmed();
 			if (complete) {

@@ -41,6 +41,8 @@ final class PubSubConnection extends Connection {
 
 	private RedisInputStream input;
 
+	private FrameReader frames; // set once subscribed: the reader thread's, read by it alone
+
 	private final boolean opened; // false while the constructor connects
 
 	/** Whether the read buffer can be inspected, i.e. bursts are handed over as batches. */
@@ -70,9 +72,18 @@ final class PubSubConnection extends Connection {
 		flush();
 	}
 
+	/** From now on array replies are read into {@code reader}, which is what the reads return. */
+	void readFramesWith(FrameReader reader) {
+		this.frames = reader;
+	}
+
 	@Override
 	protected Object protocolRead(RedisInputStream is) {
 		this.input = is;
+		FrameReader reader = this.frames;
+		if (reader != null && is.peek((byte) '*')) {
+			return reader.read(is);
+		}
 		return super.protocolRead(is);
 	}
 

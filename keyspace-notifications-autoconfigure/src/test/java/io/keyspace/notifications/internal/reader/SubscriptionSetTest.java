@@ -88,11 +88,11 @@ class SubscriptionSetTest {
 	@Test
 	void frameKeywordsAreRecognizedByName() {
 		for (FrameKind kind : FrameKind.values()) {
-			assertThat(FrameKind.of(bytes(kind.name().toLowerCase(java.util.Locale.ROOT)))).isEqualTo(kind);
+			assertThat(FrameKind.of(bytes(kind.name().toLowerCase(java.util.Locale.ROOT)), kind.name().length())).isEqualTo(kind);
 		}
-		assertThat(FrameKind.of(bytes("smessage"))).isNull();
-		assertThat(FrameKind.of(bytes("messages"))).isNull();
-		assertThat(FrameKind.of(new byte[0])).isNull();
+		assertThat(FrameKind.of(bytes("smessage"), 8)).isNull();
+		assertThat(FrameKind.of(bytes("messages"), 8)).isNull();
+		assertThat(FrameKind.of(new byte[0], 0)).isNull();
 	}
 
 	private static List<byte[]> names(String... names) {
