@@ -3,7 +3,9 @@ package io.keyspace.notifications.benchmark;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,6 +40,9 @@ public final class AllocationProbe {
 
 	public static void main(String[] args) throws Exception {
 		try (RedisServer server = RedisServer.builder().config("notify-keyspace-events", "K$").start()) {
+			Machine.print();
+			List<Double> rawBytes = new ArrayList<>();
+			List<Double> coreBytes = new ArrayList<>();
 			for (int round = 1; round <= 3; round++) {
 				AtomicInteger raw = new AtomicInteger();
 				String rawPrefix = "raw" + round + ":";
@@ -45,7 +50,7 @@ public final class AllocationProbe {
 					new String(channel, StandardCharsets.UTF_8);
 					raw.incrementAndGet();
 				})) {
-					print(round, "raw-jedis", measure(server, rawPrefix, raw));
+					rawBytes.add(print(round, "raw-jedis", measure(server, rawPrefix, raw)));
 				}
 				AtomicInteger core = new AtomicInteger();
 				String corePrefix = "core" + round + ":";
@@ -56,9 +61,12 @@ public final class AllocationProbe {
 						n.key();
 						core.incrementAndGet();
 					}, new KeyspaceChannel(corePrefix + "*"));
-					print(round, "keyspace-notifications", measure(server, corePrefix, core));
+					coreBytes.add(print(round, "keyspace-notifications", measure(server, corePrefix, core)));
 				}
 			}
+			System.out.printf(Locale.ROOT, "keyspace-notifications / raw Jedis bytes per notification: %.2f "
+					+ "(median of same-round ratios)%n", Machine.medianRatio(coreBytes, rawBytes));
+			Machine.print();
 		}
 	}
 
@@ -86,8 +94,9 @@ public final class AllocationProbe {
 		return all - THREADS.getThreadAllocatedBytes(Thread.currentThread().getId());
 	}
 
-	private static void print(int round, String consumer, double bytes) {
+	private static double print(int round, String consumer, double bytes) {
 		System.out.printf(Locale.ROOT, "round %d %-24s %6.1f bytes/notification%n", round, consumer, bytes);
+		return bytes;
 	}
 
 }

@@ -72,6 +72,7 @@ public final class BurstBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
+		Machine.print();
 		try (RedisServer server = RedisServer.builder().config("notify-keyspace-events", "K$").start()) {
 			List<Consumer> consumers = List.of(new RawJedis(), new KeyspaceNotificationsConsumer(),
 					new ReactiveFluxConsumer(), new MonoHandlerConsumer(), new SpringDataRedis())
@@ -93,18 +94,18 @@ public final class BurstBenchmark {
 							result.dropped() ? "  (server dropped the connection)" : "");
 				}
 			}
-			double baseline = median(results.get(0));
 			int core = consumers.stream().map(Consumer::name).toList().indexOf("keyspace-notifications");
-			double coreMedian = (core >= 0) ? median(results.get(core)) : Double.NaN;
 			System.out.println();
 			System.out.println("| consumer | median notifications/s | ratio to raw Jedis | lost (worst round) | ratio to core |");
 			System.out.println("|---|---:|---:|---:|---:|");
 			for (int i = 0; i < consumers.size(); i++) {
-				double median = median(results.get(i));
 				long worstLost = results.get(i).stream().mapToLong(Result::lost).max().orElse(0);
-				System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %,d | %.2f |%n", consumers.get(i).name(), median,
-						median / baseline, worstLost, median / coreMedian);
+				System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %,d | %.2f |%n", consumers.get(i).name(),
+						median(results.get(i)), ratio(results.get(i), results.get(0)), worstLost,
+						(core >= 0) ? ratio(results.get(i), results.get(core)) : Double.NaN);
 			}
+			System.out.println("ratios: medians of same-round ratios");
+			Machine.print();
 		}
 		// Spring Data Redis leaves non-daemon listener threads behind, which would keep exec:java waiting.
 		System.exit(0);
@@ -161,6 +162,11 @@ public final class BurstBenchmark {
 				.filter((l) -> l.startsWith("client_output_buffer_limit_disconnections:"))
 				.anyMatch((l) -> !l.endsWith(":0"));
 		}
+	}
+
+	private static double ratio(List<Result> results, List<Result> baselines) {
+		return Machine.medianRatio(results.stream().map(Result::perSecond).toList(),
+				baselines.stream().map(Result::perSecond).toList());
 	}
 
 	private static double median(List<Result> results) {

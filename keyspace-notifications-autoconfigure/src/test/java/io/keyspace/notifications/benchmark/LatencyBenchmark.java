@@ -62,6 +62,7 @@ public final class LatencyBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
+		Machine.print();
 		try (RedisServer server = RedisServer.builder().config("notify-keyspace-events", "K$").start()) {
 			List<Consumer> consumers = List.of(new RawJedis(), new Core(), new Spring());
 			List<List<long[]>> results = new ArrayList<>();
@@ -78,15 +79,17 @@ public final class LatencyBenchmark {
 							consumers.get(i).name(), percentiles[0] / 1e3, percentiles[1] / 1e3, percentiles[2] / 1e3);
 				}
 			}
-			long baseline = median(results.get(0), 1);
 			System.out.println();
 			System.out.println("| consumer | median p50 (us) | median p99 (us) | p99 ratio to raw Jedis |");
 			System.out.println("|---|---:|---:|---:|");
+			List<Long> rawP99 = results.get(0).stream().map((p) -> p[1]).toList();
 			for (int i = 0; i < consumers.size(); i++) {
-				long p99 = median(results.get(i), 1);
+				List<Long> p99 = results.get(i).stream().map((p) -> p[1]).toList();
 				System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.2f |%n", consumers.get(i).name(),
-						median(results.get(i), 0) / 1e3, p99 / 1e3, (double) p99 / baseline);
+						median(results.get(i), 0) / 1e3, median(results.get(i), 1) / 1e3, Machine.medianRatio(p99, rawP99));
 			}
+			System.out.println("p99 ratio: median of same-round ratios");
+			Machine.print();
 		}
 	}
 

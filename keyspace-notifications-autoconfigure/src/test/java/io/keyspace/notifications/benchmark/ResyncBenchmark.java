@@ -1,6 +1,8 @@
 package io.keyspace.notifications.benchmark;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -46,18 +48,26 @@ public final class ResyncBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
+		Machine.print();
 		try (RedisServer server = RedisServer.builder().config("notify-keyspace-events", "K$").start()) {
 			fill(server);
 			System.out.printf(Locale.ROOT, "%,d matching keys (and %,d others), SCAN COUNT %d, no rate limit%n", KEYS,
 					KEYS, BATCH);
+			List<Double> raws = new ArrayList<>();
+			List<Double> passes = new ArrayList<>();
 			for (int round = 1; round <= ROUNDS; round++) {
 				Cost raw = measure(() -> rawScan(server));
 				Cost pass = measure(() -> resyncPass(server));
+				raws.add(raw.seconds());
+				passes.add(pass.seconds());
 				System.out.printf(Locale.ROOT,
 						"round %d: raw SCAN %.2f s (cpu %.2f s), resync pass %.2f s (cpu %.2f s): wall %.2fx, cpu %.2fx%n",
 						round, raw.seconds(), raw.cpuSeconds(), pass.seconds(), pass.cpuSeconds(),
 						pass.seconds() / raw.seconds(), pass.cpuSeconds() / raw.cpuSeconds());
 			}
+			System.out.printf(Locale.ROOT, "pass / raw SCAN, wall: %.2f (median of same-round ratios)%n",
+					Machine.medianRatio(passes, raws));
+			Machine.print();
 		}
 	}
 
