@@ -11,13 +11,27 @@ import java.time.Duration;
  * @param overflow what to do when the queue is full
  * @param blockTimeout with {@link OverflowPolicy#BLOCK}, how long the reader may wait for room
  * @param shutdownTimeout on close, how long queued and running handlers get to finish
+ * @param inline whether a lone notification may be handled on the reader thread itself when
+ * its lane is idle and its handlers have been fast (under {@link #INLINE_LIMIT}): it then costs
+ * no thread hand-off, which is most of the latency and CPU of a quiet stream. A call that takes
+ * longer sends the lane's notifications to its handler thread again for a second. Off for
+ * handlers that may block (virtual threads).
  */
 public record DispatchSettings(int concurrency, int queueCapacity, OverflowPolicy overflow, Duration blockTimeout,
-		Duration shutdownTimeout) {
+		Duration shutdownTimeout, boolean inline) {
+
+	/** How long an inline handler call may take before its lane is handed to its thread again. */
+	public static final Duration INLINE_LIMIT = Duration.ofNanos(200_000);
 
 	public static final DispatchSettings DEFAULT = new DispatchSettings(
 			Math.max(2, Runtime.getRuntime().availableProcessors()), 65_536, OverflowPolicy.BLOCK,
-			Duration.ofMillis(500), Duration.ofSeconds(10));
+			Duration.ofMillis(500), Duration.ofSeconds(10), true);
+
+	/** Settings without inline handling: every notification goes through its handler thread. */
+	public DispatchSettings(int concurrency, int queueCapacity, OverflowPolicy overflow, Duration blockTimeout,
+			Duration shutdownTimeout) {
+		this(concurrency, queueCapacity, overflow, blockTimeout, shutdownTimeout, false);
+	}
 
 	public DispatchSettings {
 		if (concurrency < 1) {

@@ -26,6 +26,11 @@ public record FilteredHandler(KeyNotificationFilter filter, KeyNotificationHandl
 		}
 	}
 
+	@Override
+	public boolean mayBlock() {
+		return this.handler.mayBlock();
+	}
+
 	/** The handler's name: logs and the error handler name the handler, not the wrapper. */
 	@Override
 	public String toString() {

@@ -194,8 +194,18 @@ public record NotificationOptions(byte[] keyPrefix, DispatchSettings dispatch, N
 			return this;
 		}
 
+		/**
+		 * With a handler thread factory of your own (e.g. virtual threads, for handlers that
+		 * block), every notification goes through it: none is handled inline on a reader thread
+		 * ({@link DispatchSettings#inline()}).
+		 */
 		public NotificationOptions build() {
-			return new NotificationOptions(this.keyPrefix, this.dispatch, this.errorHandler,
+			DispatchSettings dispatch = this.dispatch;
+			if (this.handlerThreadFactory != null && dispatch.inline()) {
+				dispatch = new DispatchSettings(dispatch.concurrency(), dispatch.queueCapacity(), dispatch.overflow(),
+						dispatch.blockTimeout(), dispatch.shutdownTimeout(), false);
+			}
+			return new NotificationOptions(this.keyPrefix, dispatch, this.errorHandler,
 					(this.handlerThreadFactory != null) ? this.handlerThreadFactory : defaultHandlerThreadFactory(),
 					this.pullQueueCapacity, this.serverConfig, this.serverConfigCheckInterval, this.handlerObserver,
 					this.failFast, this.readFrom, this.standbyReplicas, this.resync);

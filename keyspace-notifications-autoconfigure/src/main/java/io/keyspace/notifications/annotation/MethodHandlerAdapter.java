@@ -115,6 +115,12 @@ public final class MethodHandlerAdapter implements KeyNotificationHandler {
 		this.completion.await(result, this.timeout, this.name);
 	}
 
+	/** A method that returns something to wait for (a Mono, a stage, a suspend fun) waits. */
+	@Override
+	public boolean mayBlock() {
+		return this.completion != Completion.NONE;
+	}
+
 	@Override
 	public String toString() {
 		return this.name;

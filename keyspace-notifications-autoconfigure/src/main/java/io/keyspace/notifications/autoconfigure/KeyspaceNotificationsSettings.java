@@ -147,7 +147,7 @@ final class KeyspaceNotificationsSettings {
 		notNegative("keyspace-notifications.dispatch.block-timeout", dispatch.getBlockTimeout());
 		notNegative("keyspace-notifications.dispatch.shutdown-timeout", dispatch.getShutdownTimeout());
 		DispatchSettings settings = new DispatchSettings(concurrency, dispatch.getQueueCapacity(),
-				dispatch.getOverflow(), dispatch.getBlockTimeout(), dispatch.getShutdownTimeout());
+				dispatch.getOverflow(), dispatch.getBlockTimeout(), dispatch.getShutdownTimeout(), dispatch.isInline());
 		KeyspaceNotificationsProperties.Resync resync = properties.getResync();
 		atLeast("keyspace-notifications.resync.batch-size", resync.getBatchSize(), 1, "must be at least 1");
 		atLeast("keyspace-notifications.resync.keys-per-second", resync.getKeysPerSecond(), 0,

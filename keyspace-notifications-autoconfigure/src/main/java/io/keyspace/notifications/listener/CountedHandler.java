@@ -33,6 +33,11 @@ final class CountedHandler implements KeyNotificationHandler {
 		this.counts.delivered.increment();
 	}
 
+	@Override
+	public boolean mayBlock() {
+		return this.handler.mayBlock();
+	}
+
 	/** The handler's name: logs, the error handler and observations name the handler, not the counter. */
 	@Override
 	public String toString() {

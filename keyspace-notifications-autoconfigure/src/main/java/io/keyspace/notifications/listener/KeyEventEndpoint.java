@@ -60,7 +60,8 @@ public record KeyEventEndpoint(String id, List<NotificationChannel> channels, Ke
 		return wrapped((target) -> {
 			KeyNotificationHandler decorated = Objects.requireNonNull(decorator.decorate(target, this.id),
 					() -> "The handler decorator returned null for " + this.id);
-			return (decorated == target) ? target : new NamedHandler(target.toString(), decorated);
+			return (decorated == target) ? target
+					: new NamedHandler(target.toString(), decorated, target.mayBlock() || decorated.mayBlock());
 		});
 	}
 

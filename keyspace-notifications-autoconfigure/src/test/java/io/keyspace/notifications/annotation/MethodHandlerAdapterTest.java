@@ -100,6 +100,13 @@ class MethodHandlerAdapterTest {
 	}
 
 	@Test
+	void aMethodThatReturnsSomethingToWaitForMayBlockAPlainOneDoesNot() {
+		assertThat(adapter("none").mayBlock()).isFalse();
+		assertThat(adapter("monoError").mayBlock()).isTrue();
+		assertThat(adapter("never").withTimeout(java.time.Duration.ofSeconds(1)).mayBlock()).isTrue();
+	}
+
+	@Test
 	void describesItselfByTheGivenName() {
 		assertThat(adapter("none")).hasToString("Handlers#none");
 	}

@@ -67,6 +67,13 @@ final class DispatchLane {
 	// until Redis drops the connection and everything it buffered.
 	private boolean shedding;
 
+	// A delivery handled on a reader thread right now (see claimInline): the handler thread waits.
+	private boolean inlineRunning; // guarded by lock
+
+	private long inlinePosition; // its position; guarded by lock
+
+	private long inlineAgainNanos; // System.nanoTime() from which inline calls may be tried again; guarded by lock
+
 	DispatchLane(int capacity) {
 		this.capacity = capacity;
 		this.items = new ArrayDeque<>(Math.min(capacity, 1024));
@@ -125,7 +132,7 @@ final class DispatchLane {
 	int take(Delivery[] into) {
 		this.lock.lock();
 		try {
-			while (this.items.isEmpty() && !this.draining && !this.stopped) {
+			while ((this.items.isEmpty() && !this.draining || this.inlineRunning) && !this.stopped) {
 				this.consumerWaiting = true;
 				try {
 					this.notEmpty.awaitUninterruptibly();
@@ -150,6 +157,52 @@ final class DispatchLane {
 				this.notFull.signalAll();
 			}
 			return count;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Claims the lane for one delivery on the caller's thread, so that it costs no hand-off:
+	 * only while nothing is queued, the handler thread waits with every delivery it took
+	 * finished (so the key's order holds), and no recent inline call was slow. The handler
+	 * thread waits until {@link #finishInline}. The delivery takes the next position, so a
+	 * checkpoint counts it.
+	 * @param now {@link System#nanoTime()}
+	 * @return whether the caller may run it now
+	 */
+	boolean claimInline(long now) {
+		this.lock.lock();
+		try {
+			if (this.stopped || this.draining || this.inlineRunning || !this.consumerWaiting || !this.items.isEmpty()
+					|| now - this.inlineAgainNanos < 0) {
+				return false;
+			}
+			this.inlineRunning = true;
+			this.inlinePosition = ++this.queued;
+			this.removed++; // it never enters the queue; settledThrough holds it back until finished
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Ends an inline delivery: settled now, and the handler thread may go on with what was
+	 * queued meanwhile. A slow call keeps the lane on its handler thread for {@code pauseNanos}.
+	 */
+	void finishInline(boolean slow, long now, long pauseNanos) {
+		this.lock.lock();
+		try {
+			this.inlineRunning = false;
+			if (slow) {
+				this.inlineAgainNanos = now + pauseNanos;
+			}
+			if (this.consumerWaiting && (!this.items.isEmpty() || this.draining)) {
+				this.notEmpty.signal(); // what was queued meanwhile, or a drain that waited for this call
+			}
 		}
 		finally {
 			this.lock.unlock();
@@ -200,7 +253,8 @@ final class DispatchLane {
 				return this.queued;
 			}
 			long finished = this.finishedThrough.get();
-			return (finished == this.runStart + this.takenCount - 1) ? this.removed : finished;
+			long settled = (finished == this.runStart + this.takenCount - 1) ? this.removed : finished;
+			return this.inlineRunning ? Math.min(settled, this.inlinePosition - 1) : settled;
 		}
 		finally {
 			this.lock.unlock();

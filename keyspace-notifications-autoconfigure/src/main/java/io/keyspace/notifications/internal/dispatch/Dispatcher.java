@@ -43,6 +43,11 @@ public final class Dispatcher implements AutoCloseable {
 	// How long close() waits for interrupted handler threads before it gives up on them.
 	private static final long INTERRUPT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+	private static final long INLINE_LIMIT_NANOS = DispatchSettings.INLINE_LIMIT.toNanos();
+
+	// After a slow inline call, its lane goes through the handler thread for this long.
+	private static final long INLINE_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
 	private final DispatchSettings settings;
 
 	private final NotificationErrorHandler errorHandler;
@@ -259,13 +264,14 @@ public final class Dispatcher implements AutoCloseable {
 		}
 	}
 
+	/** @param index the delivery in the lane thread's last take; -1 for one handled inline */
 	private void deliver(Delivery delivery, DispatchLane lane, int index) {
 		KeyNotificationHandler[] handlers = delivery.handlers();
 		if (this.observing) {
 			observe(delivery);
 		}
 		for (int h = 0; h < handlers.length; h++) {
-			if (h > 0 && !lane.isRunning(index)) {
+			if (h > 0 && index >= 0 && !lane.isRunning(index)) {
 				return; // stopped between two handlers: the others must not run after close()
 			}
 			try {
@@ -286,6 +292,38 @@ public final class Dispatcher implements AutoCloseable {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Handles a lone delivery on the calling reader thread if its lane lets it (see
+	 * {@link DispatchLane#claimInline}), counted like one handed over.
+	 * @return whether it was handled
+	 */
+	private boolean handleInline(Delivery delivery, int laneIndex) {
+		DispatchLane lane = this.lanes[laneIndex];
+		long start = System.nanoTime();
+		if (!this.accepting || !lane.claimInline(start)) {
+			return false;
+		}
+		this.counters.recordReceivedInFlight(1);
+		try {
+			deliver(delivery, lane, -1);
+		}
+		finally {
+			long end = System.nanoTime();
+			lane.finishInline(end - start > INLINE_LIMIT_NANOS, end, INLINE_PAUSE_NANOS);
+			this.counters.recordDelivered();
+		}
+		return true;
+	}
+
+	private static boolean mayBlock(KeyNotificationHandler[] handlers) {
+		for (KeyNotificationHandler handler : handlers) {
+			if (handler.mayBlock()) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private void observe(Delivery delivery) {
@@ -326,6 +364,8 @@ public final class Dispatcher implements AutoCloseable {
 
 		private long burstNanos;
 
+		private int lastLane; // of the last notification added
+
 		private Batch(String node) {
 			this.node = node;
 			for (int i = 0; i < Dispatcher.this.lanes.length; i++) {
@@ -341,7 +381,8 @@ public final class Dispatcher implements AutoCloseable {
 			if (this.size == 0 && Dispatcher.this.observing) {
 				this.burstNanos = System.nanoTime(); // one clock read per burst, only when observed
 			}
-			this.pending.get(laneIndex(notification)).add(new Delivery(notification, handlers, this.burstNanos));
+			this.lastLane = laneIndex(notification);
+			this.pending.get(this.lastLane).add(new Delivery(notification, handlers, this.burstNanos));
 			this.size++;
 		}
 
@@ -356,6 +397,15 @@ public final class Dispatcher implements AutoCloseable {
 				// reader's next frame (at the latest the health check's PONG), not only with the next message.
 				trackOverflow(0);
 				return;
+			}
+			if (this.size == 1 && Dispatcher.this.settings.inline()) {
+				List<Delivery> lone = this.pending.get(this.lastLane);
+				if (!mayBlock(lone.get(0).handlers()) && handleInline(lone.get(0), this.lastLane)) {
+					lone.clear();
+					this.size = 0;
+					trackOverflow(0);
+					return;
+				}
 			}
 			Dispatcher.this.counters.recordReceivedInFlight(this.size);
 			long overflow = 0;

@@ -132,6 +132,12 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		this.listeningSince = this.clock.millis();
 	}
 
+	/** It waits while the stream cannot keep up: never on a reader thread. */
+	@Override
+	public boolean mayBlock() {
+		return true;
+	}
+
 	@Override
 	public void onNotification(KeyNotification notification) {
 		if (notification.keyStartsWith(this.settings.streamKeyPrefix())) {

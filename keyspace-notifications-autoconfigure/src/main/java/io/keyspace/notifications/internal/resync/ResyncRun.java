@@ -132,6 +132,11 @@ final class ResyncRun implements ResyncPass, KeyNotificationHandler {
 		return stored;
 	}
 
+	@Override
+	public boolean mayBlock() {
+		return this.registration.handler().mayBlock();
+	}
+
 	/** The handler's name, for logs and the error handler. */
 	@Override
 	public String toString() {

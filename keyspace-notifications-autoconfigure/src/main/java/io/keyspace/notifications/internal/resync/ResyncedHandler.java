@@ -39,6 +39,11 @@ public final class ResyncedHandler implements KeyNotificationHandler {
 		this.recording = run;
 	}
 
+	@Override
+	public boolean mayBlock() {
+		return this.target.mayBlock();
+	}
+
 	/** The handler's name, for logs and the error handler. */
 	@Override
 	public String toString() {
