@@ -170,7 +170,8 @@ class KeyspaceNotificationsAutoConfigurationTest {
 					"keyspace-notifications.dispatch.overflow=drop-oldest",
 					"keyspace-notifications.dispatch.block-timeout=50ms",
 					"keyspace-notifications.dispatch.shutdown-timeout=1s", "keyspace-notifications.server-config=apply",
-					"keyspace-notifications.resync.batch-size=200", "keyspace-notifications.resync.keys-per-second=0")
+					"keyspace-notifications.resync.batch-size=200", "keyspace-notifications.resync.keys-per-second=0",
+					"keyspace-notifications.dispatch.inline=false")
 			.run((context) -> {
 				StandaloneKeyspaceNotifications notifications = context.getBean(StandaloneKeyspaceNotifications.class);
 				assertThat(notifications.options().serverConfig()).isEqualTo(ServerConfigMode.APPLY);
@@ -181,6 +182,7 @@ class KeyspaceNotificationsAutoConfigurationTest {
 				assertThat(notifications.options().dispatch().blockTimeout()).isEqualTo(Duration.ofMillis(50));
 				assertThat(notifications.options().dispatch().shutdownTimeout()).isEqualTo(Duration.ofSeconds(1));
 				assertThat(notifications.options().resync()).isEqualTo(new ResyncSettings(200, 0));
+				assertThat(notifications.options().dispatch().inline()).isFalse();
 				assertThat(notifications.connectionSettings().healthCheckInterval()).isEqualTo(Duration.ofSeconds(2));
 				assertThat(notifications.connectionSettings().backoff().initial()).isEqualTo(Duration.ofMillis(10));
 				assertThat(notifications.connectionSettings().backoff().max()).isEqualTo(Duration.ofSeconds(1));
@@ -350,7 +352,7 @@ class KeyspaceNotificationsAutoConfigurationTest {
 				"reconnect.max-backoff", "dispatch.concurrency", "dispatch.queue-capacity", "dispatch.overflow",
 				"dispatch.block-timeout", "dispatch.shutdown-timeout", "cluster.refresh-interval", "server-config",
 				"server-config-check-interval", "read-from", "topology-refresh-interval", "resync.batch-size",
-				"resync.keys-per-second")) {
+				"resync.keys-per-second", "dispatch.inline")) {
 			String name = "\"name\": \"keyspace-notifications." + property + "\"";
 			assertThat(metadata).contains(name);
 			String entry = metadata.substring(metadata.indexOf(name));

@@ -27,8 +27,9 @@ import redis.clients.jedis.util.SafeEncoder;
  * One subscriber connection and one reader thread for one Redis node.
  * <p>
  * The reader thread connects, reads frames and hands each message to a
- * {@link MessageListener}; it never runs user code, so a slow handler cannot make the server
- * drop the connection for exceeding its pub/sub output buffer. It reports connected, lost
+ * {@link MessageListener}; it runs no slow user code (the dispatcher may call a proven-fast
+ * handler inline), so a slow handler cannot make the server drop the connection for exceeding
+ * its pub/sub output buffer. It reports connected, lost
  * and confirmed to one {@link NodeListener}.
  * <p>
  * Subscriptions are desired state: {@link #want} and {@link #unwant} change what this node
