@@ -11,8 +11,8 @@ import java.time.Duration;
  * @param overflow what to do when the queue is full
  * @param blockTimeout with {@link OverflowPolicy#BLOCK}, how long the reader may wait for room
  * @param shutdownTimeout on close, how long queued and running handlers get to finish
- * @param inline whether a lone notification may be handled on the reader thread itself when
- * its lane is idle and its handlers have been fast (under {@link #INLINE_LIMIT}): it then costs
+ * @param inline whether the notifications of a small burst (up to 32 read together) may
+ * be handled on the reader thread itself when their lane is idle and its handlers have been fast (under {@link #INLINE_LIMIT}): it then costs
  * no thread hand-off, which is most of the latency and CPU of a quiet stream. A call that takes
  * longer sends the lane's notifications to its handler thread again for a second. Off for
  * handlers that may block (virtual threads).

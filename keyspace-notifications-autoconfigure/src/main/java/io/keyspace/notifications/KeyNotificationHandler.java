@@ -2,7 +2,7 @@ package io.keyspace.notifications;
 
 /**
  * Receives parsed keyspace notifications. Called on a handler thread, so a slow handler delays
- * other notifications but never the reading of the connection; or, for a lone notification
+ * other notifications but never the reading of the connection; or, for a small burst
  * whose lane is idle, on the reader thread itself while this handler's calls stay fast (see
  * {@link DispatchSettings#inline()}), which saves the thread hand-off. A call that takes longer
  * than {@link DispatchSettings#INLINE_LIMIT} moves its lane back to its handler thread; a

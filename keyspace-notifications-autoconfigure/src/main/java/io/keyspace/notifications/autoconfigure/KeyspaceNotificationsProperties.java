@@ -336,8 +336,8 @@ public class KeyspaceNotificationsProperties {
 		private Duration blockTimeout = Duration.ofMillis(500);
 
 		/**
-		 * Whether a lone notification may be handled on the reader thread when its handler
-		 * lane is idle and its handlers have been fast (each call under 200 microseconds): no
+		 * Whether the notifications of a small burst (up to 32 read together) may be handled
+		 * on the reader thread when their handler lane is idle and its handlers have been fast (each call under 200 microseconds): no
 		 * thread hand-off, so lower latency and CPU for a quiet stream. A slower call sends the
 		 * lane through its handler thread again for a second. Off with virtual threads
 		 * (spring.threads.virtual.enabled), whose handlers may block.

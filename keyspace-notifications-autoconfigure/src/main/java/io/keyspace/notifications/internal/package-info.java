@@ -11,7 +11,7 @@
  * <b>Threading.</b> Each node read has one <em>reader thread</em> ({@code NodeSubscriber},
  * {@code keyspace-reader-host:port}): it connects, reads frames, and on each message runs
  * match, parse and filter, collecting a batch it hands to the handler lanes when its read
- * buffer is empty; it runs user code only for a lone notification whose lane is idle and whose
+ * buffer is empty; it runs user code only for a small burst whose lane is idle and whose
  * handlers have been fast ({@code DispatchSettings.inline}). Each <em>handler lane</em> ({@code Dispatcher}) is
  * one thread with one bounded queue, chosen by key hash, so one key's notifications run in
  * order. One <em>scheduler thread</em> per notifications object runs, one task at a time, the

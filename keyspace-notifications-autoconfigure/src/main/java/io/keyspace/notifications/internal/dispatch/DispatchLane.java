@@ -164,15 +164,15 @@ final class DispatchLane {
 	}
 
 	/**
-	 * Claims the lane for one delivery on the caller's thread, so that it costs no hand-off:
+	 * Claims the lane for {@code count} deliveries on the caller's thread, so that they cost no hand-off:
 	 * only while nothing is queued, the handler thread waits with every delivery it took
 	 * finished (so the key's order holds), and no recent inline call was slow. The handler
-	 * thread waits until {@link #finishInline}. The delivery takes the next position, so a
-	 * checkpoint counts it.
+	 * thread waits until {@link #finishInline}. The deliveries take the next positions, so a
+	 * checkpoint counts them.
 	 * @param now {@link System#nanoTime()}
 	 * @return whether the caller may run it now
 	 */
-	boolean claimInline(long now) {
+	boolean claimInline(long now, int count) {
 		this.lock.lock();
 		try {
 			if (this.stopped || this.draining || this.inlineRunning || !this.consumerWaiting || !this.items.isEmpty()
@@ -180,8 +180,9 @@ final class DispatchLane {
 				return false;
 			}
 			this.inlineRunning = true;
-			this.inlinePosition = ++this.queued;
-			this.removed++; // it never enters the queue; settledThrough holds it back until finished
+			this.inlinePosition = this.queued + 1;
+			this.queued += count;
+			this.removed += count; // they never enter the queue; settledThrough holds them back until finished
 			return true;
 		}
 		finally {

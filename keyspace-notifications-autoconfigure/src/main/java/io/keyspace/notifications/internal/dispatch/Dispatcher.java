@@ -45,6 +45,9 @@ public final class Dispatcher implements AutoCloseable {
 
 	private static final long INLINE_LIMIT_NANOS = DispatchSettings.INLINE_LIMIT.toNanos();
 
+	// A burst this small may be handled on the reader: one of a quiet stream's, not a flood.
+	private static final int INLINE_BURST = 32;
+
 	// After a slow inline call, its lane goes through the handler thread for this long.
 	private static final long INLINE_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -295,32 +298,41 @@ public final class Dispatcher implements AutoCloseable {
 	}
 
 	/**
-	 * Handles a lone delivery on the calling reader thread if its lane lets it (see
-	 * {@link DispatchLane#claimInline}), counted like one handed over.
-	 * @return whether it was handled
+	 * Handles one lane's share of a small burst on the calling reader thread if the lane lets
+	 * it (see {@link DispatchLane#claimInline}), counted like deliveries handed over.
+	 * @return whether they were handled
 	 */
-	private boolean handleInline(Delivery delivery, int laneIndex) {
+	private boolean handleInline(List<Delivery> deliveries, int laneIndex) {
 		DispatchLane lane = this.lanes[laneIndex];
 		long start = System.nanoTime();
-		if (!this.accepting || !lane.claimInline(start)) {
+		if (!this.accepting || !lane.claimInline(start, deliveries.size())) {
 			return false;
 		}
-		this.counters.recordReceivedInFlight(1);
+		this.counters.recordReceivedInFlight(deliveries.size());
 		try {
-			deliver(delivery, lane, -1);
+			for (Delivery delivery : deliveries) {
+				deliver(delivery, lane, -1);
+				this.counters.recordDelivered();
+			}
 		}
 		finally {
 			long end = System.nanoTime();
 			lane.finishInline(end - start > INLINE_LIMIT_NANOS, end, INLINE_PAUSE_NANOS);
-			this.counters.recordDelivered();
 		}
 		return true;
 	}
 
-	private static boolean mayBlock(KeyNotificationHandler[] handlers) {
-		for (KeyNotificationHandler handler : handlers) {
-			if (handler.mayBlock()) {
-				return true;
+	private static boolean mayBlock(List<Delivery> deliveries) {
+		KeyNotificationHandler[] checked = null;
+		for (Delivery delivery : deliveries) {
+			if (delivery.handlers() == checked) {
+				continue; // a subscription's deliveries share one array
+			}
+			checked = delivery.handlers();
+			for (KeyNotificationHandler handler : checked) {
+				if (handler.mayBlock()) {
+					return true;
+				}
 			}
 		}
 		return false;
@@ -364,7 +376,6 @@ public final class Dispatcher implements AutoCloseable {
 
 		private long burstNanos;
 
-		private int lastLane; // of the last notification added
 
 		private Batch(String node) {
 			this.node = node;
@@ -381,8 +392,7 @@ public final class Dispatcher implements AutoCloseable {
 			if (this.size == 0 && Dispatcher.this.observing) {
 				this.burstNanos = System.nanoTime(); // one clock read per burst, only when observed
 			}
-			this.lastLane = laneIndex(notification);
-			this.pending.get(this.lastLane).add(new Delivery(notification, handlers, this.burstNanos));
+			this.pending.get(laneIndex(notification)).add(new Delivery(notification, handlers, this.burstNanos));
 			this.size++;
 		}
 
@@ -398,11 +408,9 @@ public final class Dispatcher implements AutoCloseable {
 				trackOverflow(0);
 				return;
 			}
-			if (this.size == 1 && Dispatcher.this.settings.inline()) {
-				List<Delivery> lone = this.pending.get(this.lastLane);
-				if (!mayBlock(lone.get(0).handlers()) && handleInline(lone.get(0), this.lastLane)) {
-					lone.clear();
-					this.size = 0;
+			if (this.size <= INLINE_BURST && Dispatcher.this.settings.inline()) {
+				handleInline();
+				if (this.size == 0) {
 					trackOverflow(0);
 					return;
 				}
@@ -430,6 +438,17 @@ public final class Dispatcher implements AutoCloseable {
 			}
 			this.size = 0;
 			trackOverflow(overflow);
+		}
+
+		/** Handles each lane's share of a small burst on this thread where its lane lets it. */
+		private void handleInline() {
+			for (int i = 0; i < this.pending.size(); i++) {
+				List<Delivery> deliveries = this.pending.get(i);
+				if (!deliveries.isEmpty() && !mayBlock(deliveries) && Dispatcher.this.handleInline(deliveries, i)) {
+					this.size -= deliveries.size();
+					deliveries.clear();
+				}
+			}
 		}
 
 		/** Reports an overflow episode as one gap once a hand-over drops nothing again. */

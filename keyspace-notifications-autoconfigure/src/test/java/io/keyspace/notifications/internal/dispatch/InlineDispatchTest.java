@@ -55,15 +55,25 @@ class InlineDispatchTest {
 	}
 
 	@Test
-	void aBurstGoesToTheHandlerThread() {
+	void aSmallBurstIsHandledInlineInOrderALargeOneByTheHandlerThread() {
 		awaitIdle();
-		Dispatcher.Batch batch = this.dispatcher.newBatch("127.0.0.1:6379");
-		KeyNotificationHandler[] handlers = { (n) -> this.handled.add(Thread.currentThread().getName()) };
-		batch.add(notification("a", "set"), handlers);
-		batch.add(notification("b", "set"), handlers);
-		batch.flush();
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.handled.size() == 2);
-		assertThat(this.handled).allMatch((thread) -> thread.startsWith(HANDLER_THREAD));
+		KeyNotificationHandler[] handlers = { (n) -> this.handled.add(n.event() + " " + Thread.currentThread().getName()) };
+		Dispatcher.Batch small = this.dispatcher.newBatch("127.0.0.1:6379");
+		small.add(notification("a", "e1"), handlers);
+		small.add(notification("a", "e2"), handlers);
+		small.flush();
+		String reader = Thread.currentThread().getName();
+		assertThat(this.handled).containsExactly("e1 " + reader, "e2 " + reader);
+		this.handled.clear();
+		awaitIdle();
+		Dispatcher.Batch large = this.dispatcher.newBatch("127.0.0.1:6379");
+		for (int i = 0; i < 33; i++) {
+			large.add(notification("a", "e" + i), handlers);
+		}
+		large.flush();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.handled.size() == 33);
+		assertThat(this.handled).allMatch((call) -> call.endsWith(HANDLER_THREAD));
+		assertThat(this.metrics.delivered()).isEqualTo(35);
 	}
 
 	@Test
