@@ -1,5 +1,6 @@
 package io.keyspace.notifications.benchmark;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,9 +38,11 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * Latency from a SET being sent to its handler starting, at a steady rate (20,000 SET/s by
  * default), for a raw Jedis {@link BinaryJedisPubSub} loop (the baseline: the "handler" runs
- * on its reader thread), {@link StandaloneKeyspaceNotifications} (a handler thread behind the
- * reader) and an {@code @OnKeyEvent} method in a Spring context. Consumers take turns in each
- * round against one local redis-server, so the ratios are comparable on a noisy machine.
+ * on its reader thread), {@link StandaloneKeyspaceNotifications} (handler lanes behind the
+ * reader, or the reader itself for a small burst on an idle lane) and an {@code @OnKeyEvent}
+ * method in a Spring context; and the CPU time each consumer's threads took per notification
+ * (every thread but the writer's). Consumers take turns in each round against one local
+ * redis-server, so the ratios are comparable on a noisy machine.
  * Run with {@code ./mvnw -q -pl keyspace-notifications-autoconfigure test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=io.keyspace.notifications.benchmark.LatencyBenchmark}
  * ({@code -Drate=20000 -Dcount=100000 -Drounds=3 -Dconcurrency=<handler threads>}).
@@ -58,6 +61,9 @@ public final class LatencyBenchmark {
 	/** Sends per millisecond tick; the writer paces ticks, not single commands. */
 	private static final int PER_TICK = Math.max(1, RATE / 1000);
 
+	private static final com.sun.management.ThreadMXBean THREADS = (com.sun.management.ThreadMXBean) ManagementFactory
+		.getThreadMXBean();
+
 	private LatencyBenchmark() {
 	}
 
@@ -75,25 +81,35 @@ public final class LatencyBenchmark {
 					int i = (turn + round - 1) % consumers.size();
 					long[] percentiles = run(server, consumers.get(i), "lat" + round + i + ":");
 					results.get(i).add(percentiles);
-					System.out.printf(Locale.ROOT, "round %d %-24s p50 %6.0f us  p99 %6.0f us  max %6.0f us%n", round,
-							consumers.get(i).name(), percentiles[0] / 1e3, percentiles[1] / 1e3, percentiles[2] / 1e3);
+					System.out.printf(Locale.ROOT,
+							"round %d %-24s p50 %6.0f us  p99 %6.0f us  max %6.0f us  cpu %5.2f us/notification%n", round,
+							consumers.get(i).name(), percentiles[0] / 1e3, percentiles[1] / 1e3, percentiles[2] / 1e3,
+							percentiles[3] / 1e3 / COUNT);
 				}
 			}
 			System.out.println();
-			System.out.println("| consumer | median p50 (us) | median p99 (us) | p99 ratio to raw Jedis |");
-			System.out.println("|---|---:|---:|---:|");
+			System.out.println("| consumer | median p50 (us) | median p99 (us) | p99 ratio to raw Jedis "
+					+ "| CPU per notification (us) | CPU ratio to raw Jedis |");
+			System.out.println("|---|---:|---:|---:|---:|---:|");
 			List<Long> rawP99 = results.get(0).stream().map((p) -> p[1]).toList();
+			List<Long> rawCpu = results.get(0).stream().map((p) -> p[3]).toList();
 			for (int i = 0; i < consumers.size(); i++) {
 				List<Long> p99 = results.get(i).stream().map((p) -> p[1]).toList();
-				System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.2f |%n", consumers.get(i).name(),
-						median(results.get(i), 0) / 1e3, median(results.get(i), 1) / 1e3, Machine.medianRatio(p99, rawP99));
+				List<Long> cpu = results.get(i).stream().map((p) -> p[3]).toList();
+				System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.2f | %.2f | %.2f |%n", consumers.get(i).name(),
+						median(results.get(i), 0) / 1e3, median(results.get(i), 1) / 1e3, Machine.medianRatio(p99, rawP99),
+						median(results.get(i), 3) / 1e3 / COUNT, Machine.medianRatio(cpu, rawCpu));
 			}
-			System.out.println("p99 ratio: median of same-round ratios");
+			System.out.println("ratios: medians of same-round ratios; CPU: every thread but the writer's, "
+					+ "from the first SET to the last notification handled");
 			Machine.print();
 		}
 	}
 
-	/** @return p50, p99 and max in nanoseconds, over all but the first tenth (warm-up) */
+	/**
+	 * @return p50, p99 and max in nanoseconds, over all but the first tenth (warm-up), and the
+	 * CPU time every thread but the writer's took while the SETs were sent and handled
+	 */
 	private static long[] run(RedisServer server, Consumer consumer, String prefix) throws Exception {
 		long[] sent = new long[COUNT];
 		long[] latency = new long[COUNT];
@@ -114,6 +130,8 @@ public final class LatencyBenchmark {
 		// one of them) is collected or promoted now, as it would be long before an application's
 		// traffic, rather than copied by the young collections during the measured run.
 		System.gc();
+		long cpuBefore = cpuOfOthers();
+		long cpuAfter;
 		try (Jedis writer = server.jedis()) {
 			Pipeline pipeline = writer.pipelined();
 			long tick = System.nanoTime();
@@ -130,6 +148,7 @@ public final class LatencyBenchmark {
 			if (!done.await(30, TimeUnit.SECONDS)) {
 				throw new IllegalStateException(consumer.name() + " received " + received.get() + " of " + COUNT);
 			}
+			cpuAfter = cpuOfOthers();
 		}
 		finally {
 			consumer.stop();
@@ -137,7 +156,19 @@ public final class LatencyBenchmark {
 		long[] measured = Arrays.copyOfRange(latency, COUNT / 10, COUNT);
 		Arrays.sort(measured);
 		return new long[] { measured[measured.length / 2], measured[(int) (measured.length * 0.99)],
-				measured[measured.length - 1] };
+				measured[measured.length - 1], cpuAfter - cpuBefore };
+	}
+
+	/** CPU nanoseconds of every live thread but this one (the writer). */
+	private static long cpuOfOthers() {
+		long total = 0;
+		for (long id : THREADS.getAllThreadIds()) {
+			long cpu = THREADS.getThreadCpuTime(id);
+			if (cpu > 0 && id != Thread.currentThread().getId()) {
+				total += cpu;
+			}
+		}
+		return total;
 	}
 
 	private static long median(List<long[]> rounds, int percentile) {
