@@ -45,7 +45,7 @@ import org.springframework.core.env.MapPropertySource;
  * redis-server, so the ratios are comparable on a noisy machine.
  * Run with {@code ./mvnw -q -pl keyspace-notifications-autoconfigure test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=io.keyspace.notifications.benchmark.LatencyBenchmark}
- * ({@code -Drate=20000 -Dcount=100000 -Drounds=3 -Dconcurrency=<handler threads>}).
+ * ({@code -Drate=20000 -Dcount=100000 -Drounds=3 -Dconcurrency=<handler threads> -Dinline=false}).
  */
 public final class LatencyBenchmark {
 
@@ -57,6 +57,9 @@ public final class LatencyBenchmark {
 
 	/** Handler threads of the core and Spring consumers; unset for the default. */
 	private static final Integer CONCURRENCY = Integer.getInteger("concurrency");
+
+	/** Whether small bursts may be handled on the reader thread ({@code DispatchSettings.inline}). */
+	private static final boolean INLINE = Boolean.parseBoolean(System.getProperty("inline", "true"));
 
 	/** Sends per millisecond tick; the writer paces ticks, not single commands. */
 	private static final int PER_TICK = Math.max(1, RATE / 1000);
@@ -232,11 +235,11 @@ public final class LatencyBenchmark {
 		@Override
 		public void start(RedisServer server, String prefix, Receiver receiver) {
 			this.notifications = new StandaloneKeyspaceNotifications(new RedisNode(server.host(), server.port()),
-					ConnectionSettings.defaults(), CONCURRENCY == null ? NotificationOptions.defaults()
-							: NotificationOptions.builder()
-								.dispatch(new DispatchSettings(CONCURRENCY, 65_536, OverflowPolicy.BLOCK,
-										Duration.ofMillis(500), Duration.ofSeconds(10)))
-								.build());
+					ConnectionSettings.defaults(), NotificationOptions.builder()
+						.dispatch(new DispatchSettings(
+								(CONCURRENCY != null) ? CONCURRENCY : DispatchSettings.DEFAULT.concurrency(), 65_536,
+								OverflowPolicy.BLOCK, Duration.ofMillis(500), Duration.ofSeconds(10), INLINE))
+						.build());
 			this.notifications.subscribe((n) -> receiver.receive(index(n.key(), prefix.length())),
 					new KeyspaceChannel(prefix + "*"));
 		}
@@ -265,6 +268,7 @@ public final class LatencyBenchmark {
 			if (CONCURRENCY != null) {
 				properties.put("keyspace-notifications.dispatch.concurrency", CONCURRENCY);
 			}
+			properties.put("keyspace-notifications.dispatch.inline", INLINE);
 			this.context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("benchmark", properties));
 			this.context.getBeanFactory().registerSingleton("receiver", receiver);
 			this.context.register(SpringHandlerConfiguration.class);
