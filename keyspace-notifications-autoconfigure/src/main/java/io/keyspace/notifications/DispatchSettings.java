@@ -11,11 +11,12 @@ import java.time.Duration;
  * @param overflow what to do when the queue is full
  * @param blockTimeout with {@link OverflowPolicy#BLOCK}, how long the reader may wait for room
  * @param shutdownTimeout on close, how long queued and running handlers get to finish
- * @param inline whether the notifications of a small burst (up to 32 read together) may
- * be handled on the reader thread itself when their lane is idle and its handlers have been fast (under {@link #INLINE_LIMIT}): it then costs
- * no thread hand-off, which is most of the latency and CPU of a quiet stream. A call that takes
- * longer sends the lane's notifications to its handler thread again for a second. Off for
- * handlers that may block (virtual threads).
+ * @param inline whether the notifications of a small burst (up to 32 read together) may be
+ * handled on the reader thread itself when their lane is idle and its last 64 handler calls each
+ * took less than {@link #INLINE_LIMIT}: they then cost no thread hand-off, which is most of the
+ * latency and CPU of a quiet stream. A slower call sends the lane back to its handler thread
+ * until 64 calls in a row are fast again. Handlers that may block
+ * ({@link KeyNotificationHandler#mayBlock()}) never run inline.
  */
 public record DispatchSettings(int concurrency, int queueCapacity, OverflowPolicy overflow, Duration blockTimeout,
 		Duration shutdownTimeout, boolean inline) {

@@ -3,7 +3,7 @@ package io.keyspace.notifications;
 /**
  * Receives parsed keyspace notifications. Called on a handler thread, so a slow handler delays
  * other notifications but never the reading of the connection; or, for a small burst
- * whose lane is idle, on the reader thread itself while this handler's calls stay fast (see
+ * whose lane is idle, on the reader thread itself once its lane's calls proved fast (see
  * {@link DispatchSettings#inline()}), which saves the thread hand-off. A call that takes longer
  * than {@link DispatchSettings#INLINE_LIMIT} moves its lane back to its handler thread; a
  * handler that may block (I/O, waiting for a lock or a reply) says so with {@link #mayBlock()}

@@ -30,6 +30,9 @@ final class DispatchLane {
 
 	static final int MAX_TAKE = 512;
 
+	/** Fast calls in a row after which a lane's calls may run inline. */
+	static final int PROVEN = 64;
+
 	// The claim cursor: 2i = delivery i of the taken run is next, 2i+1 = delivery i is running.
 	private static final int STOPPED = Integer.MIN_VALUE;
 
@@ -72,7 +75,9 @@ final class DispatchLane {
 
 	private long inlinePosition; // its position; guarded by lock
 
-	private long inlineAgainNanos; // System.nanoTime() from which inline calls may be tried again; guarded by lock
+	// Handler calls in a row that took less than the inline limit, up to PROVEN: written by
+	// whoever runs the lane's calls (its thread, or a reader inline, never both at once).
+	private final AtomicInteger fastCalls = new AtomicInteger();
 
 	DispatchLane(int capacity) {
 		this.capacity = capacity;
@@ -166,17 +171,18 @@ final class DispatchLane {
 	/**
 	 * Claims the lane for {@code count} deliveries on the caller's thread, so that they cost no hand-off:
 	 * only while nothing is queued, the handler thread waits with every delivery it took
-	 * finished (so the key's order holds), and no recent inline call was slow. The handler
+	 * finished (so the key's order holds), and its last {@value #PROVEN} calls were fast. The handler
 	 * thread waits until {@link #finishInline}. The deliveries take the next positions, so a
 	 * checkpoint counts them.
-	 * @param now {@link System#nanoTime()}
-	 * @return whether the caller may run it now
+	 * @return whether the caller may run them now
 	 */
-	boolean claimInline(long now, int count) {
+	boolean claimInline(int count) {
+		if (this.fastCalls.get() < PROVEN) {
+			return false;
+		}
 		this.lock.lock();
 		try {
-			if (this.stopped || this.draining || this.inlineRunning || !this.consumerWaiting || !this.items.isEmpty()
-					|| now - this.inlineAgainNanos < 0) {
+			if (this.stopped || this.draining || this.inlineRunning || !this.consumerWaiting || !this.items.isEmpty()) {
 				return false;
 			}
 			this.inlineRunning = true;
@@ -191,23 +197,28 @@ final class DispatchLane {
 	}
 
 	/**
-	 * Ends an inline delivery: settled now, and the handler thread may go on with what was
-	 * queued meanwhile. A slow call keeps the lane on its handler thread for {@code pauseNanos}.
+	 * Ends inline deliveries: the handler thread may go on with what was queued meanwhile.
+	 * Slow ones keep the lane on its handler thread until {@value #PROVEN} calls in a row are
+	 * fast again.
 	 */
-	void finishInline(boolean slow, long now, long pauseNanos) {
+	void finishInline(boolean slow, int count) {
 		this.lock.lock();
 		try {
 			this.inlineRunning = false;
-			if (slow) {
-				this.inlineAgainNanos = now + pauseNanos;
-			}
+			callsTook(slow, count);
 			if (this.consumerWaiting && (!this.items.isEmpty() || this.draining)) {
-				this.notEmpty.signal(); // what was queued meanwhile, or a drain that waited for this call
+				this.notEmpty.signal(); // what was queued meanwhile, or a drain that waited for these calls
 			}
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/** How {@code count} calls of this lane went; by whoever runs them, one at a time. */
+	void callsTook(boolean slow, int count) {
+		// A lazy write: the reader that asks next may see the old streak, which only delays a change.
+		this.fastCalls.lazySet(slow ? 0 : Math.min(PROVEN, this.fastCalls.get() + count));
 	}
 
 	/** Claims delivery {@code index} of the last take; false once the lane is stopped. */

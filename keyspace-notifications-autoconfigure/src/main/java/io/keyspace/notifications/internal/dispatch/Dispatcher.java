@@ -48,9 +48,6 @@ public final class Dispatcher implements AutoCloseable {
 	// A burst this small may be handled on the reader: one of a quiet stream's, not a flood.
 	private static final int INLINE_BURST = 32;
 
-	// After a slow inline call, its lane goes through the handler thread for this long.
-	private static final long INLINE_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
-
 	private final DispatchSettings settings;
 
 	private final NotificationErrorHandler errorHandler;
@@ -258,7 +255,15 @@ public final class Dispatcher implements AutoCloseable {
 				if (!lane.start(i)) {
 					return; // stopped: close() counted this one and the rest
 				}
-				deliver(delivery, lane, i);
+				if (this.settings.inline()) {
+					// Whether the lane's handlers are fast enough to be run inline, call by call.
+					long start = System.nanoTime();
+					deliver(delivery, lane, i);
+					lane.callsTook(System.nanoTime() - start > INLINE_LIMIT_NANOS, 1);
+				}
+				else {
+					deliver(delivery, lane, i);
+				}
 				if (!lane.finish(i)) {
 					return; // stopped while running: close() counted it
 				}
@@ -304,10 +309,10 @@ public final class Dispatcher implements AutoCloseable {
 	 */
 	private boolean handleInline(List<Delivery> deliveries, int laneIndex) {
 		DispatchLane lane = this.lanes[laneIndex];
-		long start = System.nanoTime();
-		if (!this.accepting || !lane.claimInline(start, deliveries.size())) {
+		if (!this.accepting || !lane.claimInline(deliveries.size())) {
 			return false;
 		}
+		long start = System.nanoTime();
 		this.counters.recordReceivedInFlight(deliveries.size());
 		try {
 			for (Delivery delivery : deliveries) {
@@ -316,8 +321,7 @@ public final class Dispatcher implements AutoCloseable {
 			}
 		}
 		finally {
-			long end = System.nanoTime();
-			lane.finishInline(end - start > INLINE_LIMIT_NANOS, end, INLINE_PAUSE_NANOS);
+			lane.finishInline(System.nanoTime() - start > INLINE_LIMIT_NANOS * deliveries.size(), deliveries.size());
 		}
 		return true;
 	}
