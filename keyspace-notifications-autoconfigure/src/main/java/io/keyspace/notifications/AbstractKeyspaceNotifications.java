@@ -32,11 +32,13 @@ import io.keyspace.notifications.internal.dispatch.Dispatcher;
 import io.keyspace.notifications.internal.dispatch.NotificationCounters;
 import io.keyspace.notifications.internal.gap.GapTracker;
 import io.keyspace.notifications.internal.match.NotificationRouter;
+import io.keyspace.notifications.internal.match.Subscription;
 import io.keyspace.notifications.internal.replication.StandbyGate;
 import io.keyspace.notifications.internal.resync.JedisKeyScanner;
 import io.keyspace.notifications.internal.resync.Resyncer;
 import io.keyspace.notifications.internal.replication.StandbyReader;
 import io.keyspace.notifications.internal.match.SubscriptionRegistry;
+import io.keyspace.notifications.internal.reader.DeferredSyncs;
 import io.keyspace.notifications.internal.reader.NodeListener;
 import io.keyspace.notifications.internal.reader.NodeSubscriber;
 
@@ -111,6 +113,9 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 	/** Checks or sets each node's notify-keyspace-events on the scheduler thread. */
 	private final ServerConfigCheck serverConfig;
 
+	/** Writes the subscriptions no caller waits for, coalesced: see {@link Placement#awaited}. */
+	protected final DeferredSyncs deferredSyncs = new DeferredSyncs();
+
 	private volatile boolean closed;
 
 	private volatile Resyncer resyncer; // created by the first resynced subscription, under stateLock
@@ -141,12 +146,24 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 	@Override
 	public void subscribe(KeyNotificationHandler handler, NotificationChannel... channels) {
 		Objects.requireNonNull(handler, "handler");
-		register(channels, (channel) -> this.registry.add(channel, handler));
+		register(List.of(new Registration(channels, (channel) -> this.registry.add(channel, handler))));
+	}
+
+	/** Registers every entry, then places, sends and awaits their new channels as one call's. */
+	@Override
+	public void subscribeAll(Map<KeyNotificationHandler, List<NotificationChannel>> subscriptions) {
+		List<Registration> registrations = new ArrayList<>(subscriptions.size());
+		subscriptions.forEach((handler, channels) -> {
+			Objects.requireNonNull(handler, "handler");
+			registrations.add(new Registration(channels.toArray(new NotificationChannel[0]),
+					(channel) -> this.registry.add(channel, handler)));
+		});
+		register(registrations);
 	}
 
 	@Override
 	public void subscribe(NotificationChannel... channels) {
-		register(channels, (channel) -> this.registry.add(channel, null));
+		register(List.of(new Registration(channels, (channel) -> this.registry.add(channel, null))));
 	}
 
 	@Override
@@ -187,7 +204,7 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 	@Override
 	public void subscribeSink(NotificationSink sink, NotificationChannel... channels) {
 		Objects.requireNonNull(sink, "sink");
-		register(channels, (channel) -> this.registry.addSink(channel, sink));
+		register(List.of(new Registration(channels, (channel) -> this.registry.addSink(channel, sink))));
 	}
 
 	@Override
@@ -237,7 +254,7 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 		finally {
 			this.stateLock.unlock();
 		}
-		placement.send();
+		placement.send(this.deferredSyncs);
 	}
 
 	@Override
@@ -342,6 +359,7 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 			resync.close();
 		}
 		closeConnections();
+		this.deferredSyncs.close();
 		this.dispatcher.close();
 		this.gaps.close();
 		this.registry.clear();
@@ -368,8 +386,9 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 	/**
 	 * Marks new channels wanted on the node readers that should carry them. Called with the
 	 * state lock held: memory only, no network I/O.
+	 * @param names the channels' names as sent, built once for every reader
 	 */
-	protected abstract Placement place(List<NotificationChannel> channels);
+	protected abstract Placement place(List<NotificationChannel> channels, WireNames names);
 
 	/** Marks channels nobody wants anymore as unwanted. Called with the state lock held. */
 	protected abstract Placement unplace(List<NotificationChannel> channels);
@@ -440,6 +459,11 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 		subscriber.want(wireNames(channels, false), wireNames(channels, true));
 	}
 
+	/** Marks channels wanted on a node reader. */
+	protected static void want(NodeSubscriber subscriber, WireNames names) {
+		subscriber.want(names.channels(), names.patterns());
+	}
+
 	/** Marks channels unwanted on a node reader. */
 	protected static void unwant(NodeSubscriber subscriber, Collection<NotificationChannel> channels) {
 		subscriber.unwant(wireNames(channels, false), wireNames(channels, true));
@@ -450,35 +474,47 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 		return this.connectionSettings.connectTimeout().plus(this.connectionSettings.commandTimeout());
 	}
 
-	/** @param add changes the registry; {@code true} when the channel is new and must go to the server */
-	private void register(NotificationChannel[] channels, Predicate<NotificationChannel> add) {
+	/**
+	 * Checks every channel, adds them all to the registry, then places, sends and awaits the
+	 * new ones together: one subscribe call's, or a {@link #subscribeAll}'s.
+	 */
+	private void register(List<Registration> registrations) {
 		ensureOpen();
-		for (NotificationChannel channel : channels) {
-			validate(Objects.requireNonNull(channel, "channel"));
+		for (Registration registration : registrations) {
+			for (NotificationChannel channel : registration.channels()) {
+				validate(Objects.requireNonNull(channel, "channel"));
+			}
 		}
 		prepare();
 		List<NotificationChannel> added = new ArrayList<>();
+		List<Subscription> changed = new ArrayList<>();
+		WireNames names;
 		Placement placement;
 		this.stateLock.lock();
 		try {
 			ensureOpen();
-			for (NotificationChannel channel : channels) {
-				if (add.test(channel)) {
-					added.add(channel);
+			for (Registration registration : registrations) {
+				for (NotificationChannel channel : registration.channels()) {
+					if (registration.add().test(channel)) {
+						added.add(channel);
+					}
 				}
+				addSubscriptionsOf(registration.channels(), changed);
 			}
-			this.serverConfig.subscriptionsChanged(); // also a new handler on a known channel may need more
+			// Also a new handler on a known channel may need more.
+			this.serverConfig.subscriptionsChanged(changed);
 			if (added.isEmpty()) {
 				return;
 			}
-			placement = place(added);
+			names = WireNames.of(added);
+			placement = place(added, names);
 		}
 		finally {
 			this.stateLock.unlock();
 		}
-		placement.send();
+		placement.send(this.deferredSyncs);
 		try {
-			placement.awaitConfirmed(added, confirmationTimeout());
+			placement.awaitConfirmed(names, confirmationTimeout());
 		}
 		catch (KeyspaceNotificationsException ex) {
 			if (failsSubscribe(ex)) {
@@ -486,6 +522,24 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 				throw ex;
 			}
 		}
+	}
+
+	/** Adds the registry's subscriptions of these channels, as they are now. Holds stateLock. */
+	private void addSubscriptionsOf(NotificationChannel[] channels, List<Subscription> into) {
+		for (NotificationChannel channel : channels) {
+			byte[] name = channel.toBytes();
+			Subscription subscription = this.registry.match(channel.isPattern() ? name : null, name);
+			if (subscription != null) {
+				into.add(subscription);
+			}
+		}
+	}
+
+	/**
+	 * The channels of one subscribe call.
+	 * @param add changes the registry; {@code true} when the channel is new and must go to the server
+	 */
+	private record Registration(NotificationChannel[] channels, Predicate<NotificationChannel> add) {
 	}
 
 	/** Unsubscribes on the node readers too, or a reconnect would replay the channels. */
@@ -500,7 +554,7 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 			finally {
 				this.stateLock.unlock();
 			}
-			placement.send();
+			placement.send(this.deferredSyncs);
 		}
 		catch (RuntimeException cleanup) {
 			failure.addSuppressed(cleanup);
@@ -520,7 +574,8 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 	 * @param changed readers whose wanted sets changed: started if new, then synced
 	 * @param closed readers to close
 	 * @param awaited the changed readers whose confirmation a subscription waits for: those
-	 * that can deliver its channels now
+	 * that can deliver its channels now. They are synced at once, the other changed readers
+	 * within {@link DeferredSyncs#DELAY}, together with other calls' changes.
 	 */
 	protected record Placement(Collection<NodeSubscriber> changed, Collection<NodeSubscriber> closed,
 			Collection<NodeSubscriber> awaited) {
@@ -532,24 +587,47 @@ abstract class AbstractKeyspaceNotifications implements KeyspaceNotifications {
 			this(changed, closed, changed);
 		}
 
-		/** Closes what is gone, then starts and syncs what changed; never blocks on the network. */
-		void send() {
+		/**
+		 * Closes what is gone, then starts what changed and syncs it: the awaited readers now,
+		 * the others through {@code later}, which coalesces them. Never blocks on the network.
+		 */
+		void send(DeferredSyncs later) {
 			this.closed.forEach(NodeSubscriber::close);
 			for (NodeSubscriber subscriber : this.changed) {
 				subscriber.start();
-				subscriber.sync();
+				if (this.awaited.contains(subscriber)) {
+					subscriber.sync();
+				}
+				else {
+					later.syncSoon(subscriber);
+				}
 			}
 		}
 
-		/** Waits for the server's confirmations of {@code channels} on every awaited reader. */
-		void awaitConfirmed(Collection<NotificationChannel> channels, Duration timeout) {
-			List<byte[]> names = wireNames(channels, false);
-			List<byte[]> patterns = wireNames(channels, true);
+		/** Waits for the server's confirmations of {@code names} on every awaited reader. */
+		void awaitConfirmed(WireNames names, Duration timeout) {
 			long deadline = System.nanoTime() + timeout.toNanos();
 			for (NodeSubscriber subscriber : this.awaited) {
-				subscriber.awaitConfirmed(names, patterns,
+				subscriber.awaitConfirmed(names.channels(), names.patterns(),
 						Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
 			}
+		}
+
+	}
+
+	/**
+	 * Channels as sent: SUBSCRIBE names and PSUBSCRIBE patterns. Built once per call, as a
+	 * channel builds its name anew each time it is asked.
+	 */
+	protected record WireNames(List<byte[]> channels, List<byte[]> patterns) {
+
+		static WireNames of(Collection<NotificationChannel> channels) {
+			List<byte[]> names = new ArrayList<>(channels.size());
+			List<byte[]> patterns = new ArrayList<>();
+			for (NotificationChannel channel : channels) {
+				(channel.isPattern() ? patterns : names).add(channel.toBytes());
+			}
+			return new WireNames(names, patterns);
 		}
 
 	}

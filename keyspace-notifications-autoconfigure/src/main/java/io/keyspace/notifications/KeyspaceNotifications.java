@@ -1,7 +1,9 @@
 package io.keyspace.notifications;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -30,6 +32,41 @@ public interface KeyspaceNotifications extends AutoCloseable {
 	 * confirmed the subscriptions, so a key changed afterwards is notified.
 	 */
 	void subscribe(KeyNotificationHandler handler, NotificationChannel... channels);
+
+	/**
+	 * Subscribes each handler to its channels, as one
+	 * {@link #subscribe(KeyNotificationHandler, NotificationChannel...)} call per entry would, in
+	 * the map's order; returns once the servers confirmed them all. The library's
+	 * implementations place, send and confirm the entries together: one command per node and
+	 * one wait instead of one round trip per handler, which is how a listener container starts
+	 * thousands of {@code @OnKeyEvent} handlers.
+	 * <p>
+	 * Every channel is checked before any is subscribed: an {@link IllegalArgumentException}
+	 * means that none was (the default, one call per entry, unsubscribes the entries it had
+	 * subscribed). When the servers do not confirm, the entries are rolled back together, as
+	 * one call's channels are.
+	 * @param subscriptions the channels of each handler
+	 */
+	default void subscribeAll(Map<KeyNotificationHandler, List<NotificationChannel>> subscriptions) {
+		List<Map.Entry<KeyNotificationHandler, List<NotificationChannel>>> done = new ArrayList<>();
+		for (Map.Entry<KeyNotificationHandler, List<NotificationChannel>> entry : subscriptions.entrySet()) {
+			try {
+				subscribe(entry.getKey(), entry.getValue().toArray(new NotificationChannel[0]));
+			}
+			catch (IllegalArgumentException ex) {
+				for (Map.Entry<KeyNotificationHandler, List<NotificationChannel>> subscribed : done) {
+					try {
+						unsubscribe(subscribed.getKey(), subscribed.getValue().toArray(new NotificationChannel[0]));
+					}
+					catch (RuntimeException cleanup) {
+						ex.addSuppressed(cleanup);
+					}
+				}
+				throw ex;
+			}
+			done.add(entry);
+		}
+	}
 
 	/**
 	 * Subscribes channels whose notifications go to {@code handler} if {@code filter} passes them;

@@ -327,28 +327,34 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 
 	/**
 	 * Routes only the new channels: subscribing N channels costs O(N), whatever the registry
-	 * holds. The caller waits only for the nodes that can deliver them now: an exact key's
-	 * owner, not the primaries that hold it only should its slot migrate.
+	 * holds. Every node read gets them all ({@link ClusterRouting#spread}), but the caller
+	 * waits only for the nodes that can deliver them now: an exact key's owner, not the
+	 * primaries that hold it only should its slot migrate. Those others are sent the channels
+	 * within {@link io.keyspace.notifications.internal.reader.DeferredSyncs#DELAY}, with other
+	 * calls' channels.
 	 */
 	@Override
-	protected Placement place(List<NotificationChannel> channels) {
+	protected Placement place(List<NotificationChannel> channels, WireNames names) {
 		if (this.topology == null) {
 			return Placement.NONE; // waiting for the servers: the first refresh routes the registry
 		}
-		List<NodeSubscriber> changed = new ArrayList<>();
-		reading(ClusterRouting.route(channels, this.topology), this.topology).nodes().forEach((node, routed) -> {
+		warnWithoutReplica(this.topology.primaries(), this.topology);
+		ClusterRouting.Spread spread = ClusterRouting.spread(channels, this.topology, options().readFrom(), down());
+		List<NodeSubscriber> changed = new ArrayList<>(spread.nodes().size() + this.standbys.size());
+		for (RedisNode node : spread.nodes()) {
 			NodeSubscriber subscriber = subscriber(node);
-			this.assigned.get(node).addAll(routed);
-			want(subscriber, routed);
+			this.assigned.get(node).addAll(channels);
+			want(subscriber, names);
 			changed.add(subscriber);
-		});
-		Set<RedisNode> delivering = reading(ClusterRouting.deliveringNow(channels, this.topology), this.topology)
-			.nodes().keySet();
-		List<NodeSubscriber> awaited = delivering.stream().map(this.subscribers::get).toList();
-		this.standbys.values().forEach((standby) -> {
-			want(standby.subscriber(), channels);
+		}
+		List<NodeSubscriber> awaited = new ArrayList<>(spread.awaited().size());
+		for (RedisNode node : spread.awaited()) {
+			awaited.add(this.subscribers.get(node));
+		}
+		for (StandbyReader standby : this.standbys.values()) {
+			want(standby.subscriber(), names);
 			changed.add(standby.subscriber());
-		});
+		}
 		return new Placement(changed, List.of(), awaited);
 	}
 
@@ -507,8 +513,8 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 		finally {
 			this.stateLock.unlock();
 		}
-		placement.send();
-		standbyPlacement.send();
+		placement.send(this.deferredSyncs);
+		standbyPlacement.send(this.deferredSyncs);
 		awaitAll(channels);
 		this.lastApplied = interrupted.reportConfirmed(this.gaps, snapshot().keySet(), this.lastApplied);
 	}
@@ -619,9 +625,10 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 	 */
 	private void awaitAll(List<NotificationChannel> channels) {
 		List<String> failures = new ArrayList<>();
+		WireNames names = WireNames.of(channels);
 		for (NodeSubscriber subscriber : snapshot().values()) {
 			try {
-				new Placement(List.of(subscriber), List.of()).awaitConfirmed(channels, confirmationTimeout());
+				new Placement(List.of(subscriber), List.of()).awaitConfirmed(names, confirmationTimeout());
 			}
 			catch (KeyspaceNotificationsException ex) {
 				failures.add(ex.getMessage());
@@ -638,21 +645,36 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 	 * for it would deliver its first events twice). Holds stateLock.
 	 */
 	private ClusterRouting.Reading reading(Map<RedisNode, Set<NotificationChannel>> byPrimary, ClusterTopology topology) {
+		warnWithoutReplica(byPrimary.keySet(), topology);
+		return ClusterRouting.reading(byPrimary, topology, options().readFrom(), down());
+	}
+
+	/** The readers whose connection is down now, as {@link #reading} counts them. Holds stateLock. */
+	private Set<RedisNode> down() {
 		Set<RedisNode> down = new HashSet<>();
+		if (this.readsReplicasAhead) {
+			return down; // the replicas are subscribed already: no stand-in reader beside them
+		}
 		this.subscribers.forEach((node, subscriber) -> {
-			// With standbys the replicas are subscribed already: no stand-in reader beside them.
-			if (subscriber.isDown() && !this.readsReplicasAhead) {
+			if (subscriber.isDown()) {
 				down.add(node);
 			}
 		});
+		return down;
+	}
+
+	/** Warns once per primary read from replicas that has none. Holds stateLock. */
+	private void warnWithoutReplica(Collection<RedisNode> primaries, ClusterTopology topology) {
 		ReadFrom readFrom = options().readFrom();
-		if (readFrom != ReadFrom.PRIMARY) {
-			byPrimary.keySet().stream()
-				.filter((primary) -> topology.replicasOf(primary).isEmpty() && this.warnedWithoutReplica.add(primary))
-				.forEach((primary) -> this.logger.warn("Redis primary {} has no replica to read keyspace notifications from "
-						+ "(read-from {}): reading them from the primary", primary, readFrom));
+		if (readFrom == ReadFrom.PRIMARY) {
+			return;
 		}
-		return ClusterRouting.reading(byPrimary, topology, readFrom, down);
+		for (RedisNode primary : primaries) {
+			if (topology.replicasOf(primary).isEmpty() && this.warnedWithoutReplica.add(primary)) {
+				this.logger.warn("Redis primary {} has no replica to read keyspace notifications from "
+						+ "(read-from {}): reading them from the primary", primary, readFrom);
+			}
+		}
 	}
 
 	/** The reader of a node, created (not yet started) if missing. Holds stateLock. */

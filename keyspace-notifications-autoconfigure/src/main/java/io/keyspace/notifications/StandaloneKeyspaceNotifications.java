@@ -76,11 +76,11 @@ public final class StandaloneKeyspaceNotifications extends AbstractKeyspaceNotif
 	}
 
 	@Override
-	protected Placement place(List<NotificationChannel> channels) {
+	protected Placement place(List<NotificationChannel> channels, WireNames names) {
 		if (this.subscriber == null) {
 			this.subscriber = newSubscriber(this.node);
 		}
-		want(this.subscriber, channels);
+		want(this.subscriber, names);
 		return new Placement(List.of(this.subscriber), List.of());
 	}
 

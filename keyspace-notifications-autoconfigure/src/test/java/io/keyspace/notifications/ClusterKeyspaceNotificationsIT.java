@@ -232,6 +232,43 @@ class ClusterKeyspaceNotificationsIT {
 	}
 
 	@Test
+	@Order(5)
+	void handlersSubscribedTogetherAreConfirmedByTheOwnersAndReadFromEveryPrimary() {
+		Map<KeyNotificationHandler, List<NotificationChannel>> handlers = new LinkedHashMap<>();
+		Map<String, RecordingHandler> byKey = new LinkedHashMap<>();
+		for (int i = 0; i < 300; i++) {
+			String key = "together:" + i;
+			RecordingHandler handler = new RecordingHandler();
+			byKey.put(key, handler);
+			handlers.put(handler, List.of(new KeyspaceChannel(key)));
+		}
+
+		this.notifications.subscribeAll(handlers);
+
+		Map<RedisNode, Set<String>> confirmed = this.notifications.serverSubscriptions();
+		byKey.keySet().forEach((key) -> assertThat(confirmed.get(redisNode(cluster().ownerOf(key))))
+			.as("confirmed by the owner of %s when subscribeAll returns", key)
+			.contains("__keyspace@0__:" + key));
+		await().untilAsserted(() -> assertThat(this.notifications.serverSubscriptions())
+			.containsOnlyKeys(redisNodes(cluster().primaries()))
+			.allSatisfy((node, channels) -> assertThat(channels).hasSizeGreaterThanOrEqualTo(300)));
+		byKey.keySet().forEach((key) -> cluster().set(key, "v"));
+		byKey.forEach((key, handler) -> {
+			handler.awaitNotification(key, "set");
+			assertThat(handler.keys()).as("only its own key").containsOnly(key);
+		});
+
+		// A channel refused: nothing of the call is subscribed.
+		RecordingHandler refused = new RecordingHandler();
+		Map<KeyNotificationHandler, List<NotificationChannel>> withRefused = new LinkedHashMap<>();
+		withRefused.put(new RecordingHandler(), List.of(new KeyspaceChannel("together:new")));
+		withRefused.put(refused, List.of(new KeyspaceChannel("together:db1", 1)));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.notifications.subscribeAll(withRefused))
+			.withMessageContaining("only database 0");
+		assertThat(nodesSubscribedTo("__keyspace@0__:together:new")).isEmpty();
+	}
+
+	@Test
 	@Order(6)
 	void theTopologyIsReadFromANodeInAHealthyCluster() {
 		ClusterTopologyReader reader = new ClusterTopologyReader(FAST_RECONNECT);

@@ -1,5 +1,7 @@
 package io.keyspace.notifications.listener;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import io.keyspace.notifications.FilteredHandler;
+import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.KeyspaceNotifications;
 import io.keyspace.notifications.KeyspaceNotificationsException;
 import io.keyspace.notifications.NotificationGroups;
@@ -44,6 +47,11 @@ import org.springframework.context.event.ContextClosedEvent;
  * can be started again. It unsubscribes each handler from its own channels only: a channel
  * that application code subscribed on the same {@link KeyspaceNotifications} stays.
  * <p>
+ * {@link #start()} subscribes the handlers without a group or resync together, up to
+ * a thousand per {@link KeyspaceNotifications#subscribeAll} call: each keeps
+ * its own subscription (its handler, its id), but thousands of them start in a few round
+ * trips instead of one each.
+ * <p>
  * Handlers can be stopped and started one at a time by their id ({@link #stop(String)},
  * {@link #start(String)}), like Spring Kafka's {@code KafkaListenerEndpointRegistry}; with
  * {@link #setAutoStartup(boolean) auto-startup} off the application starts without
@@ -62,6 +70,9 @@ public class KeyspaceNotificationListenerContainer
 		implements SmartLifecycle, ApplicationListener<ContextClosedEvent>, ApplicationContextAware {
 
 	private static final Logger logger = LoggerFactory.getLogger(KeyspaceNotificationListenerContainer.class);
+
+	/** How many handlers {@link #start()} subscribes with one {@code subscribeAll} call at most. */
+	static final int SUBSCRIBED_TOGETHER = 1000;
 
 	private final KeyspaceNotifications notifications;
 
@@ -307,11 +318,21 @@ public class KeyspaceNotificationListenerContainer
 			if (this.running) {
 				return;
 			}
+			List<KeyEventEndpoint> plain = new ArrayList<>();
 			for (KeyEventEndpoint endpoint : this.endpoints) {
-				if (!this.stoppedIds.contains(endpoint.id())) {
+				if (this.stoppedIds.contains(endpoint.id())) {
+					continue;
+				}
+				if (endpoint.grouped() || endpoint.resync()) {
+					subscribeTogether(plain);
+					plain.clear();
 					subscribe(endpoint);
 				}
+				else {
+					plain.add(endpoint);
+				}
 			}
+			subscribeTogether(plain);
 			this.keepAlive = new KeepAliveThread();
 			this.keepAlive.start();
 			this.running = true;
@@ -470,6 +491,36 @@ public class KeyspaceNotificationListenerContainer
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Unsubscribing @OnKeyEvent handler {} from {} failed", endpoint.id(), endpoint.channels(), ex);
+		}
+	}
+
+	/**
+	 * Subscribes endpoints without a group or resync with a
+	 * {@link KeyspaceNotifications#subscribeAll} call per {@link #SUBSCRIBED_TOGETHER}, so
+	 * thousands of them cost a few round trips, not one each, and no wait for confirmations
+	 * gets longer than that many take. A channel refused before anything of a call was
+	 * subscribed is looked for one endpoint at a time, as without the batch, so the failure
+	 * names its handler.
+	 */
+	private void subscribeTogether(List<KeyEventEndpoint> plain) {
+		for (int from = 0; from < plain.size(); from += SUBSCRIBED_TOGETHER) {
+			List<KeyEventEndpoint> together = plain.subList(from, Math.min(plain.size(), from + SUBSCRIBED_TOGETHER));
+			Map<KeyNotificationHandler, List<NotificationChannel>> byHandler = new LinkedHashMap<>();
+			for (KeyEventEndpoint endpoint : together) {
+				byHandler.put(endpoint.handler(), endpoint.channels());
+			}
+			if (together.size() < 2 || byHandler.size() < together.size()) {
+				together.forEach(this::subscribe); // one, or a handler shared: a map holds it once
+				continue;
+			}
+			try {
+				this.notifications.subscribeAll(byHandler);
+			}
+			catch (IllegalArgumentException ex) {
+				// Nothing of the call was subscribed: one at a time, the endpoints before the
+				// refused one are subscribed and the refused one's failure names it.
+				together.forEach(this::subscribe);
+			}
 		}
 	}
 

@@ -3,6 +3,7 @@ package io.keyspace.notifications.listener;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,7 @@ import io.keyspace.notifications.ConnectionSettings;
 import io.keyspace.notifications.KeyNotification;
 import io.keyspace.notifications.KeyNotificationHandler;
 import io.keyspace.notifications.KeyspaceNotifications;
+import io.keyspace.notifications.KeyspaceNotificationsException;
 import io.keyspace.notifications.NotificationOptions;
 import io.keyspace.notifications.ReadFrom;
 import io.keyspace.notifications.RedisNode;
@@ -21,16 +23,20 @@ import io.keyspace.notifications.channel.KeyspaceChannel;
 import io.keyspace.notifications.channel.NotificationChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
 
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.support.GenericApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doCallRealMethod;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.RETURNS_DEFAULTS;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -58,6 +64,8 @@ class KeyspaceNotificationListenerContainerTest {
 	};
 
 	KeyspaceNotificationListenerContainerTest() {
+		// Several handlers start with one subscribeAll: as its default, one subscribe each.
+		doCallRealMethod().when(this.notifications).subscribeAll(any());
 		this.container.setApplicationContext(this.context);
 		this.container.register(new KeyEventEndpoint("Bean#method", List.of(this.channel), this.handler));
 	}
@@ -157,6 +165,66 @@ class KeyspaceNotificationListenerContainerTest {
 		this.container.start("Bean#method");
 		verify(this.notifications, times(2)).subscribe(registered(), this.channel);
 		assertThat(this.container.isRunning("Bean#method")).isTrue();
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void handlersStartWithOneSubscribeAllInTheirOrder() {
+		KeyspaceChannel second = new KeyspaceChannel("second");
+		KeyspaceChannel third = new KeyspaceChannel("third");
+		this.container.register(new KeyEventEndpoint("second", List.of(second), (n) -> {
+		}));
+		this.container.register(new KeyEventEndpoint("third", List.of(third, this.channel), (n) -> {
+		}));
+
+		this.container.start();
+
+		ArgumentCaptor<Map<KeyNotificationHandler, List<NotificationChannel>>> subscribed = ArgumentCaptor
+			.forClass(Map.class);
+		verify(this.notifications).subscribeAll(subscribed.capture());
+		List<KeyEventEndpoint> endpoints = this.container.endpoints();
+		assertThat(subscribed.getValue().keySet())
+			.containsExactly(endpoints.get(0).handler(), endpoints.get(1).handler(), endpoints.get(2).handler());
+		assertThat(subscribed.getValue().values()).containsExactly(List.of(this.channel), List.of(second),
+				List.of(third, this.channel));
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void thousandsOfHandlersStartInCallsOfAThousand() {
+		for (int i = 0; i < 2_500; i++) {
+			this.container.register(new KeyEventEndpoint("H" + i, List.of(new KeyspaceChannel("k" + i)), (n) -> {
+			}));
+		}
+
+		this.container.start();
+
+		ArgumentCaptor<Map<KeyNotificationHandler, List<NotificationChannel>>> subscribed = ArgumentCaptor
+			.forClass(Map.class);
+		verify(this.notifications, times(3)).subscribeAll(subscribed.capture());
+		assertThat(subscribed.getAllValues()).extracting(Map::size).containsExactly(1_000, 1_000, 501);
+		verify(this.notifications, times(2_501)).subscribe(any(KeyNotificationHandler.class), any(NotificationChannel.class));
+	}
+
+	@Test
+	void aChannelRefusedInTheBatchFailsNamingItsHandlerAsOneAtATime() {
+		KeyspaceChannel refused = new KeyspaceChannel("refused", 1);
+		KeyNotificationHandler third = (n) -> {
+		};
+		this.container.register(new KeyEventEndpoint("Refused#onKey", List.of(refused), (n) -> {
+		}));
+		this.container.register(new KeyEventEndpoint("third", List.of(this.channel), third));
+		doThrow(new IllegalArgumentException("no db 1 here")).when(this.notifications).subscribeAll(any());
+		KeyNotificationHandler refusedHandler = this.container.endpoints().get(1).handler();
+		doThrow(new IllegalArgumentException("no db 1 here")).when(this.notifications)
+			.subscribe(refusedHandler, refused);
+
+		assertThatExceptionOfType(KeyspaceNotificationsException.class).isThrownBy(this.container::start)
+			.withMessageContaining("Cannot subscribe @OnKeyEvent handler Refused#onKey to [__keyspace@1__:refused]")
+			.withMessageContaining("no db 1 here");
+		verify(this.notifications).subscribe(registered(), this.channel);
+		verify(this.notifications, never()).subscribe(this.container.endpoints().get(2).handler(), this.channel);
+		assertThat(this.container.isRunning()).isFalse();
 	}
 
 	@Test

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import io.keyspace.notifications.ReadFrom;
@@ -82,19 +83,7 @@ public final class ClusterRouting {
 		Map<RedisNode, Set<NotificationChannel>> nodes = new LinkedHashMap<>();
 		Set<RedisNode> standIns = new LinkedHashSet<>();
 		byPrimary.forEach((primary, channels) -> {
-			List<RedisNode> replicas = topology.replicasOf(primary).stream().sorted(BY_ADDRESS).toList();
-			List<RedisNode> live = replicas.stream().filter((replica) -> !down.contains(replica)).toList();
-			List<RedisNode> read;
-			if (readFrom == ReadFrom.PRIMARY || replicas.isEmpty()
-					|| (live.isEmpty() && readFrom == ReadFrom.REPLICA_PREFERRED)) {
-				read = new ArrayList<>(List.of(primary));
-				if (down.contains(primary)) {
-					read.addAll(replicas);
-				}
-			}
-			else {
-				read = live.isEmpty() ? replicas : List.of(live.get(0));
-			}
+			List<RedisNode> read = readersOf(primary, topology, readFrom, down);
 			for (int i = 0; i < read.size(); i++) {
 				nodes.computeIfAbsent(read.get(i), (n) -> new LinkedHashSet<>()).addAll(channels);
 				if (i > 0) {
@@ -103,6 +92,79 @@ public final class ClusterRouting {
 			}
 		});
 		return new Reading(nodes, standIns);
+	}
+
+	/**
+	 * The nodes a primary's channels are read from, as {@link #reading} says: the node read
+	 * first, then the stand-ins.
+	 */
+	private static List<RedisNode> readersOf(RedisNode primary, ClusterTopology topology, ReadFrom readFrom,
+			Set<RedisNode> down) {
+		Set<RedisNode> ofPrimary = topology.replicasOf(primary);
+		if (ofPrimary.isEmpty()) {
+			return List.of(primary); // nobody to stand in, nothing else to read
+		}
+		List<RedisNode> replicas = new ArrayList<>(ofPrimary);
+		replicas.sort(BY_ADDRESS);
+		RedisNode firstLive = null;
+		for (RedisNode replica : replicas) {
+			if (!down.contains(replica)) {
+				firstLive = replica;
+				break;
+			}
+		}
+		if (readFrom == ReadFrom.PRIMARY || (firstLive == null && readFrom == ReadFrom.REPLICA_PREFERRED)) {
+			List<RedisNode> read = new ArrayList<>(List.of(primary));
+			if (down.contains(primary)) {
+				read.addAll(replicas);
+			}
+			return read;
+		}
+		return (firstLive == null) ? replicas : List.of(firstLive);
+	}
+
+	/**
+	 * Where new channels go, and which of those nodes a subscription waits for, in one pass:
+	 * the nodes of {@link #reading} applied to {@link #route}, and of {@link #reading} applied
+	 * to {@link #deliveringNow}. Every channel goes to every node listed, so nothing is built
+	 * per channel but an exact key's slot: a subscribe call costs the same whatever is
+	 * subscribed already, and little for one channel.
+	 * @param down nodes whose connection is down
+	 */
+	public static Spread spread(Collection<NotificationChannel> channels, ClusterTopology topology, ReadFrom readFrom,
+			Set<RedisNode> down) {
+		Set<RedisNode> nodes = new LinkedHashSet<>();
+		Set<RedisNode> awaited = new LinkedHashSet<>();
+		if (channels.isEmpty()) {
+			return new Spread(nodes, awaited);
+		}
+		Map<RedisNode, List<RedisNode>> readers = new LinkedHashMap<>();
+		for (RedisNode primary : topology.primaries()) {
+			List<RedisNode> read = readersOf(primary, topology, readFrom, down);
+			readers.put(primary, read);
+			nodes.addAll(read);
+		}
+		for (NotificationChannel channel : channels) {
+			Optional<String> key = channel.exactKey();
+			if (key.isEmpty()) {
+				awaited.addAll(nodes);
+			}
+			else {
+				topology.ownerOf(key.get().getBytes(StandardCharsets.UTF_8))
+					.ifPresent((owner) -> awaited.addAll(
+							readers.computeIfAbsent(owner, (primary) -> readersOf(primary, topology, readFrom, down))));
+			}
+		}
+		return new Spread(nodes, awaited);
+	}
+
+	/**
+	 * New channels' nodes.
+	 *
+	 * @param nodes the nodes that carry every one of the channels
+	 * @param awaited the nodes among them whose confirmation a subscription waits for
+	 */
+	public record Spread(Set<RedisNode> nodes, Set<RedisNode> awaited) {
 	}
 
 	/**

@@ -69,6 +69,24 @@ public final class NotificationFlags {
 	}
 
 	/**
+	 * Whether {@code current} has every letter the subscriptions need: whether
+	 * {@code missing(current, required(subscriptions))} is empty, without building either.
+	 * @param current a value as {@code CONFIG GET} shows it, or as {@link #merge} gives it
+	 * @param subscriptions channels with their handlers
+	 */
+	public static boolean covers(String current, Collection<Subscription> subscriptions) {
+		int letters = 0;
+		for (Subscription subscription : subscriptions) {
+			letters |= requiredMask(subscription.channel(), subscription.eventGlobs());
+		}
+		int missing = letters & ~mask(current);
+		if (current.indexOf('A') >= 0) {
+			missing &= ~HIDDEN_AFTER_ALL; // as missing() does
+		}
+		return missing == 0;
+	}
+
+	/**
 	 * The letters one channel needs.
 	 * @param channel the channel
 	 * @param handlerEvents the event globs its handlers are limited to, empty if any event

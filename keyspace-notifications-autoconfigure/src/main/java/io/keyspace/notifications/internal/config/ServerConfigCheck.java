@@ -60,8 +60,9 @@ public final class ServerConfigCheck {
 
 	private final AtomicBoolean recheckRequested = new AtomicBoolean();
 
-	// Scheduler thread only.
-	private String checkedOnAllNodes = "";
+	// Written on the scheduler thread only; read by subscribing threads to skip a recheck that
+	// could find nothing new.
+	private volatile String checkedOnAllNodes = "";
 
 	private final Map<RedisNode, NodeReport> reports = new HashMap<>();
 
@@ -107,6 +108,20 @@ public final class ServerConfigCheck {
 		if (this.mode != ServerConfigMode.NONE && this.recheckRequested.compareAndSet(false, true)) {
 			run(this::recheckIfMoreNeeded);
 		}
+	}
+
+	/**
+	 * {@link #subscriptionsChanged()} when {@code changed} (the subscriptions that gained a
+	 * channel or a handler, as they are now) need letters not checked on every node yet; else
+	 * nothing. Costs what changed, not what the registry holds: a recheck reads the whole
+	 * registry, and requested once per subscribe call it kept the scheduler thread busy while
+	 * thousands of channels were subscribed one call each.
+	 */
+	public void subscriptionsChanged(Collection<Subscription> changed) {
+		if (this.mode == ServerConfigMode.NONE || NotificationFlags.covers(this.checkedOnAllNodes, changed)) {
+			return;
+		}
+		subscriptionsChanged();
 	}
 
 	/**

@@ -201,11 +201,16 @@ public final class NodeSubscriber implements AutoCloseable {
 	 */
 	public void awaitConfirmed(Collection<byte[]> wantedChannels, Collection<byte[]> wantedPatterns,
 			Duration timeout) {
+		List<byte[]> names = List.copyOf(wantedChannels);
+		List<byte[]> patternNames = List.copyOf(wantedPatterns);
 		long remaining = timeout.toNanos();
 		this.lock.lock();
 		try {
 			int rejectionsBefore = this.rejections;
-			while (!this.closed && !(this.channels.settled(wantedChannels) && this.patterns.settled(wantedPatterns))) {
+			// Where to look on: the names before are settled (confirmed names stay confirmed but
+			// for a new connection, which the final pass over them all catches).
+			int[] from = new int[2];
+			while (!this.closed && !allSettled(names, patternNames, from)) {
 				if (this.rejections != rejectionsBefore) {
 					throw new NodeConnectionException(this.node,
 							"the server rejected the subscription: " + this.lastRejection,
@@ -231,6 +236,25 @@ public final class NodeSubscriber implements AutoCloseable {
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/**
+	 * Whether every name is settled, looking on from {@code from} (channels, patterns), which
+	 * it advances, and once both reach the end over all of them again. Holds lock.
+	 */
+	private boolean allSettled(List<byte[]> names, List<byte[]> patternNames, int[] from) {
+		boolean fromStart = from[0] == 0 && from[1] == 0;
+		from[0] = this.channels.firstUnsettled(names, from[0]);
+		from[1] = this.patterns.firstUnsettled(patternNames, from[1]);
+		if (from[0] < names.size() || from[1] < patternNames.size()) {
+			return false;
+		}
+		if (fromStart) {
+			return true;
+		}
+		from[0] = this.channels.firstUnsettled(names, 0);
+		from[1] = this.patterns.firstUnsettled(patternNames, 0);
+		return from[0] == names.size() && from[1] == patternNames.size();
 	}
 
 	/** Whether a connection is open now. */

@@ -157,6 +157,29 @@ class ClusterRoutingTest {
 			.containsExactly(PATTERN, EXACT_LOW);
 	}
 
+	/**
+	 * What a subscribe call places in one pass is what routing, reading and delivering say:
+	 * every channel on every node read, and awaited where it can be delivered now.
+	 */
+	@ParameterizedTest(name = "{0}, down {1}")
+	@MethodSource("readFrom")
+	void spreadIsReadingOfRouteAndAwaitsReadingOfDeliveringNow(ReadFrom readFrom, Set<RedisNode> down) {
+		ClusterTopology topology = topology(A, 0, 5000, C, 5001, 9999, B, 10000, 16383)
+			.withReplicas(Map.of(A, Set.of(R2, R1), B, Set.of(A_REPLICA)));
+		for (List<NotificationChannel> channels : List.of(List.of(EXACT_LOW), List.of(EXACT_MID), List.of(PATTERN),
+				List.of(EXACT_LOW, EXACT_MID), ALL, List.<NotificationChannel>of())) {
+			ClusterRouting.Spread spread = ClusterRouting.spread(channels, topology, readFrom, down);
+
+			assertThat(spread.nodes()).as("%s", channels).containsExactlyElementsOf(
+					ClusterRouting.reading(ClusterRouting.route(channels, topology), topology, readFrom, down).nodes().keySet());
+			assertThat(spread.awaited()).as("%s", channels).containsExactlyInAnyOrderElementsOf(ClusterRouting
+				.reading(ClusterRouting.deliveringNow(channels, topology), topology, readFrom, down).nodes().keySet());
+		}
+		assertThat(ClusterRouting.spread(List.of(EXACT_LOW), topology, readFrom, down).awaited())
+			.as("an exact key waits for its shard only")
+			.isSubsetOf(A, R1, R2);
+	}
+
 	@Test
 	void aOneShardTopologyReadsEveryChannelFromItsPrimaryOrOneReplica() {
 		ClusterTopology topology = ClusterTopology.singleShard(A, Set.of(R1));

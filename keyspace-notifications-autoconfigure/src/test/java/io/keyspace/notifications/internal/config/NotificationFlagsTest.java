@@ -1,5 +1,6 @@
 package io.keyspace.notifications.internal.config;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -16,12 +17,14 @@ import io.keyspace.notifications.channel.SubkeyeventChannel;
 import io.keyspace.notifications.channel.SubkeyspaceChannel;
 import io.keyspace.notifications.channel.SubkeyspaceeventChannel;
 import io.keyspace.notifications.channel.SubkeyspaceitemChannel;
+import io.keyspace.notifications.internal.match.Subscription;
 import io.keyspace.notifications.internal.match.SubscriptionRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -99,6 +102,27 @@ class NotificationFlagsTest {
 		assertThat(NotificationFlags.required(pull.subscriptions())).as("pull mode takes every event").isEqualTo("AK");
 
 		assertThat(NotificationFlags.required(List.of())).isEmpty();
+	}
+
+	@ParameterizedTest(name = "''{0}''")
+	@ValueSource(strings = { "", "xE", "$xKE", "AKE", "AK", "AnKE", "gxKE", "KEmr", "AKETIV" })
+	void coversSaysWhatMissingOfRequiredSays(String current) {
+		SubscriptionRegistry registry = new SubscriptionRegistry();
+		KeyspaceChannel sessions = new KeyspaceChannel("session:*");
+		registry.add(sessions, new FilteredHandler(KeyNotificationFilter.events("expired"), HANDLER));
+		List<List<Subscription>> cases = new ArrayList<>();
+		cases.add(List.copyOf(registry.subscriptions()));
+		registry.add(new KeyeventChannel("set"), HANDLER);
+		cases.add(List.copyOf(registry.subscriptions()));
+		registry.add(new KeyeventChannel("new"), HANDLER);
+		cases.add(List.copyOf(registry.subscriptions()));
+		registry.add(sessions, null);
+		cases.add(List.copyOf(registry.subscriptions()));
+		cases.add(List.of());
+		for (List<Subscription> subscriptions : cases) {
+			assertThat(NotificationFlags.covers(current, subscriptions)).as("%s", subscriptions)
+				.isEqualTo(NotificationFlags.missing(current, NotificationFlags.required(subscriptions)).isEmpty());
+		}
 	}
 
 	@Test

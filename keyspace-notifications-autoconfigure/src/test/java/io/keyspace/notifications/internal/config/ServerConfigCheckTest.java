@@ -16,6 +16,7 @@ import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.ServerConfigMode;
 import io.keyspace.notifications.channel.KeyeventChannel;
 import io.keyspace.notifications.channel.KeyspaceChannel;
+import io.keyspace.notifications.internal.match.Subscription;
 import io.keyspace.notifications.internal.match.SubscriptionRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -161,6 +162,40 @@ class ServerConfigCheckTest {
 		check.subscriptionsChanged();
 		assertThat(this.config.gets).hasSize(4);
 		assertThat(this.log.messages(Level.WARN)).hasSize(2).allSatisfy((line) -> assertThat(line).contains("lacks 'g'"));
+	}
+
+	@Test
+	void whatChangedDecidesWhetherToRecheckWithoutReadingTheRegistry() {
+		this.config.values.put(NODE, "xE");
+		this.config.values.put(OTHER, "xE");
+		this.nodes.put(OTHER, Set.of());
+		List<Subscription> read = new ArrayList<>();
+		ServerConfigCheck check = new ServerConfigCheck(ServerConfigMode.VERIFY, this.config, () -> {
+			read.addAll(this.registry.subscriptions());
+			return this.registry.subscriptions();
+		}, () -> this.nodes, Runnable::run);
+		KeyeventChannel expired = new KeyeventChannel("expired");
+		this.registry.add(expired, HANDLER);
+		check.subscriptionsChanged(List.of(subscriptionOf(expired)));
+		assertThat(this.config.gets).containsExactly(NODE, OTHER);
+		read.clear();
+
+		KeyeventChannel expiredInDb1 = new KeyeventChannel("expired", 1);
+		this.registry.add(expiredInDb1, HANDLER);
+		check.subscriptionsChanged(List.of(subscriptionOf(expiredInDb1)));
+		check.subscriptionsChanged(List.of());
+		assertThat(this.config.gets).as("nothing new needed").hasSize(2);
+		assertThat(read).as("the registry is not read for it").isEmpty();
+
+		KeyeventChannel del = new KeyeventChannel("del");
+		this.registry.add(del, HANDLER);
+		check.subscriptionsChanged(List.of(subscriptionOf(del)));
+		assertThat(this.config.gets).hasSize(4);
+		assertThat(this.log.messages(Level.WARN)).hasSize(2).allSatisfy((line) -> assertThat(line).contains("lacks 'g'"));
+	}
+
+	private Subscription subscriptionOf(KeyeventChannel channel) {
+		return this.registry.match(null, channel.toBytes());
 	}
 
 	@Test

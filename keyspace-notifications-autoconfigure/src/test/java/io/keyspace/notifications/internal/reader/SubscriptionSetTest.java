@@ -67,6 +67,22 @@ class SubscriptionSetTest {
 	}
 
 	@Test
+	void aWaiterLooksOnFromTheFirstNameNotSettledYet() {
+		List<byte[]> waitedFor = names("a", "b", "c", "d");
+		this.set.want(waitedFor);
+		assertThat(this.set.firstUnsettled(waitedFor, 0)).isZero();
+		this.set.confirm(bytes("a"), true);
+		this.set.confirm(bytes("c"), true);
+		assertThat(this.set.firstUnsettled(waitedFor, 0)).isEqualTo(1);
+		this.set.confirm(bytes("b"), true);
+		assertThat(this.set.firstUnsettled(waitedFor, 1)).isEqualTo(3);
+		this.set.unwant(names("d"));
+		assertThat(this.set.firstUnsettled(waitedFor, 3)).as("no longer wanted: nobody waits for it").isEqualTo(4);
+		this.set.newConnection();
+		assertThat(this.set.firstUnsettled(waitedFor, 0)).as("a new connection confirmed nothing yet").isZero();
+	}
+
+	@Test
 	void binaryNamesSurviveTheRoundTrip() {
 		byte[] binary = { (byte) 0xff, 0, '*', (byte) 0xc3, (byte) 0xa9 };
 		this.set.want(List.of(binary));
