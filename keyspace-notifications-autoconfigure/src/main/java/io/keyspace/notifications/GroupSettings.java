@@ -16,7 +16,8 @@ import java.util.UUID;
  * @param claimTimeout how long an entry may stay pending (delivered, not acknowledged) before
  * another consumer claims it, e.g. because its consumer died mid-handler
  * @param maxDeliveries deliveries of one entry after which it moves to the dead-letter stream
- * @param batchSize entries read, claimed or forwarded per command
+ * @param batchSize entries read or claimed per command; under a backlog reads grow up to 1,000
+ * (or this, if larger), and the forwarder appends up to 1,000 (or this) per script
  * @param consumerName this instance's name in the consumer groups; unique per instance
  */
 public record GroupSettings(String streamKeyPrefix, long maxLength, Duration leaseTime, Duration claimTimeout,

@@ -440,7 +440,8 @@ public class KeyspaceNotificationsProperties {
 		private int maxDeliveries = 5;
 
 		/**
-		 * Entries read, claimed or forwarded per Redis command.
+		 * Entries read or claimed per Redis command; under a backlog reads grow up to 1,000
+		 * (or this, if larger), and the forwarder appends up to 1,000 (or this) per script.
 		 */
 		private int batchSize = 100;
 

@@ -48,6 +48,17 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 
 	private static final int QUEUE_CAPACITY = 65_536;
 
+	// An append writes what arrived since the last one, up to this many (or batch-size, if
+	// larger): under a backlog a round trip carries many entries, while the script holds the
+	// server for about a millisecond and a half at most.
+	private static final int APPEND_LIMIT = 1_000;
+
+	// How long a batch that is not full waits for more after its first notification: a script
+	// call costs the server about 10 µs besides 1.5 µs per entry, and at a moderate rate this
+	// makes batches (and so the consumers' reads) several times larger, for a millisecond of
+	// latency (docs/performance.md).
+	private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
 	private static final long NOT_LISTENING = Long.MAX_VALUE;
 
 	private final String group;
@@ -73,6 +84,8 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 	private final Clock clock;
 
 	private final long tickMillis;
+
+	private final int appendLimit;
 
 	private final Map<String, ForwardedSource> sourcesByTag = new ConcurrentHashMap<>();
 
@@ -116,6 +129,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 		this.replay = new TakeoverReplay(redis);
 		this.progress = new ForwardProgress(notifications::laneCheckpoint);
 		this.tickMillis = Math.max(100, settings.leaseTime().toMillis() / 3);
+		this.appendLimit = Math.max(settings.batchSize(), APPEND_LIMIT);
 		this.thread = new Thread(this::run, "keyspace-group-" + group + "-forwarder");
 		this.thread.setDaemon(true);
 	}
@@ -220,9 +234,10 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 	}
 
 	/**
-	 * Writes one batch: the backlog of a takeover first, then the queue, waiting up to
-	 * {@code waitMillis} for something to write. A stream found missing was lost: it gets its
-	 * group again and the batch is written on the next call.
+	 * Writes one batch: the backlog of a takeover first, else what is queued, waiting up to
+	 * {@code waitMillis} for something to write and then a millisecond for more, unless the
+	 * batch is full. A stream found missing was lost: it gets its group again and the batch is
+	 * written on the next call.
 	 * @throws RuntimeException the first refusal of another kind; the batch is kept
 	 */
 	void forwardOnce(long waitMillis) throws InterruptedException {
@@ -270,7 +285,7 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 	/** @return whether there is anything to write */
 	private boolean fill(long waitMillis) throws InterruptedException {
 		if (!this.backlog.isEmpty()) {
-			List<Forward> next = this.backlog.subList(0, Math.min(this.backlog.size(), this.settings.batchSize()));
+			List<Forward> next = this.backlog.subList(0, Math.min(this.backlog.size(), this.appendLimit));
 			this.batch.addAll(next);
 			next.clear();
 			return true;
@@ -280,7 +295,12 @@ public final class Forwarder implements KeyNotificationHandler, AutoCloseable {
 			return false;
 		}
 		this.batch.add(first);
-		this.progress.dequeued(1 + this.queue.drainTo(this.batch, this.settings.batchSize() - 1));
+		int taken = 1 + this.queue.drainTo(this.batch, this.appendLimit - 1);
+		this.progress.dequeued(taken);
+		if (taken < this.appendLimit) {
+			TimeUnit.NANOSECONDS.sleep(LINGER_NANOS);
+			this.progress.dequeued(this.queue.drainTo(this.batch, this.appendLimit - taken));
+		}
 		return true;
 	}
 

@@ -79,6 +79,8 @@ public final class GroupConsumer implements AutoCloseable {
 
 	private final Set<String> streams = ConcurrentHashMap.newKeySet(); // written by the watch thread
 
+	private final Map<String, ReadSize> readSizes = new ConcurrentHashMap<>(); // each its stream's reader's
+
 	private final Map<String, Thread> readers = new ConcurrentHashMap<>();
 
 	private final HandlerGate gate = new HandlerGate();
@@ -193,16 +195,19 @@ public final class GroupConsumer implements AutoCloseable {
 	}
 
 	/**
-	 * One read of a stream, as the reader thread does in a loop.
+	 * One read of a stream, as the reader thread does in a loop: up to batch-size entries, more
+	 * under a backlog ({@link ReadSize}).
 	 * @param ownPendingAfter null to read new entries; else reads this member's own pending
 	 * entries after that id
 	 * @return where to go on with its own pending entries, or null when they are done
 	 */
 	StreamEntryID readOnce(String stream, StreamEntryID ownPendingAfter) {
+		ReadSize size = this.readSizes.computeIfAbsent(stream, (s) -> new ReadSize(this.settings));
 		try {
-			List<StreamEntry> entries = this.redis.read(stream, ownPendingAfter, this.settings.batchSize(),
-					BLOCK_MILLIS);
+			List<StreamEntry> entries = this.redis.read(stream, ownPendingAfter, size.count(), BLOCK_MILLIS);
+			long start = System.nanoTime();
 			handleAll(stream, entries);
+			size.afterRead(entries.size(), System.nanoTime() - start);
 			if (ownPendingAfter == null || entries.isEmpty()) {
 				return null;
 			}
@@ -244,6 +249,8 @@ public final class GroupConsumer implements AutoCloseable {
 	 * Calls the handler for each entry, in order, then acknowledges in one {@code XACK} those
 	 * done with: handled, no notification, or trimmed away while pending (the watch reported
 	 * those). A failure leaves its entry pending, to be retried; so does closing, for the rest.
+	 * One {@code XACK} per read rather than per batch-size entries: a round trip each would undo
+	 * what reading more under a backlog saves.
 	 */
 	private void handleAll(String stream, List<StreamEntry> entries) {
 		List<StreamEntryID> done = new ArrayList<>(entries.size());

@@ -60,37 +60,6 @@ final class JedisGroupRedis implements GroupRedis {
 			end
 			return 0""";
 
-	// KEYS: stream, lease. ARGV: owner, max length, then per entry the number of field
-	// arguments and the fields. Fenced: only the lease holder appends, so a forwarder that lost
-	// its lease (it stalled, or Redis forgot it) writes nothing its successor replays too; and
-	// never into a missing stream, which needs its consumer group first.
-	// KEYS: stream, lease. ARGV: owner, max length, the id this instance appended last ('' if
-	// none), then per entry its field count and fields. Returns {written, the last id}, or {-1}
-	// (lease not held), {-2} (stream missing), {-3} (the stream's newest entry is another).
-	private static final String APPEND = """
-			if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {-1} end
-			if redis.call('EXISTS', KEYS[1]) == 0 then return {-2} end
-			if ARGV[3] ~= '' then
-			  local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-			  if #newest == 0 or newest[1][1] ~= ARGV[3] then return {-3} end
-			end
-			local i = 4
-			local n = 0
-			local id = ARGV[3]
-			while i <= #ARGV do
-			  local count = tonumber(ARGV[i])
-			  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, i + 1, i + count))
-			  i = i + count + 1
-			  n = n + 1
-			end
-			return {n, id}""";
-
-	private static final long NOT_HELD = -1;
-
-	private static final long MISSING = -2;
-
-	private static final long LOST = -3;
-
 	private static final int PAGE = 1_000;
 
 	private final UnifiedJedis redis;
@@ -103,7 +72,9 @@ final class JedisGroupRedis implements GroupRedis {
 
 	private final String leaseMillis;
 
-	private final String maxLength;
+	private final byte[] owner;
+
+	private final byte[] maxLength;
 
 	/** The id of the entry this instance appended last, per source; the forwarding thread's own. */
 	private final Map<String, String> lastAppended = new ConcurrentHashMap<>();
@@ -116,7 +87,8 @@ final class JedisGroupRedis implements GroupRedis {
 		this.group = keys.group();
 		this.consumer = settings.consumerName();
 		this.leaseMillis = Long.toString(settings.leaseTime().toMillis());
-		this.maxLength = Long.toString(settings.maxLength());
+		this.owner = this.consumer.getBytes(StandardCharsets.UTF_8);
+		this.maxLength = Long.toString(settings.maxLength()).getBytes(StandardCharsets.UTF_8);
 		this.deadLetter = XAddParams.xAddParams().maxLen(settings.maxLength()).approximateTrimming();
 	}
 
@@ -175,8 +147,9 @@ final class JedisGroupRedis implements GroupRedis {
 		batch.forEach((forward) -> byTag.computeIfAbsent(forward.tag(), (tag) -> new ArrayList<>()).add(forward));
 		Map<String, Response<Object>> replies = new LinkedHashMap<>();
 		try (AbstractPipeline pipeline = this.redis.pipelined()) {
-			byTag.forEach((tag, forwards) -> replies.put(tag, pipeline.eval(APPEND,
-					List.of(this.keys.stream(tag), this.keys.lease(tag)), appendArguments(tag, forwards))));
+			byTag.forEach((tag, forwards) -> replies.put(tag, pipeline.eval(AppendScript.SOURCE,
+					List.of(bytes(this.keys.stream(tag)), bytes(this.keys.lease(tag))),
+					AppendScript.arguments(this.owner, this.maxLength, this.lastAppended.get(tag), forwards))));
 			pipeline.sync();
 		}
 		List<Forward> left = new ArrayList<>();
@@ -193,14 +166,14 @@ final class JedisGroupRedis implements GroupRedis {
 				if (code < 0) {
 					this.lastAppended.remove(tag);
 				}
-				if (code == NOT_HELD) {
+				if (code == AppendScript.NOT_HELD) {
 					notHeld.add(tag); // dropped: the holder replays them
 				}
-				else if (code == MISSING) {
+				else if (code == AppendScript.MISSING) {
 					missing.add(this.keys.stream(tag));
 					left.addAll(byTag.get(tag));
 				}
-				else if (code == LOST) {
+				else if (code == AppendScript.LOST) {
 					lost.add(tag);
 					left.addAll(byTag.get(tag));
 				}
@@ -218,22 +191,6 @@ final class JedisGroupRedis implements GroupRedis {
 		batch.clear();
 		batch.addAll(left);
 		return new Appended(written, missing, lost, notHeld, dropped, refusal);
-	}
-
-	private List<String> appendArguments(String tag, List<Forward> forwards) {
-		List<String> arguments = new ArrayList<>(3 + forwards.size() * 9);
-		arguments.add(this.consumer);
-		arguments.add(this.maxLength);
-		arguments.add(this.lastAppended.getOrDefault(tag, ""));
-		for (Forward forward : forwards) {
-			Map<String, String> fields = StreamEntries.of(forward.notification());
-			arguments.add(Integer.toString(fields.size() * 2));
-			fields.forEach((name, value) -> {
-				arguments.add(name);
-				arguments.add(value);
-			});
-		}
-		return arguments;
 	}
 
 	@Override
@@ -366,6 +323,10 @@ final class JedisGroupRedis implements GroupRedis {
 
 	private static Long number(Object value) {
 		return (value instanceof Number number) ? number.longValue() : null;
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	private static String text(Object value) {

@@ -30,13 +30,40 @@ final class StreamEntries {
 		Map<String, String> fields = new LinkedHashMap<>(8);
 		fields.put(CHANNEL, latin1(notification.channelBytes()));
 		fields.put(MESSAGE, latin1(notification.messageBytes()));
-		if (notification.pattern() != null) {
-			fields.put(PATTERN, notification.pattern());
+		String pattern = patternOf(notification);
+		if (pattern != null) {
+			fields.put(PATTERN, pattern);
 		}
-		if (notification.node() != null) {
-			fields.put(NODE, notification.node());
+		String node = nodeOf(notification);
+		if (node != null) {
+			fields.put(NODE, node);
 		}
 		return fields;
+	}
+
+	/** The entry's pattern: null for none (an empty one, which no keyspace channel matches, is none). */
+	static String patternOf(KeyNotification notification) {
+		String pattern = notification.pattern();
+		return (pattern == null || pattern.isEmpty()) ? null : pattern;
+	}
+
+	/** The entry's node: null if unknown (or empty). */
+	static String nodeOf(KeyNotification notification) {
+		String node = notification.node();
+		return (node == null || node.isEmpty()) ? null : node;
+	}
+
+	/**
+	 * The bytes Redis stores for a channel or message of {@link #of}: what Jedis' string API
+	 * writes for the ISO-8859-1 string, so the raw bytes themselves unless some are not ASCII.
+	 */
+	static byte[] stored(byte[] raw) {
+		for (byte b : raw) {
+			if (b < 0) {
+				return latin1(raw).getBytes(StandardCharsets.UTF_8);
+			}
+		}
+		return raw;
 	}
 
 	/** @return the notification, or empty for an entry that is not one (written by something else) */
