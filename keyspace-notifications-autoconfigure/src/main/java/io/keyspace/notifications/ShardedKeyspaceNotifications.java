@@ -355,7 +355,15 @@ abstract class ShardedKeyspaceNotifications extends AbstractKeyspaceNotification
 			want(standby.subscriber(), names);
 			changed.add(standby.subscriber());
 		}
-		return new Placement(changed, List.of(), awaited);
+		List<NodeSubscriber> closed = List.of();
+		if (this.readsReplicasAhead && this.standbys.size() < this.topology.replicas().size()) {
+			// The first subscriptions stand replicas by at once, not at the first refresh: a
+			// failover in the first seconds would otherwise find no standby subscribed.
+			Placement standingBy = standByFor(this.topology, this.registry.channels());
+			changed.addAll(standingBy.changed());
+			closed = List.copyOf(standingBy.closed());
+		}
+		return new Placement(changed, closed, awaited);
 	}
 
 	@Override

@@ -48,6 +48,17 @@ class MasterReplicaKeyspaceNotificationsIT {
 
 	@Test
 	@Order(1)
+	void theReplicaIsStoodByFromTheFirstSubscriptionNotTheFirstRefresh() {
+		// No refresh for ten minutes: only the subscription itself can have subscribed the replica.
+		this.notifications = new MasterReplicaKeyspaceNotifications(
+				List.of(node(setup().master()), node(setup().replica())), FAST_RECONNECT, NotificationOptions.defaults(),
+				Duration.ofMinutes(10));
+		this.notifications.subscribe(new RecordingHandler(), new KeyspaceChannel("mr:*"));
+		awaitStandingBy(setup().replica());
+	}
+
+	@Test
+	@Order(1)
 	void readsTheNodeWhoseRoleIsMasterWhateverTheOrderListed() {
 		RedisServer master = setup().master();
 		this.notifications = open(ReadFrom.PRIMARY, List.of(setup().replica(), master));
