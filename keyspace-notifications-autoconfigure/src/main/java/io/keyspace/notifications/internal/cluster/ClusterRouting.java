@@ -47,23 +47,6 @@ public final class ClusterRouting {
 	}
 
 	/**
-	 * The primaries that can deliver the channels now, whose confirmations a new subscription
-	 * waits for: the owner of an exact key's slot, every primary for any other channel. The
-	 * others are subscribed too ({@link #route}) but need not hold up the caller.
-	 */
-	public static Map<RedisNode, Set<NotificationChannel>> deliveringNow(Collection<NotificationChannel> channels,
-			ClusterTopology topology) {
-		Map<RedisNode, Set<NotificationChannel>> byNode = new LinkedHashMap<>();
-		for (NotificationChannel channel : channels) {
-			Set<RedisNode> nodes = channel.exactKey()
-				.map((key) -> topology.ownerOf(key.getBytes(StandardCharsets.UTF_8)).map(Set::of).orElse(Set.of()))
-				.orElseGet(topology::primaries);
-			nodes.forEach((node) -> byNode.computeIfAbsent(node, (n) -> new LinkedHashSet<>()).add(channel));
-		}
-		return byNode;
-	}
-
-	/**
 	 * Moves each primary's channels to the node its shard is read from, as {@code readFrom}
 	 * says: the primary, or one replica (the first by address whose connection is not down,
 	 * so every refresh picks the same one).
@@ -126,7 +109,8 @@ public final class ClusterRouting {
 	/**
 	 * Where new channels go, and which of those nodes a subscription waits for, in one pass:
 	 * the nodes of {@link #reading} applied to {@link #route}, and of {@link #reading} applied
-	 * to {@link #deliveringNow}. Every channel goes to every node listed, so nothing is built
+	 * to the primaries that can deliver the channels now (the owner of an exact key's slot,
+	 * every primary for any other channel; the others need not hold up the caller). Every channel goes to every node listed, so nothing is built
 	 * per channel but an exact key's slot: a subscribe call costs the same whatever is
 	 * subscribed already, and little for one channel.
 	 * @param down nodes whose connection is down

@@ -1,5 +1,7 @@
 package io.keyspace.notifications.internal.cluster;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -173,7 +175,7 @@ class ClusterRoutingTest {
 			assertThat(spread.nodes()).as("%s", channels).containsExactlyElementsOf(
 					ClusterRouting.reading(ClusterRouting.route(channels, topology), topology, readFrom, down).nodes().keySet());
 			assertThat(spread.awaited()).as("%s", channels).containsExactlyInAnyOrderElementsOf(ClusterRouting
-				.reading(ClusterRouting.deliveringNow(channels, topology), topology, readFrom, down).nodes().keySet());
+				.reading(deliveringNow(channels, topology), topology, readFrom, down).nodes().keySet());
 		}
 		assertThat(ClusterRouting.spread(List.of(EXACT_LOW), topology, readFrom, down).awaited())
 			.as("an exact key waits for its shard only")
@@ -215,6 +217,22 @@ class ClusterRoutingTest {
 				return "key:" + i;
 			}
 		}
+	}
+
+	/**
+	 * The reference for what a subscription waits for, channel by channel: the primaries that
+	 * can deliver a channel now, the owner of an exact key's slot, every primary for any other.
+	 */
+	private static Map<RedisNode, Set<NotificationChannel>> deliveringNow(Collection<NotificationChannel> channels,
+			ClusterTopology topology) {
+		Map<RedisNode, Set<NotificationChannel>> byNode = new LinkedHashMap<>();
+		for (NotificationChannel channel : channels) {
+			Set<RedisNode> nodes = channel.exactKey()
+				.map((key) -> topology.ownerOf(key.getBytes(StandardCharsets.UTF_8)).map(Set::of).orElse(Set.of()))
+				.orElseGet(topology::primaries);
+			nodes.forEach((node) -> byNode.computeIfAbsent(node, (n) -> new LinkedHashSet<>()).add(channel));
+		}
+		return byNode;
 	}
 
 }
