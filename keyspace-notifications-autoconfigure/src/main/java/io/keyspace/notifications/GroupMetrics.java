@@ -5,11 +5,14 @@ package io.keyspace.notifications;
  *
  * @param forwarded notifications this instance copied into a group stream (as the forwarder
  * of their node)
- * @param handled entries whose handler returned (and which were acknowledged)
- * @param failed handler calls that threw (the entry stays pending and is retried after the
- * claim timeout)
- * @param reclaimed entries taken over from a consumer that held them longer than the claim timeout
- * @param deadLettered entries moved to the dead-letter stream after too many deliveries
+ * @param handled notifications whose handler returned (their entry is acknowledged once all of
+ * its notifications were)
+ * @param failed handler calls that threw (the notification's entry stays pending and is retried
+ * after the claim timeout)
+ * @param reclaimed notifications in entries taken over from a consumer that held them longer
+ * than the claim timeout
+ * @param deadLettered notifications moved to the dead-letter stream after too many deliveries
+ * of their entry
  * @param notForwarded notifications read while another instance forwarded their node (or
  * before this one took over): not copied by this instance, kept briefly for a takeover; and
  * those it dropped because its lease was gone when it wrote them (the holder replays them)

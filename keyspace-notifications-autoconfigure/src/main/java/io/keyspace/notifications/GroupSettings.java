@@ -9,8 +9,9 @@ import java.util.UUID;
  * How {@link NotificationGroups} keep their streams, leases and consumers.
  *
  * @param streamKeyPrefix prefix of every key the groups write (streams, leases, registry)
- * @param maxLength each stream is capped near this many entries ({@code XADD MAXLEN ~}), so
- * memory stays bounded while consumers are away; older entries are trimmed unread
+ * @param maxLength each stream is capped near this many entries ({@code XTRIM MAXLEN ~}), up to
+ * 16 notifications each, so memory stays bounded while consumers are away; older entries are
+ * trimmed unread
  * @param leaseTime how long a forwarder's lease on a node lasts unless renewed (renewed every
  * third of it); another instance takes over at most this long after a forwarder dies
  * @param claimTimeout how long an entry may stay pending (delivered, not acknowledged) before

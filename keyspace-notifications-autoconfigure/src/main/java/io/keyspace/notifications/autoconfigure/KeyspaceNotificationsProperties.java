@@ -414,8 +414,9 @@ public class KeyspaceNotificationsProperties {
 		private String streamKeyPrefix = "keyspace-notifications:group:";
 
 		/**
-		 * Entries each group stream keeps, approximately (XADD MAXLEN ~): the backlog that can
-		 * wait while no instance consumes. Older entries are trimmed unread.
+		 * Entries each group stream keeps, approximately (XTRIM MAXLEN ~), an entry holding up
+		 * to 16 notifications: the backlog that can wait while no instance consumes. Older
+		 * entries are trimmed unread.
 		 */
 		private long maxLength = 100_000;
 

@@ -24,6 +24,7 @@ import io.keyspace.notifications.NotificationGap;
 import io.keyspace.notifications.RedisNode;
 import io.keyspace.notifications.annotation.OnKeyEvent;
 import io.keyspace.notifications.internal.group.GroupKeys;
+import io.keyspace.notifications.internal.group.GroupStreamEntries;
 import io.keyspace.notifications.listener.NotificationGapEvent;
 import io.keyspace.notifications.testing.MasterFollowingWriter;
 import io.keyspace.notifications.testing.MasterFollowingWriter.Write;
@@ -263,8 +264,7 @@ final class PromotionUnderLoad {
 			});
 			GroupKeys keys = new GroupKeys(GroupSettings.defaults().streamKeyPrefix(), GROUP);
 			for (StreamEntry entry : jedis.xrange(keys.stream("0"), "-", "+")) {
-				String channel = entry.getFields().get("channel");
-				inStream.add(channel.substring(channel.indexOf(':') + 1));
+				inStream.addAll(GroupStreamEntries.keysOf(entry));
 			}
 		}
 		Map<String, List<Write>> byPhase = unhandled.stream()

@@ -3,7 +3,6 @@ package io.keyspace.notifications.internal.group;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 import io.keyspace.notifications.KeyNotification;
 
@@ -15,17 +14,17 @@ import io.keyspace.notifications.KeyNotification;
  * lost (a failover) are noticed. The stream is capped near max-length once per batch
  * ({@code XTRIM MAXLEN ~}), which trims what a cap on each {@code XADD} would have.
  * <p>
- * The entries are those of {@link StreamEntries#of}, field for field. The field names are the
- * script's, and the pattern and node are sent once per run of entries that share them, so an
- * entry costs Redis two arguments to parse rather than nine. The script is most of what a
- * group costs the server per notification: measured in docs/performance.md.
+ * The entries are those of {@link StreamEntries#of}, field for field: the script gets three
+ * arguments per entry (pattern, node, the packed notifications) and parses none of them, so
+ * what a notification costs the server here is a share of one {@code XADD}
+ * (docs/performance.md).
  */
 final class AppendScript {
 
 	// KEYS: stream, lease. ARGV: owner, max length, the id this instance appended last ('' if
-	// none), then runs: pattern ('' if none), node ('' if none), the run's entry count, and per
-	// entry its channel and message. Returns {written, the last id}, or {-1} (lease not held),
-	// {-2} (stream missing), {-3} (the stream's newest entry is another).
+	// none), then per entry: pattern ('' if none), node ('' if none), the packed notifications.
+	// Returns {entries written, the last id}, or {-1} (lease not held), {-2} (stream missing),
+	// {-3} (the stream's newest entry is another).
 	static final byte[] SOURCE = """
 			if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {-1} end
 			if redis.call('EXISTS', KEYS[1]) == 0 then return {-2} end
@@ -33,20 +32,14 @@ final class AppendScript {
 			  local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 			  if #newest == 0 or newest[1][1] ~= ARGV[3] then return {-3} end
 			end
-			local i = 4
 			local n = 0
 			local id = ARGV[3]
-			while i <= #ARGV do
-			  local shared = {}
-			  if ARGV[i] ~= '' then shared[#shared + 1] = 'pattern'; shared[#shared + 1] = ARGV[i] end
-			  if ARGV[i + 1] ~= '' then shared[#shared + 1] = 'node'; shared[#shared + 1] = ARGV[i + 1] end
-			  local runEnd = i + 3 + 2 * tonumber(ARGV[i + 2])
-			  i = i + 3
-			  while i < runEnd do
-			    id = redis.call('XADD', KEYS[1], '*', 'channel', ARGV[i], 'message', ARGV[i + 1], unpack(shared))
-			    i = i + 2
-			    n = n + 1
-			  end
+			for i = 4, #ARGV, 3 do
+			  local fields = {'notifications', ARGV[i + 2]}
+			  if ARGV[i] ~= '' then fields[#fields + 1] = 'pattern'; fields[#fields + 1] = ARGV[i] end
+			  if ARGV[i + 1] ~= '' then fields[#fields + 1] = 'node'; fields[#fields + 1] = ARGV[i + 1] end
+			  id = redis.call('XADD', KEYS[1], '*', unpack(fields))
+			  n = n + 1
 			end
 			redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[2])
 			return {n, id}""".getBytes(StandardCharsets.UTF_8);
@@ -67,42 +60,22 @@ final class AppendScript {
 	 * @param forwards notifications of one source, in order
 	 */
 	static List<byte[]> arguments(byte[] owner, byte[] maxLength, String lastAppended, List<Forward> forwards) {
-		List<byte[]> arguments = new ArrayList<>(6 + 2 * forwards.size());
+		List<List<KeyNotification>> entries = StreamEntries
+			.entries(forwards.stream().map(Forward::notification).toList());
+		List<byte[]> arguments = new ArrayList<>(3 + 3 * entries.size());
 		arguments.add(owner);
 		arguments.add(maxLength);
 		arguments.add((lastAppended != null) ? lastAppended.getBytes(StandardCharsets.UTF_8) : NONE);
-		int countAt = -1;
-		int count = 0;
-		String pattern = null;
-		String node = null;
-		for (Forward forward : forwards) {
-			KeyNotification notification = forward.notification();
-			String nextPattern = StreamEntries.patternOf(notification);
-			String nextNode = StreamEntries.nodeOf(notification);
-			if (countAt < 0 || !Objects.equals(nextPattern, pattern) || !Objects.equals(nextNode, node)) {
-				if (countAt >= 0) {
-					arguments.set(countAt, count(count));
-				}
-				pattern = nextPattern;
-				node = nextNode;
-				arguments.add((pattern != null) ? pattern.getBytes(StandardCharsets.UTF_8) : NONE);
-				arguments.add((node != null) ? node.getBytes(StandardCharsets.UTF_8) : NONE);
-				countAt = arguments.size();
-				arguments.add(null); // the run's count, once known
-				count = 0;
-			}
-			arguments.add(StreamEntries.stored(notification.channelBytes()));
-			arguments.add(StreamEntries.stored(notification.messageBytes()));
-			count++;
-		}
-		if (countAt >= 0) {
-			arguments.set(countAt, count(count));
+		for (List<KeyNotification> entry : entries) {
+			arguments.add(utf8OrNone(StreamEntries.patternOf(entry.get(0))));
+			arguments.add(utf8OrNone(StreamEntries.nodeOf(entry.get(0))));
+			arguments.add(StreamEntries.packed(entry));
 		}
 		return arguments;
 	}
 
-	private static byte[] count(int count) {
-		return Integer.toString(count).getBytes(StandardCharsets.US_ASCII);
+	private static byte[] utf8OrNone(String text) {
+		return (text != null) ? text.getBytes(StandardCharsets.UTF_8) : NONE;
 	}
 
 }

@@ -2,6 +2,7 @@ package io.keyspace.notifications.internal.group;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,10 +26,11 @@ import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * This instance as a member of one group: reads each of the group's streams with
- * {@code XREADGROUP}, calls the handler and acknowledges ({@code XACK}) once it returns. An
- * entry whose handler threw stays pending; after the claim timeout any member (this one
- * included) claims it ({@code XAUTOCLAIM}) and tries again, and past the delivery limit it
- * moves to the dead-letter stream. A member that joins again under the same name (a handler
+ * {@code XREADGROUP}, calls the handler for each notification of an entry and acknowledges
+ * ({@code XACK}) once it returned for all. An entry whose handler threw stays pending; after the
+ * claim timeout any member (this one included) claims it ({@code XAUTOCLAIM}) and tries again
+ * (only what failed, if it was this member: {@link EntryFailures}), and past the delivery
+ * limit it moves to the dead-letter stream. A member that joins again under the same name (a handler
  * stopped and started) first handles what it left pending. A restarted instance continues
  * from the group's position. Entries the stream's cap trimmed before they were handled are
  * reported ({@link StreamWatch}); a stream or group Redis lost is recreated
@@ -84,6 +86,8 @@ public final class GroupConsumer implements AutoCloseable {
 	private final Map<String, Thread> readers = new ConcurrentHashMap<>();
 
 	private final HandlerGate gate = new HandlerGate();
+
+	private final EntryFailures failures = new EntryFailures();
 
 	private final ScheduledExecutorService watchThread;
 
@@ -267,47 +271,89 @@ public final class GroupConsumer implements AutoCloseable {
 		}
 	}
 
-	/** @return whether the entry is done with: handled, or not a notification at all */
+	/**
+	 * Calls the handler for each notification of the entry, in order; those that failed on this
+	 * member before, only, if it knows which ({@link EntryFailures}). Closing stops it between
+	 * two calls.
+	 * @return whether the entry is done with: every notification handled, or it holds none
+	 */
 	private boolean handle(String stream, StreamEntry entry) {
-		Optional<KeyNotification> notification = StreamEntries.toNotification(entry.getFields(), this.keyPrefix);
-		if (notification.isEmpty()) {
+		Optional<List<KeyNotification>> notifications = StreamEntries.toNotifications(entry.getFields(),
+				this.keyPrefix);
+		if (notifications.isEmpty()) {
 			logger.warn("Entry {} of {} is not a keyspace notification; acknowledged and skipped", entry.getID(), stream);
 			return true;
 		}
 		if (!this.gate.enter()) {
 			return false; // closed: it stays pending
 		}
+		String id = entry.getID().toString();
+		BitSet retried = this.failures.failedBefore(stream, id);
+		BitSet failed = new BitSet();
 		try {
-			this.observer.call(this.handler, this.group, notification.get());
-		}
-		catch (RuntimeException ex) {
-			this.counters.failed.increment();
-			this.errorHandler.handleError(notification.get(), this.handler, ex);
-			return false;
+			List<KeyNotification> all = notifications.get();
+			for (int i = 0; i < all.size(); i++) {
+				if (this.closed) {
+					failed.set(i, all.size()); // closing: no call starts, the rest stays to do
+					break;
+				}
+				if ((retried == null || retried.get(i)) && !call(all.get(i))) {
+					failed.set(i);
+				}
+			}
 		}
 		finally {
 			this.gate.exit();
+		}
+		this.failures.noteFailed(stream, id, failed);
+		return failed.isEmpty();
+	}
+
+	/** @return whether the handler returned */
+	private boolean call(KeyNotification notification) {
+		try {
+			this.observer.call(this.handler, this.group, notification);
+		}
+		catch (RuntimeException ex) {
+			this.counters.failed.increment();
+			this.errorHandler.handleError(notification, this.handler, ex);
+			return false;
 		}
 		this.counters.handled.increment();
 		return true;
 	}
 
-	/** Entries delivered too often go to the dead-letter stream, acknowledged in the group. */
+	/**
+	 * Entries delivered too often go to the dead-letter stream, a notification per dead letter
+	 * (those that failed, if this member knows which), and are acknowledged in the group.
+	 */
 	private void deadLetter(String stream) {
 		long idle = this.settings.claimTimeout().toMillis();
 		for (GroupRedis.Pending pending : this.redis.idlePending(stream, idle, this.settings.batchSize())) {
 			if (pending.deliveries() < this.settings.maxDeliveries() || !this.redis.claim(stream, pending.id(), idle)) {
 				continue;
 			}
-			Map<String, String> fields = new HashMap<>(this.redis.entry(stream, pending.id()).orElse(Map.of()));
-			fields.put("stream", stream);
-			fields.put("id", pending.id().toString());
-			fields.put("deliveries", Long.toString(pending.deliveries()));
-			this.redis.deadLetter(fields);
+			String id = pending.id().toString();
+			List<KeyNotification> notifications = this.redis.entry(stream, pending.id())
+				.flatMap((fields) -> StreamEntries.toNotifications(fields, null))
+				.orElse(List.of());
+			BitSet failed = this.failures.failedBefore(stream, id);
+			int moved = 0;
+			for (int i = 0; i < notifications.size(); i++) {
+				if (failed == null || failed.get(i)) {
+					Map<String, String> fields = new HashMap<>(StreamEntries.single(notifications.get(i)));
+					fields.put("stream", stream);
+					fields.put("id", id);
+					fields.put("deliveries", Long.toString(pending.deliveries()));
+					this.redis.deadLetter(fields);
+					moved++;
+				}
+			}
 			this.redis.ack(stream, List.of(pending.id()));
-			this.counters.deadLettered.increment();
-			logger.warn("Entry {} of {} failed {} times in group '{}'; moved to its dead-letter stream", pending.id(),
-					stream, pending.deliveries(), this.group);
+			this.failures.forget(stream, id);
+			this.counters.deadLettered.add(moved);
+			logger.warn("Entry {} of {} failed {} times in group '{}'; moved {} notification(s) to its dead-letter "
+					+ "stream", id, stream, pending.deliveries(), this.group, moved);
 		}
 	}
 
@@ -315,7 +361,9 @@ public final class GroupConsumer implements AutoCloseable {
 	private void reclaim(String stream) {
 		List<StreamEntry> entries = this.redis.claimIdle(stream, this.settings.claimTimeout().toMillis(),
 				this.settings.batchSize());
-		entries.stream().filter((entry) -> entry.getFields() != null).forEach((entry) -> this.counters.reclaimed.increment());
+		entries.stream()
+			.filter((entry) -> entry.getFields() != null)
+			.forEach((entry) -> this.counters.reclaimed.add(StreamEntries.count(entry.getFields())));
 		handleAll(stream, entries);
 	}
 

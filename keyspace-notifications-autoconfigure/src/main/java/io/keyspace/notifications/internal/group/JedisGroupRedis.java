@@ -178,7 +178,7 @@ final class JedisGroupRedis implements GroupRedis {
 					left.addAll(byTag.get(tag));
 				}
 				else {
-					written += (int) code;
+					written += byTag.get(tag).size(); // all of them: the script writes its entries or refuses
 					this.lastAppended.put(tag, text(outcome.get(1)));
 				}
 			}

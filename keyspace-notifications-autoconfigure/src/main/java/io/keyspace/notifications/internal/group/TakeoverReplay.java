@@ -49,7 +49,7 @@ final class TakeoverReplay {
 		long replayFrom = previousUntil - MARGIN_MILLIS;
 		List<KeyNotification> missing = new ArrayList<>(kept.size());
 		for (ReplayBuffer.Read read : kept) {
-			String identity = identity(read.notification());
+			String identity = StreamEntries.identity(read.notification());
 			Integer count = written.get(identity);
 			if (count == null) {
 				if (read.readMillis() >= replayFrom) {
@@ -69,17 +69,9 @@ final class TakeoverReplay {
 	private Map<String, Integer> writtenSince(String stream, long sinceMillis) {
 		Map<String, Integer> written = new HashMap<>();
 		for (Map<String, String> fields : this.redis.entriesSince(stream, sinceMillis)) {
-			written.merge(identity(fields), 1, Integer::sum);
+			StreamEntries.identities(fields).forEach((identity) -> written.merge(identity, 1, Integer::sum));
 		}
 		return written;
-	}
-
-	private static String identity(KeyNotification notification) {
-		return identity(StreamEntries.of(notification));
-	}
-
-	private static String identity(Map<String, String> fields) {
-		return fields.get(StreamEntries.CHANNEL) + '\u0000' + fields.get(StreamEntries.MESSAGE);
 	}
 
 }

@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
+import io.keyspace.notifications.KeyNotification;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -96,7 +98,10 @@ final class FakeRedis {
 	synchronized List<String> streamKeys(String stream) {
 		Stream found = this.streams.get(stream);
 		return (found == null) ? List.of()
-				: found.entries.values().stream().map((fields) -> key(fields.get(StreamEntries.CHANNEL))).toList();
+				: found.entries.values().stream()
+					.flatMap((fields) -> StreamEntries.toNotifications(fields, null).orElseThrow().stream())
+					.map(KeyNotification::key)
+					.toList();
 	}
 
 	synchronized boolean hasGroup(String stream) {
@@ -111,10 +116,6 @@ final class FakeRedis {
 	synchronized int pending(String stream) {
 		Stream found = this.streams.get(stream);
 		return (found == null || found.group == null) ? 0 : found.group.pel.size();
-	}
-
-	private static String key(String channel) {
-		return channel.substring(channel.indexOf(':') + 1);
 	}
 
 	private static final class Lease {
@@ -258,37 +259,43 @@ final class FakeRedis {
 				Set<String> notHeld = new LinkedHashSet<>();
 				int written = 0;
 				int dropped = 0;
-				for (Forward forward : batch) {
-					String name = FakeRedis.this.keys.stream(forward.tag());
+				Map<String, List<Forward>> byTag = new LinkedHashMap<>();
+				batch.forEach((forward) -> byTag.computeIfAbsent(forward.tag(), (t) -> new ArrayList<>()).add(forward));
+				for (Map.Entry<String, List<Forward>> source : byTag.entrySet()) {
+					String tag = source.getKey();
+					List<Forward> forwards = source.getValue();
+					String name = FakeRedis.this.keys.stream(tag);
 					Stream stream = FakeRedis.this.streams.get(name);
-					if (!this.consumer.equals(leaseHolder(forward.tag()))) {
-						this.lastAppended.remove(forward.tag());
-						notHeld.add(forward.tag());
-						dropped++;
+					if (!this.consumer.equals(leaseHolder(tag))) {
+						this.lastAppended.remove(tag);
+						notHeld.add(tag);
+						dropped += forwards.size();
 						continue;
 					}
 					if (stream == null) {
-						this.lastAppended.remove(forward.tag());
+						this.lastAppended.remove(tag);
 						missing.add(name);
-						left.add(forward);
+						left.addAll(forwards);
 						continue;
 					}
-					StreamEntryID expected = this.lastAppended.get(forward.tag());
-					if (lost.contains(forward.tag()) || (expected != null
-							&& (stream.entries.isEmpty() || !stream.entries.lastKey().equals(expected)))) {
-						this.lastAppended.remove(forward.tag());
-						lost.add(forward.tag());
-						left.add(forward);
+					StreamEntryID expected = this.lastAppended.get(tag);
+					if (expected != null && (stream.entries.isEmpty() || !stream.entries.lastKey().equals(expected))) {
+						this.lastAppended.remove(tag);
+						lost.add(tag);
+						left.addAll(forwards);
 						continue;
 					}
-					StreamEntryID id = stream.nextId(FakeRedis.this.clock.millis());
-					this.lastAppended.put(forward.tag(), id);
-					stream.entries.put(id, StreamEntries.of(forward.notification()));
-					stream.added++;
+					for (List<KeyNotification> entry : StreamEntries
+						.entries(forwards.stream().map(Forward::notification).toList())) {
+						StreamEntryID id = stream.nextId(FakeRedis.this.clock.millis());
+						this.lastAppended.put(tag, id);
+						stream.entries.put(id, StreamEntries.of(entry));
+						stream.added++;
+					}
 					while (stream.entries.size() > FakeRedis.this.maxLength) {
 						stream.entries.pollFirstEntry();
 					}
-					written++;
+					written += forwards.size();
 				}
 				batch.clear();
 				batch.addAll(left);

@@ -80,6 +80,55 @@ class GroupConsumerTest {
 	}
 
 	@Test
+	void ofAnEntryOnlyTheNotificationThatFailedIsRetriedAndDeadLettered() {
+		List<String> calls = new CopyOnWriteArrayList<>();
+		Instance member = this.group.instance("m", (n) -> {
+			calls.add(n.key());
+			if (n.key().equals("poison")) {
+				throw new IllegalStateException("cannot handle " + n.key());
+			}
+		});
+		written("k1", "poison", "k2"); // one entry
+		assertThat(this.group.server.view("reader", GroupFixture.SETTINGS.leaseTime()).entriesSince(STREAM, 0))
+			.hasSize(1);
+		member.consumer.watch();
+		member.consumer.readOnce(STREAM, null);
+		assertThat(calls).containsExactly("k1", "poison", "k2");
+		long claim = GroupFixture.SETTINGS.claimTimeout().toMillis();
+		for (int delivery = 2; delivery <= GroupFixture.SETTINGS.maxDeliveries(); delivery++) {
+			this.group.clock().advance(claim);
+			member.consumer.reclaimAll();
+		}
+		this.group.clock().advance(claim);
+		member.consumer.reclaimAll();
+
+		assertThat(calls).containsExactly("k1", "poison", "k2", "poison", "poison");
+		assertThat(this.group.server.deadLetters()).singleElement()
+			.satisfies((dead) -> assertThat(dead.get("channel")).endsWith(":poison"));
+		assertThat(member.counters.snapshot().handled()).isEqualTo(2);
+		assertThat(member.counters.snapshot().deadLettered()).isEqualTo(1);
+		assertThat(this.group.server.pending(STREAM)).isZero();
+	}
+
+	@Test
+	void anEntryAnotherMemberFailedOnIsRetriedWhole() {
+		Instance failing = this.group.instance("failing", (n) -> {
+			throw new IllegalStateException("down");
+		});
+		Instance healthy = this.group.instance("healthy", this.recording);
+		written("k1", "k2");
+		failing.consumer.watch();
+		failing.consumer.readOnce(STREAM, null);
+
+		this.group.clock().advance(GroupFixture.SETTINGS.claimTimeout().toMillis());
+		healthy.consumer.watch();
+		healthy.consumer.reclaimAll();
+
+		assertThat(this.handled).containsExactly("k1", "k2");
+		assertThat(healthy.counters.snapshot().reclaimed()).isEqualTo(2);
+	}
+
+	@Test
 	void everyHandlerCallGoesThroughTheObserverWithTheGroupsName() {
 		List<String> observed = new CopyOnWriteArrayList<>();
 		Instance member = this.group.instance("m", this.recording, new HandlerObserver() {
@@ -149,7 +198,7 @@ class GroupConsumerTest {
 		GroupFixture small = new GroupFixture(GroupFixture.SETTINGS.withMaxLength(10));
 		Instance member = small.instance("m");
 		member.recovery.ensure(STREAM, GroupFixture.NODE);
-		writtenTo(small, 5, "early");
+		writtenTo(small, 5, "early"); // an entry each
 		member.redis.read(STREAM, null, 5, 0); // delivered, never acknowledged
 		member.consumer.watch();
 		assertThat(small.gaps).isEmpty();
@@ -196,7 +245,7 @@ class GroupConsumerTest {
 		assertThat(closeReturned.get()).as("close returned after the handler").isGreaterThan(handlerReturned.get())
 			.isPositive();
 		assertThat(this.handled).as("no call started after close").containsExactly("k1");
-		assertThat(this.group.server.pending(STREAM)).as("the rest waits in the stream").isEqualTo(2);
+		assertThat(this.group.server.pending(STREAM)).as("their entry waits in the stream").isEqualTo(1);
 	}
 
 	private void written(String... keys) {
@@ -215,12 +264,11 @@ class GroupConsumerTest {
 		writer.append(batch);
 	}
 
+	/** Appends one entry per key. */
 	private static void writtenTo(GroupFixture fixture, int count, String prefix) {
-		String[] keys = new String[count];
 		for (int i = 0; i < count; i++) {
-			keys[i] = prefix + i;
+			writtenTo(fixture, prefix + i);
 		}
-		writtenTo(fixture, keys);
 	}
 
 	private static void awaitLatch(CountDownLatch latch) {

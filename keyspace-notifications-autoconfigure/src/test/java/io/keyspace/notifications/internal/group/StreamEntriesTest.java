@@ -1,7 +1,9 @@
 package io.keyspace.notifications.internal.group;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.keyspace.notifications.ChannelType;
@@ -10,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A notification survives the trip through a stream entry, as Jedis' string API carries it. */
+/** Notifications survive the trip through a stream entry, as Jedis' string API carries it. */
 class StreamEntriesTest {
 
 	@Test
@@ -22,8 +24,9 @@ class StreamEntriesTest {
 			.parse(channel, message, null, "__subkeyspace@3__:*".getBytes(StandardCharsets.UTF_8), "10.0.0.1:6379")
 			.orElseThrow();
 
-		KeyNotification copy = StreamEntries.toNotification(throughJedis(StreamEntries.of(original)), null)
-			.orElseThrow();
+		KeyNotification copy = StreamEntries.toNotifications(throughJedis(StreamEntries.of(List.of(original))), null)
+			.orElseThrow()
+			.get(0);
 
 		assertThat(copy.type()).isEqualTo(ChannelType.SUBKEYSPACE);
 		assertThat(copy.database()).isEqualTo(3);
@@ -41,15 +44,56 @@ class StreamEntriesTest {
 			.parse(bytes("__keyspace@0__:app:user:1"), bytes("set"), bytes("app:"))
 			.orElseThrow();
 
-		KeyNotification copy = StreamEntries.toNotification(StreamEntries.of(original), bytes("app:")).orElseThrow();
+		KeyNotification copy = StreamEntries.toNotifications(StreamEntries.of(List.of(original)), bytes("app:"))
+			.orElseThrow()
+			.get(0);
 
 		assertThat(copy.key()).isEqualTo("user:1");
 	}
 
 	@Test
-	void anEntryWithoutChannelOrMessageIsNotANotification() {
-		assertThat(StreamEntries.toNotification(Map.of("channel", "__keyspace@0__:k"), null)).isEmpty();
-		assertThat(StreamEntries.toNotification(Map.of("foo", "bar"), null)).isEmpty();
+	void anEntryHoldsUpToSixteenNotificationsThatShareTheirPatternAndNode() {
+		List<KeyNotification> notifications = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			notifications.add(notification("k" + i, "__keyspace@0__:*", "n1:6379"));
+		}
+		notifications.add(notification("other-node", "__keyspace@0__:*", "n2:6379"));
+		notifications.add(notification("no-pattern", null, "n2:6379"));
+
+		List<List<KeyNotification>> entries = StreamEntries.entries(notifications);
+
+		assertThat(entries).extracting(List::size).containsExactly(16, 4, 1, 1);
+		assertThat(entries.stream().flatMap(List::stream)).containsExactlyElementsOf(notifications);
+		for (List<KeyNotification> entry : entries) {
+			assertThat(StreamEntries.toNotifications(throughJedis(StreamEntries.of(entry)), null))
+				.contains(entry);
+		}
+	}
+
+	@Test
+	void aTakeoverMatchesEachNotificationOfAnEntryByChannelAndMessage() {
+		List<KeyNotification> entry = List.of(notification("a", null, null), notification("b\u00ff", null, null));
+
+		assertThat(StreamEntries.identities(throughJedis(StreamEntries.of(entry))))
+			.containsExactly(StreamEntries.identity(entry.get(0)), StreamEntries.identity(entry.get(1)));
+	}
+
+	@Test
+	void anEntryWithoutNotificationsOrWithACutOneIsNotNotifications() {
+		String packed = StreamEntries.of(List.of(notification("k", null, null))).get(StreamEntries.NOTIFICATIONS);
+
+		assertThat(StreamEntries.toNotifications(Map.of("channel", "__keyspace@0__:k", "message", "set"), null)).isEmpty();
+		assertThat(StreamEntries.toNotifications(Map.of("foo", "bar"), null)).isEmpty();
+		assertThat(StreamEntries.toNotifications(Map.of("notifications", packed.substring(0, packed.length() - 1)), null))
+			.isEmpty();
+		assertThat(StreamEntries.toNotifications(Map.of("notifications", "x:" + packed), null)).isEmpty();
+		assertThat(StreamEntries.identities(Map.of("notifications", ""))).isEmpty();
+	}
+
+	private static KeyNotification notification(String key, String pattern, String node) {
+		return KeyNotification
+			.parse(bytes("__keyspace@0__:" + key), bytes("set"), null, (pattern != null) ? bytes(pattern) : null, node)
+			.orElseThrow();
 	}
 
 	/** What Redis gives back: Jedis encodes a field's string as UTF-8 and decodes it the same way. */
