@@ -1,6 +1,10 @@
 package io.keyspace.notifications.benchmark;
 
+import java.io.File;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,6 +22,7 @@ import io.keyspace.notifications.StandaloneKeyspaceNotifications;
 import io.keyspace.notifications.annotation.MethodHandlerAdapter;
 import io.keyspace.notifications.channel.KeyspaceChannel;
 import io.keyspace.notifications.reactive.ReactiveKeyspaceNotifications;
+import io.keyspace.notifications.testing.RedisBinary;
 import io.keyspace.notifications.testing.RedisServer;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -49,7 +54,8 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * The last column compares with {@code keyspace-notifications} (the core handler), when it ran.
  * Run with {@code ./mvnw -q -pl keyspace-notifications-autoconfigure test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=io.keyspace.notifications.benchmark.BurstBenchmark}
- * (system properties: {@code burst} and {@code rounds} change the size, {@code consumers} picks
+ * (system properties: {@code burst}, {@code rounds} and {@code warmup} change the size,
+ * {@code writer=process} writes with {@code redis-benchmark} from another process, {@code consumers} picks
  * some of them by name, comma-separated; the baseline is always the first one run).
  */
 public final class BurstBenchmark {
@@ -59,6 +65,14 @@ public final class BurstBenchmark {
 	private static final int ROUNDS = Integer.getInteger("rounds", 3);
 
 	private static final Duration QUIET = Duration.ofSeconds(3);
+
+	/**
+	 * Who writes the burst: {@code jvm} (default), a pipelined Jedis client in this JVM, 1,000
+	 * SETs a round trip; {@code process}, {@code redis-benchmark} in another process (50
+	 * connections, 16 SETs a round trip each: as fast as the server takes them), found beside
+	 * the redis-server binary or on the PATH.
+	 */
+	private static final String WRITER = System.getProperty("writer", "jvm");
 
 	private static final NotificationOptions OPTIONS = Integer.getInteger("concurrency") == null
 			? NotificationOptions.defaults()
@@ -81,16 +95,23 @@ public final class BurstBenchmark {
 				.toList();
 			List<List<Result>> results = new ArrayList<>();
 			consumers.forEach((c) -> results.add(new ArrayList<>()));
-			System.out.printf(Locale.ROOT, "Burst of %,d SETs, %d rounds, redis-server %s on %s%n", BURST, ROUNDS,
+			System.out.printf(Locale.ROOT, "Burst of %,d SETs, %d rounds after %d warm-up, redis-server %s on %s%n",
+					BURST, ROUNDS, Machine.WARMUP_ROUNDS,
 					server.jedis().info("server").lines().filter((l) -> l.startsWith("redis_version")).findFirst()
 						.orElse("?"),
 					server.hostAndPort());
-			for (int round = 1; round <= ROUNDS; round++) {
+			long lostInWarmUp = 0;
+			for (int round = 1 - Machine.WARMUP_ROUNDS; round <= ROUNDS; round++) {
 				for (int i = 0; i < consumers.size(); i++) {
-					Result result = run(server, consumers.get(i), round);
-					results.get(i).add(result);
-					System.out.printf(Locale.ROOT, "round %d %-24s %,10.0f notifications/s  received %,d  lost %,d%s%n",
-							round, consumers.get(i).name(), result.perSecond(), result.received(), result.lost(),
+					Result result = run(server, consumers.get(i), round + Machine.WARMUP_ROUNDS);
+					if (round >= 1) {
+						results.get(i).add(result);
+					}
+					else {
+						lostInWarmUp += result.lost();
+					}
+					System.out.printf(Locale.ROOT, "%-8s %-24s %,10.0f notifications/s  received %,d  lost %,d%s%n",
+							Machine.roundName(round), consumers.get(i).name(), result.perSecond(), result.received(), result.lost(),
 							result.dropped() ? "  (server dropped the connection)" : "");
 				}
 			}
@@ -105,6 +126,9 @@ public final class BurstBenchmark {
 						(core >= 0) ? ratio(results.get(i), results.get(core)) : Double.NaN);
 			}
 			System.out.println("ratios: medians of same-round ratios");
+			if (lostInWarmUp > 0) {
+				System.out.printf(Locale.ROOT, "LOST in the warm-up rounds: %,d%n", lostInWarmUp);
+			}
 			Machine.print();
 		}
 		// Spring Data Redis leaves non-daemon listener threads behind, which would keep exec:java waiting.
@@ -142,7 +166,11 @@ public final class BurstBenchmark {
 		}
 	}
 
-	private static void write(RedisServer server, String prefix) {
+	private static void write(RedisServer server, String prefix) throws IOException, InterruptedException {
+		if (WRITER.equals("process")) {
+			writeFromAnotherProcess(server, prefix);
+			return;
+		}
 		byte[] value = "v".getBytes(StandardCharsets.UTF_8);
 		try (Jedis writer = server.jedis()) {
 			Pipeline pipeline = writer.pipelined();
@@ -154,6 +182,34 @@ public final class BurstBenchmark {
 			}
 			pipeline.sync();
 		}
+	}
+
+	private static void writeFromAnotherProcess(RedisServer server, String prefix)
+			throws IOException, InterruptedException {
+		Process writer = new ProcessBuilder(redisBenchmark().toString(), "-h", server.host(),
+				"-p", Integer.toString(server.port()), "-n", Integer.toString(BURST), "-P", "16", "-r",
+				Integer.toString(BURST), "-q", "SET", prefix + "__rand_int__", "v")
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		if (writer.waitFor() != 0) {
+			throw new IllegalStateException("redis-benchmark exited with " + writer.exitValue());
+		}
+	}
+
+	private static Path redisBenchmark() {
+		Path beside = RedisBinary.path().resolveSibling("redis-benchmark");
+		if (Files.isExecutable(beside)) {
+			return beside;
+		}
+		for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+			Path candidate = Path.of(dir, "redis-benchmark");
+			if (Files.isExecutable(candidate)) {
+				return candidate;
+			}
+		}
+		throw new IllegalStateException("-Dwriter=process needs redis-benchmark, beside " + RedisBinary.path()
+				+ " or on the PATH (Debian: apt-get install redis-tools)");
 	}
 
 	private static boolean droppedByServer(RedisServer server) {

@@ -45,7 +45,7 @@ import org.springframework.core.env.MapPropertySource;
  * redis-server, so the ratios are comparable on a noisy machine.
  * Run with {@code ./mvnw -q -pl keyspace-notifications-autoconfigure test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=io.keyspace.notifications.benchmark.LatencyBenchmark}
- * ({@code -Drate=20000 -Dcount=100000 -Drounds=3 -Dconcurrency=<handler threads> -Dinline=false}).
+ * ({@code -Drate=20000 -Dcount=100000 -Drounds=3 -Dwarmup=1 -Dconcurrency=<handler threads> -Dinline=false}).
  */
 public final class LatencyBenchmark {
 
@@ -76,17 +76,19 @@ public final class LatencyBenchmark {
 			List<Consumer> consumers = List.of(new RawJedis(), new Core(), new Spring());
 			List<List<long[]>> results = new ArrayList<>();
 			consumers.forEach((c) -> results.add(new ArrayList<>()));
-			System.out.printf(Locale.ROOT, "%,d SETs at %,d/s per run, %d rounds, on %s%n", COUNT, RATE, ROUNDS,
-					server.hostAndPort());
-			for (int round = 1; round <= ROUNDS; round++) {
+			System.out.printf(Locale.ROOT, "%,d SETs at %,d/s per run, %d rounds after %d warm-up, on %s%n", COUNT,
+					RATE, ROUNDS, Machine.WARMUP_ROUNDS, server.hostAndPort());
+			for (int round = 1 - Machine.WARMUP_ROUNDS; round <= ROUNDS; round++) {
 				// Each round starts with another consumer, so none always runs last.
 				for (int turn = 0; turn < consumers.size(); turn++) {
-					int i = (turn + round - 1) % consumers.size();
-					long[] percentiles = run(server, consumers.get(i), "lat" + round + i + ":");
-					results.get(i).add(percentiles);
+					int i = Math.floorMod(turn + round - 1, consumers.size());
+					long[] percentiles = run(server, consumers.get(i), "lat" + (round + Machine.WARMUP_ROUNDS) + i + ":");
+					if (round >= 1) {
+						results.get(i).add(percentiles);
+					}
 					System.out.printf(Locale.ROOT,
-							"round %d %-24s p50 %6.0f us  p99 %6.0f us  max %6.0f us  cpu %5.2f us/notification%n", round,
-							consumers.get(i).name(), percentiles[0] / 1e3, percentiles[1] / 1e3, percentiles[2] / 1e3,
+							"%-8s %-24s p50 %6.0f us  p99 %6.0f us  max %6.0f us  cpu %5.2f us/notification%n",
+							Machine.roundName(round), consumers.get(i).name(), percentiles[0] / 1e3, percentiles[1] / 1e3, percentiles[2] / 1e3,
 							percentiles[3] / 1e3 / COUNT);
 				}
 			}

@@ -13,7 +13,18 @@ import java.util.Locale;
  */
 final class Machine {
 
+	/**
+	 * Rounds run first and left out of the summary ({@code -Dwarmup}, default 1): the first
+	 * time a consumer's code runs, the JIT compiles it, which is not what it costs later.
+	 */
+	static final int WARMUP_ROUNDS = Integer.getInteger("warmup", 1);
+
 	private Machine() {
+	}
+
+	/** Numbers rounds from {@code 1 - WARMUP_ROUNDS}; those below 1 are warm-up. */
+	static String roundName(int round) {
+		return (round < 1) ? "warm-up" : "round " + round;
 	}
 
 	/** For example {@code 2 cores, load average 1.21, JDK 17.0.13 (OpenJDK 64-Bit Server VM), Linux}. */
