@@ -31,7 +31,7 @@ final class EntryFailures {
 		return this.failed.get(key(stream, id));
 	}
 
-	/** Notes the positions that failed now; an empty set forgets the entry (it is done). */
+	/** Notes the positions still to handle; an empty set forgets the entry (it is done). */
 	synchronized void noteFailed(String stream, String id, BitSet positions) {
 		if (positions.isEmpty()) {
 			this.failed.remove(key(stream, id));

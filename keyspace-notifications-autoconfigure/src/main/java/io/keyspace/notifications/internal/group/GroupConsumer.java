@@ -210,7 +210,7 @@ public final class GroupConsumer implements AutoCloseable {
 		try {
 			List<StreamEntry> entries = this.redis.read(stream, ownPendingAfter, size.count(), BLOCK_MILLIS);
 			long start = System.nanoTime();
-			handleAll(stream, entries);
+			handleAll(stream, entries, ownPendingAfter != null);
 			size.afterRead(entries.size(), System.nanoTime() - start);
 			if (ownPendingAfter == null || entries.isEmpty()) {
 				return null;
@@ -255,14 +255,16 @@ public final class GroupConsumer implements AutoCloseable {
 	 * those). A failure leaves its entry pending, to be retried; so does closing, for the rest.
 	 * One {@code XACK} per read rather than per batch-size entries: a round trip each would undo
 	 * what reading more under a backlog saves.
+	 * @param delivered whether the entries were delivered before (reclaimed, or this member's own
+	 * pending ones): only those can have failed on this member
 	 */
-	private void handleAll(String stream, List<StreamEntry> entries) {
+	private void handleAll(String stream, List<StreamEntry> entries, boolean delivered) {
 		List<StreamEntryID> done = new ArrayList<>(entries.size());
 		for (StreamEntry entry : entries) {
 			if (this.closed) {
 				break;
 			}
-			if (entry.getFields() == null || handle(stream, entry)) {
+			if (entry.getFields() == null || handle(stream, entry, delivered)) {
 				done.add(entry.getID());
 			}
 		}
@@ -277,7 +279,7 @@ public final class GroupConsumer implements AutoCloseable {
 	 * two calls.
 	 * @return whether the entry is done with: every notification handled, or it holds none
 	 */
-	private boolean handle(String stream, StreamEntry entry) {
+	private boolean handle(String stream, StreamEntry entry, boolean delivered) {
 		Optional<List<KeyNotification>> notifications = StreamEntries.toNotifications(entry.getFields(),
 				this.keyPrefix);
 		if (notifications.isEmpty()) {
@@ -287,26 +289,27 @@ public final class GroupConsumer implements AutoCloseable {
 		if (!this.gate.enter()) {
 			return false; // closed: it stays pending
 		}
+		List<KeyNotification> all = notifications.get();
 		String id = entry.getID().toString();
-		BitSet retried = this.failures.failedBefore(stream, id);
-		BitSet failed = new BitSet();
+		BitSet failedBefore = delivered ? this.failures.failedBefore(stream, id) : null;
+		BitSet toDo = (failedBefore != null) ? (BitSet) failedBefore.clone() : new BitSet();
+		if (failedBefore == null) {
+			toDo.set(0, all.size());
+		}
 		try {
-			List<KeyNotification> all = notifications.get();
-			for (int i = 0; i < all.size(); i++) {
-				if (this.closed) {
-					failed.set(i, all.size()); // closing: no call starts, the rest stays to do
-					break;
-				}
-				if ((retried == null || retried.get(i)) && !call(all.get(i))) {
-					failed.set(i);
+			for (int i = toDo.nextSetBit(0); i >= 0 && !this.closed; i = toDo.nextSetBit(i + 1)) {
+				if (call(all.get(i))) {
+					toDo.clear(i);
 				}
 			}
 		}
 		finally {
 			this.gate.exit();
 		}
-		this.failures.noteFailed(stream, id, failed);
-		return failed.isEmpty();
+		if (delivered || !toDo.isEmpty()) {
+			this.failures.noteFailed(stream, id, toDo); // what threw, and what closing left undone
+		}
+		return toDo.isEmpty();
 	}
 
 	/** @return whether the handler returned */
@@ -364,7 +367,7 @@ public final class GroupConsumer implements AutoCloseable {
 		entries.stream()
 			.filter((entry) -> entry.getFields() != null)
 			.forEach((entry) -> this.counters.reclaimed.add(StreamEntries.count(entry.getFields())));
-		handleAll(stream, entries);
+		handleAll(stream, entries, true);
 	}
 
 	private void whileOpen(Runnable task, OutageLog outage) {
