@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.awaitility.core.ConditionFactory;
+
 import static org.awaitility.Awaitility.await;
 
 /** Collects the notifications it receives, for tests to await and inspect. */
@@ -29,13 +31,18 @@ public final class RecordingHandler implements KeyNotificationHandler {
 	}
 
 	public RecordingHandler awaitCount(int count) {
-		await().atMost(Duration.ofSeconds(15)).until(() -> this.received.size() >= count);
+		awaiting().until(() -> this.received.size() >= count);
 		return this;
 	}
 
 	public RecordingHandler awaitNotification(String key, String event) {
-		await().atMost(Duration.ofSeconds(15)).until(() -> has(key, event));
+		awaiting().until(() -> has(key, event));
 		return this;
+	}
+
+	/** Checks at once (a notification that arrived already costs no wait), then every 20 ms. */
+	private static ConditionFactory awaiting() {
+		return await().atMost(Duration.ofSeconds(15)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20));
 	}
 
 	@Override
