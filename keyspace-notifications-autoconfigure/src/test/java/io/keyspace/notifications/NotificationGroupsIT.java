@@ -219,7 +219,8 @@ class NotificationGroupsIT {
 		stuck.groups.addGapListener(gaps::add);
 		await().until(stuck::isLeading);
 		try {
-			write("trimmed:", 2_000);
+			// Entries hold up to 16 notifications: 2,000 entries at least, far past the cap of 100.
+			write("trimmed:", 16 * 2_000);
 
 			// The group exists before the first entry, so every entry trimmed unread is counted.
 			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(gaps).anySatisfy((gap) -> {
