@@ -101,15 +101,15 @@ public class NotificationGroupsMeterBinder
 	private void bind(MeterRegistry meters, NotificationGroups groups, String group) {
 		counter(meters, groups, group, "forwarded", "Notifications this instance copied into the group's streams",
 				GroupMetrics::forwarded);
-		counter(meters, groups, group, "handled", "Group entries whose handler returned in this instance",
+		counter(meters, groups, group, "handled", "Group notifications whose handler returned in this instance",
 				GroupMetrics::handled);
 		counter(meters, groups, group, "failed", "Group handler calls that threw in this instance (retried later)",
 				GroupMetrics::failed);
 		counter(meters, groups, group, "reclaimed",
-				"Group entries this instance took over after another held them past the claim timeout",
+				"Group notifications in entries this instance took over after another held them past the claim timeout",
 				GroupMetrics::reclaimed);
 		counter(meters, groups, group, "dead.lettered",
-				"Group entries this instance moved to the dead-letter stream after too many deliveries",
+				"Group notifications this instance moved to the dead-letter stream after too many deliveries",
 				GroupMetrics::deadLettered);
 	}
 
