@@ -54,9 +54,10 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * The last column compares with {@code keyspace-notifications} (the core handler), when it ran.
  * Run with {@code ./mvnw -q -pl keyspace-notifications-autoconfigure test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=io.keyspace.notifications.benchmark.BurstBenchmark}
- * (system properties: {@code burst}, {@code rounds} and {@code warmup} change the size,
- * {@code writer=process} writes with {@code redis-benchmark} from another process, {@code consumers} picks
- * some of them by name, comma-separated; the baseline is always the first one run).
+ * (system properties: {@code burst}, {@code rounds} and {@code warmup} change the size;
+ * {@code writer=process} writes with {@code redis-benchmark} from another process;
+ * {@code consumers} picks some of them by name, comma-separated, the baseline being the first
+ * of them in the order above). Each round starts with another consumer.
  */
 public final class BurstBenchmark {
 
@@ -102,7 +103,9 @@ public final class BurstBenchmark {
 					server.hostAndPort());
 			long lostInWarmUp = 0;
 			for (int round = 1 - Machine.WARMUP_ROUNDS; round <= ROUNDS; round++) {
-				for (int i = 0; i < consumers.size(); i++) {
+				// Each round starts with another consumer, so none always runs first or last.
+				for (int turn = 0; turn < consumers.size(); turn++) {
+					int i = Math.floorMod(turn + round - 1, consumers.size());
 					Result result = run(server, consumers.get(i), round + Machine.WARMUP_ROUNDS);
 					if (round >= 1) {
 						results.get(i).add(result);
