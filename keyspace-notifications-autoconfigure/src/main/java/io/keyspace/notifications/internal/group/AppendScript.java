@@ -14,7 +14,8 @@ import io.keyspace.notifications.KeyNotification;
  * lost (a failover) are noticed. The stream is capped near max-length once per batch
  * ({@code XTRIM MAXLEN ~}), which trims what a cap on each {@code XADD} would have.
  * <p>
- * The entries are those of {@link StreamEntries#of}, field for field: the script gets three
+ * The entries are those of {@link StreamEntries#entries}, with the fields {@code notifications}
+ * ({@link StreamEntries#packed}), {@code pattern} and {@code node}: the script gets three
  * arguments per entry (pattern, node, the packed notifications) and parses none of them, so
  * what a notification costs the server here is a share of one {@code XADD}
  * (docs/performance.md).

@@ -26,9 +26,10 @@ final class EntryFailures {
 
 	};
 
-	/** The positions in the entry that failed on this member last time, or null if unknown. */
+	/** A copy of the positions of the entry still to handle on this member, or null if unknown. */
 	synchronized BitSet failedBefore(String stream, String id) {
-		return this.failed.get(key(stream, id));
+		BitSet positions = this.failed.get(key(stream, id));
+		return (positions != null) ? (BitSet) positions.clone() : null;
 	}
 
 	/** Notes the positions still to handle; an empty set forgets the entry (it is done). */

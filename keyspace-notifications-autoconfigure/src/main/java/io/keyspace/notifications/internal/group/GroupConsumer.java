@@ -291,9 +291,9 @@ public final class GroupConsumer implements AutoCloseable {
 		}
 		List<KeyNotification> all = notifications.get();
 		String id = entry.getID().toString();
-		BitSet failedBefore = delivered ? this.failures.failedBefore(stream, id) : null;
-		BitSet toDo = (failedBefore != null) ? (BitSet) failedBefore.clone() : new BitSet();
-		if (failedBefore == null) {
+		BitSet toDo = delivered ? this.failures.failedBefore(stream, id) : null;
+		if (toDo == null) {
+			toDo = new BitSet(all.size());
 			toDo.set(0, all.size());
 		}
 		try {

@@ -69,20 +69,19 @@ final class StreamEntries {
 		return out.toByteArray();
 	}
 
-	/** The fields of an entry of these notifications, as Jedis reads them back. */
-	static Map<String, String> of(List<KeyNotification> entry) {
-		Map<String, String> fields = new LinkedHashMap<>(4);
-		fields.put(NOTIFICATIONS, new String(packed(entry), StandardCharsets.UTF_8));
-		putSource(fields, entry.get(0));
-		return fields;
-	}
-
 	/** The fields of one notification in the format of dead letters: channel, message, pattern and node. */
 	static Map<String, String> single(KeyNotification notification) {
 		Map<String, String> fields = new LinkedHashMap<>(8);
 		fields.put(CHANNEL, latin1(notification.channelBytes()));
 		fields.put(MESSAGE, latin1(notification.messageBytes()));
-		putSource(fields, notification);
+		String pattern = patternOf(notification);
+		if (pattern != null) {
+			fields.put(PATTERN, pattern);
+		}
+		String node = nodeOf(notification);
+		if (node != null) {
+			fields.put(NODE, node);
+		}
 		return fields;
 	}
 
@@ -197,17 +196,6 @@ final class StreamEntries {
 
 	private static boolean sameSource(KeyNotification one, KeyNotification other) {
 		return Objects.equals(patternOf(one), patternOf(other)) && Objects.equals(nodeOf(one), nodeOf(other));
-	}
-
-	private static void putSource(Map<String, String> fields, KeyNotification notification) {
-		String pattern = patternOf(notification);
-		if (pattern != null) {
-			fields.put(PATTERN, pattern);
-		}
-		String node = nodeOf(notification);
-		if (node != null) {
-			fields.put(NODE, node);
-		}
 	}
 
 	private static String latin1(byte[] bytes) {

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The append script on a real server: it writes the entries of {@link StreamEntries#entries}
- * as {@link StreamEntries#of} has them, field for field, caps the stream, and appends only for the lease holder, only into a stream that
+ * as {@link GroupStreamEntries#fieldsOf} has them, field for field, caps the stream, and appends only for the lease holder, only into a stream that
  * exists and only onto the entry this instance appended last.
  */
 class AppendScriptIT {
@@ -66,7 +66,7 @@ class AppendScriptIT {
 			.map(StreamEntry::getFields)
 			.toList();
 		assertThat(stored)
-			.containsExactlyElementsOf(StreamEntries.entries(notifications).stream().map(StreamEntries::of).toList())
+			.containsExactlyElementsOf(StreamEntries.entries(notifications).stream().map(GroupStreamEntries::fieldsOf).toList())
 			.hasSize(5); // k1 and k2 share their pattern and node
 		assertThat(stored.stream().flatMap((fields) -> StreamEntries.toNotifications(fields, null).orElseThrow().stream()))
 			.containsExactlyElementsOf(notifications);
@@ -86,7 +86,7 @@ class AppendScriptIT {
 		assertThat(this.client.xlen(this.stream)).isBetween(100L, 200L);
 		List<List<KeyNotification>> entries = StreamEntries.entries(notifications);
 		assertThat(this.client.xinfoStream(this.stream).getLastEntry().getFields())
-			.isEqualTo(StreamEntries.of(entries.get(entries.size() - 1)));
+			.isEqualTo(GroupStreamEntries.fieldsOf(entries.get(entries.size() - 1)));
 	}
 
 	@Test

@@ -289,7 +289,7 @@ final class FakeRedis {
 						.entries(forwards.stream().map(Forward::notification).toList())) {
 						StreamEntryID id = stream.nextId(FakeRedis.this.clock.millis());
 						this.lastAppended.put(tag, id);
-						stream.entries.put(id, StreamEntries.of(entry));
+						stream.entries.put(id, GroupStreamEntries.fieldsOf(entry));
 						stream.added++;
 					}
 					while (stream.entries.size() > FakeRedis.this.maxLength) {

@@ -24,7 +24,7 @@ class StreamEntriesTest {
 			.parse(channel, message, null, "__subkeyspace@3__:*".getBytes(StandardCharsets.UTF_8), "10.0.0.1:6379")
 			.orElseThrow();
 
-		KeyNotification copy = StreamEntries.toNotifications(throughJedis(StreamEntries.of(List.of(original))), null)
+		KeyNotification copy = StreamEntries.toNotifications(throughJedis(GroupStreamEntries.fieldsOf(List.of(original))), null)
 			.orElseThrow()
 			.get(0);
 
@@ -44,7 +44,7 @@ class StreamEntriesTest {
 			.parse(bytes("__keyspace@0__:app:user:1"), bytes("set"), bytes("app:"))
 			.orElseThrow();
 
-		KeyNotification copy = StreamEntries.toNotifications(StreamEntries.of(List.of(original)), bytes("app:"))
+		KeyNotification copy = StreamEntries.toNotifications(GroupStreamEntries.fieldsOf(List.of(original)), bytes("app:"))
 			.orElseThrow()
 			.get(0);
 
@@ -65,7 +65,7 @@ class StreamEntriesTest {
 		assertThat(entries).extracting(List::size).containsExactly(16, 4, 1, 1);
 		assertThat(entries.stream().flatMap(List::stream)).containsExactlyElementsOf(notifications);
 		for (List<KeyNotification> entry : entries) {
-			assertThat(StreamEntries.toNotifications(throughJedis(StreamEntries.of(entry)), null))
+			assertThat(StreamEntries.toNotifications(throughJedis(GroupStreamEntries.fieldsOf(entry)), null))
 				.contains(entry);
 		}
 	}
@@ -74,13 +74,13 @@ class StreamEntriesTest {
 	void aTakeoverMatchesEachNotificationOfAnEntryByChannelAndMessage() {
 		List<KeyNotification> entry = List.of(notification("a", null, null), notification("b\u00ff", null, null));
 
-		assertThat(StreamEntries.identities(throughJedis(StreamEntries.of(entry))))
+		assertThat(StreamEntries.identities(throughJedis(GroupStreamEntries.fieldsOf(entry))))
 			.containsExactly(StreamEntries.identity(entry.get(0)), StreamEntries.identity(entry.get(1)));
 	}
 
 	@Test
 	void anEntryWithoutNotificationsOrWithACutOneIsNotNotifications() {
-		String packed = StreamEntries.of(List.of(notification("k", null, null))).get(StreamEntries.NOTIFICATIONS);
+		String packed = GroupStreamEntries.fieldsOf(List.of(notification("k", null, null))).get(StreamEntries.NOTIFICATIONS);
 
 		assertThat(StreamEntries.toNotifications(Map.of("channel", "__keyspace@0__:k", "message", "set"), null)).isEmpty();
 		assertThat(StreamEntries.toNotifications(Map.of("foo", "bar"), null)).isEmpty();
